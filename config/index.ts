@@ -1,0 +1,191 @@
+/**
+ * The one place stack configuration is read. `loadStackConfig()` turns `pulumi config` into one typed,
+ * validated `StackConfig`, or throws a `ConfigError` before any resource is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import {
+    Color,
+    IdentityMode,
+    RawStackConfig,
+    STRING_KEYS,
+    ServiceConfigInput,
+    stackConfigSchema,
+} from "./schema";
+
+export * from "./schema";
+
+/** A service with everything resolved from the stack: namespace, active color, identity mode. */
+export interface ServiceConfig extends Omit<ServiceConfigInput, "activeColor" | "namespace"> {
+    readonly namespace: string;
+    readonly activeColor: Color;
+    readonly inactiveColor: Color;
+    readonly identityMode: IdentityMode;
+}
+
+export interface StackConfig extends Omit<RawStackConfig, "services" | "clusterName"> {
+    readonly project: string;
+    readonly stack: string;
+    readonly clusterName: string;
+    readonly services: ServiceConfig[];
+}
+
+/**
+ * A configuration error. It extends `pulumi.RunError` so that `pulumi up` prints the message alone, with no
+ * stack trace; the offline plan prints the same line and exits 2.
+ */
+export class ConfigError extends pulumi.RunError {
+    readonly problems: readonly string[];
+    constructor(problems: string[]) {
+        super(`Invalid stack config: ${problems.join("; ")}`);
+        this.name = "ConfigError";
+        this.problems = problems;
+    }
+}
+
+function describe(value: unknown): string {
+    if (value === undefined) return "(missing)";
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function keyPath(path: readonly PropertyKey[]): string {
+    return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    let v: unknown = root;
+    for (const p of path) {
+        if (v === null || typeof v !== "object") return undefined;
+        v = (v as Record<PropertyKey, unknown>)[p];
+    }
+    return v;
+}
+
+/** One readable phrase per zod issue: the key, the bad value, what is allowed. */
+function formatIssue(issue: z.core.$ZodIssue, input: unknown, project: string): string {
+    const path = issue.path;
+    if (issue.code === "unrecognized_keys") {
+        return issue.keys
+            .map((k) => {
+                const key = keyPath([...path, k]);
+                return path.length === 0
+                    ? `unknown key '${project}:${k}' (known keys: ${Object.keys(stackConfigSchema.shape).join(", ")})`
+                    : `unknown key '${key}'`;
+            })
+            .join("; ");
+    }
+    const key = keyPath(path);
+    const value = valueAt(input, path);
+    let allowed = issue.message;
+    if (issue.code === "invalid_value") allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    else if (issue.code === "invalid_type") allowed = `a value of type ${issue.expected}`;
+    else if (issue.code === "too_small") allowed = `${issue.origin === "array" ? "at least" : "≥"} ${String(issue.minimum)}${issue.origin === "array" ? " item(s)" : ""}`;
+    else if (issue.code === "too_big") allowed = `${issue.origin === "array" ? "at most" : "≤"} ${String(issue.maximum)}${issue.origin === "array" ? " item(s)" : ""}`;
+    else if (issue.code === "invalid_format" || issue.code === "custom") allowed = issue.message;
+    return `'${key}' is ${describe(value)}, expected ${allowed}`;
+}
+
+/**
+ * Parses the raw `<key>: <string>` map (project namespace stripped) into JSON values: plain-string keys stay
+ * strings, the others must be JSON (objects, lists, numbers, booleans).
+ */
+function decodeRaw(raw: Record<string, string>, problems: string[]): Record<string, unknown> {
+    const decoded: Record<string, unknown> = {};
+    const known = new Set(Object.keys(stackConfigSchema.shape));
+    for (const [key, text] of Object.entries(raw)) {
+        // Unknown keys stay as written; the strict schema reports them by name.
+        if (STRING_KEYS.has(key) || !known.has(key)) {
+            decoded[key] = text;
+            continue;
+        }
+        try {
+            decoded[key] = JSON.parse(text);
+        } catch {
+            problems.push(`'${key}' is ${describe(text)}, expected a JSON value (object, list, number or boolean)`);
+        }
+    }
+    return decoded;
+}
+
+function duplicates(values: readonly string[]): string[] {
+    return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+}
+
+/** Rules that span keys: uniqueness and the blue/green switching refusals. */
+function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
+    const problems: string[] = [];
+    for (const d of duplicates(cfg.nodePools.map((p) => p.name))) {
+        problems.push(`'nodePools' has two pools named ${JSON.stringify(d)}, expected unique names`);
+    }
+    for (const d of duplicates(cfg.services.map((s) => s.name))) {
+        problems.push(`'services' has two services named ${JSON.stringify(d)}, expected unique names`);
+    }
+    const hosts = cfg.services.flatMap((s) => [...s.hostnames, s.previewHostname]);
+    for (const d of duplicates(hosts)) {
+        problems.push(`'services' routes hostname ${JSON.stringify(d)} twice, expected each hostname in one service`);
+    }
+    cfg.services.forEach((s, i) => {
+        const active = s.activeColor ?? cfg.activeColor;
+        const inactive: Color = active === "blue" ? "green" : "blue";
+        const where = s.activeColor ? `services[${i}].activeColor` : "activeColor";
+        if (s.image[active] === null) {
+            problems.push(`'${where}' is "${active}" for service ${s.name}, expected a color with an image: services[${i}].image.${active} is not set`);
+        }
+        if (s.canaryWeight > 0 && (s.image[inactive] === null || s.inactiveReplicas === 0)) {
+            problems.push(
+                `'services[${i}].canaryWeight' is ${s.canaryWeight}, expected 0 while the inactive color ${inactive} has ${s.image[inactive] === null ? "no image" : "0 replicas"}`,
+            );
+        }
+    });
+    if (stack === "prod" && cfg.clusterEndpoint.publicAccessCidrs.includes("0.0.0.0/0")) {
+        problems.push(`'clusterEndpoint.publicAccessCidrs' contains "0.0.0.0/0", expected no open API endpoint in prod`);
+    }
+    return problems;
+}
+
+/**
+ * Validates raw stack config (keys without the project prefix, values as `pulumi config` stores them).
+ * Pure: the offline harness and tests call it directly.
+ */
+export function parseStackConfig(raw: Record<string, string>, project: string, stack: string): StackConfig {
+    const problems: string[] = [];
+    const decoded = decodeRaw(raw, problems);
+    if (problems.length) throw new ConfigError(problems);
+
+    const result = stackConfigSchema.safeParse(decoded);
+    if (!result.success) {
+        throw new ConfigError(result.error.issues.map((i) => formatIssue(i, decoded, project)));
+    }
+    const cfg = result.data;
+    const crossProblems = crossKeyProblems(cfg, stack);
+    if (crossProblems.length) throw new ConfigError(crossProblems);
+
+    return {
+        ...cfg,
+        project,
+        stack,
+        clusterName: cfg.clusterName === "" ? `service-${stack}` : cfg.clusterName,
+        services: cfg.services.map((s) => {
+            const activeColor = s.activeColor ?? cfg.activeColor;
+            return {
+                ...s,
+                namespace: s.namespace ?? s.name,
+                activeColor,
+                inactiveColor: activeColor === "blue" ? "green" : "blue",
+                identityMode: s.aws.identityMode ?? cfg.identityMode,
+            };
+        }),
+    };
+}
+
+/** Reads every key of the project's namespace from `pulumi config` and validates it. */
+export function loadStackConfig(): StackConfig {
+    const project = pulumi.getProject();
+    const prefix = `${project}:`;
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
+    }
+    return parseStackConfig(raw, project, pulumi.getStack());
+}

@@ -1,0 +1,432 @@
+/**
+ * The stack configuration schema: every key the project reads from `pulumi config`, with its validation.
+ *
+ * Top-level defaults live in `Pulumi.yaml` (the CLI and the offline harness both merge them); defaults of
+ * fields inside structured values live here, next to their validation, and nowhere else.
+ */
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------------------------------------
+// Value formats
+// ---------------------------------------------------------------------------------------------------------
+
+/** Kubernetes versions in EKS standard support (late 2026); 1.34 leaves it in December 2026. */
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.34", "1.35", "1.36"] as const;
+
+const dnsLabel = z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS label: lowercase letters, digits and '-', at most 63 characters");
+
+const hostname = z
+    .string()
+    .regex(
+        /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        "a DNS name such as api.example.com, or a wildcard such as *.example.com",
+    );
+
+const exactHostname = z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a DNS name such as api.example.com (no wildcard)");
+
+function ipv4CidrValid(value: string): boolean {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+    if (!m) return false;
+    const octets = m.slice(1, 5).map(Number);
+    const prefix = Number(m[5]);
+    if (octets.some((o) => o > 255) || prefix > 32) return false;
+    // The address must be the network address of its prefix (10.0.0.1/16 is a typo, not a network).
+    const addr = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    return (addr & ~mask) >>> 0 === 0;
+}
+
+const cidr = z.string().refine(ipv4CidrValid, "an IPv4 network in CIDR notation such as 10.0.0.0/16");
+
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "an AWS region such as ap-northeast-2");
+
+const instanceType = z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "an EC2 instance type such as t3.medium");
+
+const iamPrincipalArn = z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, "an IAM role or user ARN");
+
+const acmCertificateArn = z
+    .string()
+    .regex(
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+        "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)",
+    );
+
+/** A Kubernetes resource quantity, e.g. `1000`, `500m`, `64Gi`. */
+const quantity = z
+    .string()
+    .regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, "a Kubernetes quantity such as 500m, 2, 4Gi");
+
+/** A Go duration as Karpenter takes it (`30s`, `15m`, `720h`, `1h30m`). */
+const duration = z.string().regex(/^([0-9]+(s|m|h))+$/, "a duration such as 30s, 15m or 720h");
+
+/** A container image tag or digest. `latest` (or no tag at all) is never allowed: deploys must be reproducible. */
+const imageRef = z
+    .string()
+    .regex(/^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/, "an image tag such as 1.4.2 or a digest sha256:<64 hex>")
+    .refine((v) => v !== "latest", "a pinned tag or digest, not 'latest'");
+
+const tags = z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/, "a tag key"), z.string().max(256));
+
+// ---------------------------------------------------------------------------------------------------------
+// Network and cluster
+// ---------------------------------------------------------------------------------------------------------
+
+export const NAT_GATEWAY_STRATEGIES = ["Single", "OnePerAz"] as const;
+
+const vpcSchema = z
+    .object({
+        /** VPC CIDR, /16 to /20 (private subnets get prefix+3, public prefix+5). */
+        cidrBlock: cidr
+            .refine((c) => { const p = Number(c.split("/")[1]); return p >= 16 && p <= 20; }, "a network of size /16 to /20")
+            .default("10.0.0.0/16"),
+        /** Number of availability zones (public + private subnet in each). */
+        availabilityZones: z.number().int().min(2).max(3).default(3),
+        /** One NAT gateway for the VPC (cheap) or one per AZ (no cross-AZ dependency). */
+        natGateways: z.enum(NAT_GATEWAY_STRATEGIES).default("Single"),
+    })
+    .strict();
+
+const existingVpcSchema = z
+    .object({
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "a VPC id such as vpc-0123456789abcdef0"),
+        publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "a subnet id")).min(2),
+        privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "a subnet id")).min(2),
+    })
+    .strict();
+
+const clusterEndpointSchema = z
+    .object({
+        /** Whether the API server has a public endpoint at all (private access is always on). */
+        publicAccess: z.boolean().default(false),
+        /** Networks allowed to reach the public endpoint; required when publicAccess is on. */
+        publicAccessCidrs: z.array(cidr).default([]),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+        if (v.publicAccess && v.publicAccessCidrs.length === 0) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["publicAccessCidrs"],
+                message: "at least one CIDR when publicAccess is true (an endpoint open to every network is never the default)",
+            });
+        }
+    });
+
+const systemNodeGroupSchema = z
+    .object({
+        instanceType,
+        desiredSize: z.number().int().min(1).max(100),
+        minSize: z.number().int().min(1).max(100),
+        maxSize: z.number().int().min(1).max(100),
+        /** Root volume size in GiB (gp3, encrypted). */
+        diskSizeGiB: z.number().int().min(20).max(1000).default(50),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+        if (v.minSize > v.desiredSize) {
+            ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `≥ minSize (${v.minSize})` });
+        }
+        if (v.desiredSize > v.maxSize) {
+            ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `≤ maxSize (${v.maxSize})` });
+        }
+    });
+
+export const IDENTITY_MODES = ["irsa", "podIdentity"] as const;
+export type IdentityMode = (typeof IDENTITY_MODES)[number];
+
+const versionsSchema = z
+    .object({
+        /** Karpenter chart and CRD chart version. */
+        karpenter: z.string().regex(/^1\.(1[3-9]|[2-9]\d)\.\d+$/, "a Karpenter 1.x version ≥ 1.13 such as 1.14.1").default("1.14.1"),
+        /** AWS Load Balancer Controller chart version (the app and its CRDs share it). */
+        awsLoadBalancerController: z
+            .string()
+            .regex(/^3\.\d+\.\d+$/, "an AWS Load Balancer Controller 3.x version such as 3.5.0")
+            .default("3.5.0"),
+        /** Gateway API standard-channel CRD bundle. */
+        gatewayApi: z.string().regex(/^v1\.\d+\.\d+$/, "a Gateway API release tag such as v1.6.1").default("v1.6.1"),
+    })
+    .strict();
+
+// ---------------------------------------------------------------------------------------------------------
+// Karpenter
+// ---------------------------------------------------------------------------------------------------------
+
+const nodeClassSchema = z
+    .object({
+        /** AL2023 AMI alias: a dated version (`al2023@v20261101`) pins nodes; `al2023@latest` follows releases. */
+        amiAlias: z
+            .string()
+            .regex(/^al2023@(latest|v\d{8})$/, "an AL2023 alias: al2023@latest or al2023@vYYYYMMDD")
+            .default("al2023@latest"),
+        /** Root volume size (gp3, encrypted). */
+        rootVolumeSize: quantity.default("50Gi"),
+    })
+    .strict();
+
+export const CAPACITY_TYPES = ["on-demand", "spot", "reserved"] as const;
+export const ARCHITECTURES = ["amd64", "arm64"] as const;
+export const CONSOLIDATION_POLICIES = ["WhenEmptyOrUnderutilized", "WhenEmpty"] as const;
+export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+export const DISRUPTION_REASONS = ["Underutilized", "Empty", "Drifted"] as const;
+
+const nodePoolSchema = z
+    .object({
+        name: dnsLabel,
+        /** Higher weight pools are tried first (0–100). */
+        weight: z.number().int().min(0).max(100).optional(),
+        requirements: z
+            .object({
+                architectures: z.array(z.enum(ARCHITECTURES)).min(1).default(["amd64"]),
+                capacityTypes: z.array(z.enum(CAPACITY_TYPES)).min(1).default(["on-demand"]),
+                instanceTypes: z.array(instanceType).min(1).optional(),
+                instanceFamilies: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, "an instance family such as m7i")).min(1).optional(),
+                instanceCategories: z.array(z.string().regex(/^[a-z]$/, "an instance category letter such as c, m or r")).min(1).optional(),
+                instanceSizes: z.array(z.string().regex(/^[a-z0-9]+$/, "an instance size such as large")).min(1).optional(),
+                /** Only instance generations strictly greater than this. */
+                minGenerationExclusive: z.number().int().min(0).optional(),
+                zones: z.array(z.string().regex(/^[a-z]{2}-[a-z]+-\d[a-z]$/, "an availability zone such as ap-northeast-2a")).min(1).optional(),
+            })
+            .strict()
+            .superRefine((r, ctx) => {
+                if (!r.instanceTypes && !r.instanceFamilies && !r.instanceCategories) {
+                    ctx.addIssue({
+                        code: "custom",
+                        message: "at least one of instanceTypes, instanceFamilies or instanceCategories (an empty requirement set lets Karpenter pick any instance)",
+                    });
+                }
+                if (r.instanceTypes && (r.instanceFamilies || r.instanceCategories || r.instanceSizes)) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["instanceTypes"],
+                        message: "either instanceTypes or instanceFamilies/instanceCategories/instanceSizes, not both",
+                    });
+                }
+            }),
+        labels: z.record(z.string(), z.string()).default({}),
+        taints: z
+            .array(
+                z
+                    .object({
+                        key: z.string().min(1),
+                        value: z.string().optional(),
+                        effect: z.enum(TAINT_EFFECTS),
+                    })
+                    .strict(),
+            )
+            .default([]),
+        limits: z.object({ cpu: quantity.optional(), memory: quantity.optional() }).strict().default({}),
+        disruption: z
+            .object({
+                consolidationPolicy: z.enum(CONSOLIDATION_POLICIES).default("WhenEmptyOrUnderutilized"),
+                consolidateAfter: duration.default("0s"),
+                budgets: z
+                    .array(
+                        z
+                            .object({
+                                nodes: z.string().regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, "a node count or percentage such as 10% or 2"),
+                                schedule: z
+                                    .string()
+                                    .regex(/^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/, "a cron schedule such as '0 9 * * mon-fri'")
+                                    .optional(),
+                                duration: duration.optional(),
+                                reasons: z.array(z.enum(DISRUPTION_REASONS)).min(1).optional(),
+                            })
+                            .strict()
+                            .superRefine((b, ctx) => {
+                                if ((b.schedule === undefined) !== (b.duration === undefined)) {
+                                    ctx.addIssue({ code: "custom", message: "schedule and duration together, or neither" });
+                                }
+                            }),
+                    )
+                    .min(1)
+                    .default([{ nodes: "10%" }]),
+            })
+            .strict()
+            .default({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "0s", budgets: [{ nodes: "10%" }] }),
+        /** Node lifetime before it is replaced (`Never` to disable). */
+        expireAfter: z.union([duration, z.literal("Never")]).default("720h"),
+    })
+    .strict();
+
+// ---------------------------------------------------------------------------------------------------------
+// Gateway
+// ---------------------------------------------------------------------------------------------------------
+
+export const LOAD_BALANCER_SCHEMES = ["internet-facing", "internal"] as const;
+export const ALLOWED_ROUTES_MODES = ["Same", "Selector", "All"] as const;
+/** ELB security policies that negotiate TLS 1.2 or newer (and TLS 1.3 where named). */
+export const TLS_POLICIES = [
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+] as const;
+
+const gatewaySchema = z
+    .object({
+        name: dnsLabel.default("public-gateway"),
+        namespace: dnsLabel.default("gateway-system"),
+        /** Listener hostname, usually a wildcard such as *.example.com. */
+        hostname,
+        /** ACM certificates; the first is the listener's default certificate. */
+        certificateArns: z.array(acmCertificateArn).min(1),
+        scheme: z.enum(LOAD_BALANCER_SCHEMES).default("internet-facing"),
+        sslPolicy: z.enum(TLS_POLICIES).default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+        /** Which namespaces may attach routes: `Selector` admits namespaces labelled by the platform. */
+        allowedRoutes: z.enum(ALLOWED_ROUTES_MODES).default("Selector"),
+        accessLogs: z
+            .object({
+                bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"),
+                prefix: z.string().default(""),
+            })
+            .strict()
+            .nullable()
+            .default(null),
+    })
+    .strict();
+
+// ---------------------------------------------------------------------------------------------------------
+// Blue/green services
+// ---------------------------------------------------------------------------------------------------------
+
+export const COLORS = ["blue", "green"] as const;
+export type Color = (typeof COLORS)[number];
+export const TRAFFIC_MODES = ["route", "selector"] as const;
+export const S3_ACCESS = ["read", "write", "readwrite"] as const;
+
+const s3BucketArn = z.string().regex(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket ARN (arn:aws:s3:::<bucket>)");
+const secretArn = z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w\/+=.@-]+$/, "a Secrets Manager secret ARN");
+
+const serviceSchema = z
+    .object({
+        name: dnsLabel,
+        /** Namespace (created by the service); defaults to the service name. */
+        namespace: dnsLabel.optional(),
+        hostnames: z.array(exactHostname).min(1),
+        /** Hostname that always serves the inactive color, for checks before a switch. */
+        previewHostname: exactHostname,
+        port: z.number().int().min(1024).max(65535).default(8080),
+        image: z
+            .object({
+                /** Repository without tag, e.g. 123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api. */
+                repository: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, "an image repository without tag"),
+                blue: imageRef.nullable().default(null),
+                green: imageRef.nullable().default(null),
+            })
+            .strict(),
+        /** Overrides the stack's activeColor for this service. */
+        activeColor: z.enum(COLORS).optional(),
+        trafficMode: z.enum(TRAFFIC_MODES).default("route"),
+        /** Share of traffic (percent) sent to the inactive color in route mode. */
+        canaryWeight: z.number().int().min(0).max(99).default(0),
+        autoscaling: z
+            .object({
+                minReplicas: z.number().int().min(1).max(1000),
+                maxReplicas: z.number().int().min(1).max(1000),
+                targetCpuUtilization: z.number().int().min(10).max(95).default(60),
+            })
+            .strict()
+            .superRefine((v, ctx) => {
+                if (v.minReplicas > v.maxReplicas) {
+                    ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `≤ maxReplicas (${v.maxReplicas})` });
+                }
+            }),
+        /** Replicas of the inactive color: null keeps it warm at the HPA minimum (instant rollback). */
+        inactiveReplicas: z.number().int().min(0).max(1000).nullable().default(null),
+        resources: z
+            .object({
+                requests: z.object({ cpu: quantity, memory: quantity }).strict(),
+                limits: z.object({ cpu: quantity.optional(), memory: quantity }).strict(),
+            })
+            .strict(),
+        env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.string()).default({}),
+        probes: z
+            .object({
+                readinessPath: z.string().startsWith("/").default("/actuator/health/readiness"),
+                livenessPath: z.string().startsWith("/").default("/actuator/health/liveness"),
+                /** Seconds between probes. */
+                periodSeconds: z.number().int().min(1).max(60).default(10),
+                /** Startup allowance = startupFailureThreshold × periodSeconds. */
+                startupFailureThreshold: z.number().int().min(1).max(120).default(30),
+            })
+            .strict()
+            .default({
+                readinessPath: "/actuator/health/readiness",
+                livenessPath: "/actuator/health/liveness",
+                periodSeconds: 10,
+                startupFailureThreshold: 30,
+            }),
+        terminationGracePeriodSeconds: z.number().int().min(5).max(600).default(45),
+        preStopSleepSeconds: z.number().int().min(0).max(120).default(15),
+        aws: z
+            .object({
+                identityMode: z.enum(IDENTITY_MODES).optional(),
+                s3Buckets: z.array(z.object({ arn: s3BucketArn, access: z.enum(S3_ACCESS) }).strict()).default([]),
+                secrets: z.array(z.object({ arn: secretArn }).strict()).default([]),
+            })
+            .strict()
+            .default({ s3Buckets: [], secrets: [] }),
+    })
+    .strict()
+    .superRefine((s, ctx) => {
+        if (s.preStopSleepSeconds >= s.terminationGracePeriodSeconds) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["preStopSleepSeconds"],
+                message: `< terminationGracePeriodSeconds (${s.terminationGracePeriodSeconds})`,
+            });
+        }
+        if (s.hostnames.includes(s.previewHostname)) {
+            ctx.addIssue({ code: "custom", path: ["previewHostname"], message: "a hostname not in hostnames" });
+        }
+    });
+
+// ---------------------------------------------------------------------------------------------------------
+// The whole stack
+// ---------------------------------------------------------------------------------------------------------
+
+export const stackConfigSchema = z
+    .object({
+        region: awsRegion,
+        /** Empty means `service-<stack>`. */
+        clusterName: z.union([z.literal(""), z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,37}$/, "a cluster name: a letter, then letters, digits or '-', at most 38 characters")]),
+        kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS),
+        tags,
+        vpc: vpcSchema,
+        existingVpc: existingVpcSchema.nullable(),
+        clusterEndpoint: clusterEndpointSchema,
+        systemNodeGroup: systemNodeGroupSchema,
+        adminPrincipalArns: z.array(iamPrincipalArn),
+        deletionProtection: z.boolean(),
+        identityMode: z.enum(IDENTITY_MODES),
+        versions: versionsSchema,
+        nodeClass: nodeClassSchema,
+        nodePools: z.array(nodePoolSchema).min(1),
+        gateway: gatewaySchema,
+        activeColor: z.enum(COLORS),
+        services: z.array(serviceSchema),
+    })
+    .strict();
+
+export type RawStackConfig = z.infer<typeof stackConfigSchema>;
+export type NodePoolConfig = z.infer<typeof nodePoolSchema>;
+export type ServiceConfigInput = z.infer<typeof serviceSchema>;
+export type GatewayConfig = z.infer<typeof gatewaySchema>;
+export type SystemNodeGroupConfig = z.infer<typeof systemNodeGroupSchema>;
+export type NodeClassConfig = z.infer<typeof nodeClassSchema>;
+export type VersionsConfig = z.infer<typeof versionsSchema>;
+
+/** Top-level keys whose config value is a plain string (everything else is JSON). */
+export const STRING_KEYS: ReadonlySet<string> = new Set(["region", "clusterName", "kubernetesVersion", "identityMode", "activeColor"]);

@@ -1,0 +1,55 @@
+/**
+ * The EKS operating environment, one stack per environment:
+ *
+ *   stack config ─▶ Network ─▶ Cluster ─▶ Karpenter + NodePools
+ *                                      └▶ Gateway (load balancer controller, shared HTTPS Gateway)
+ *                                          └▶ BlueGreenService per application (routes on the Gateway)
+ */
+import * as aws from "@pulumi/aws";
+import { loadStackConfig } from "./config";
+import { Cluster } from "./components/cluster";
+import { Network } from "./components/network";
+
+const config = loadStackConfig();
+
+const awsProvider = new aws.Provider("aws", {
+    region: config.region as aws.Region,
+    defaultTags: { tags: { ...config.tags, "eks-platform/stack": config.stack, "eks-platform/cluster": config.clusterName } },
+});
+
+const network = new Network(
+    "network",
+    {
+        clusterName: config.clusterName,
+        vpc: config.vpc,
+        existing: config.existingVpc,
+        tags: config.tags,
+        protect: config.deletionProtection,
+    },
+    { providers: { aws: awsProvider } },
+);
+
+const cluster = new Cluster(
+    "cluster",
+    {
+        clusterName: config.clusterName,
+        kubernetesVersion: config.kubernetesVersion,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        publicSubnetIds: network.publicSubnetIds,
+        endpoint: config.clusterEndpoint,
+        systemNodeGroup: config.systemNodeGroup,
+        adminPrincipalArns: config.adminPrincipalArns,
+        deletionProtection: config.deletionProtection,
+        tags: config.tags,
+    },
+    { providers: { aws: awsProvider } },
+);
+
+export const vpcId = network.vpcId;
+export const clusterName = cluster.clusterName;
+export const clusterEndpoint = cluster.endpoint;
+export const oidcProviderArn = cluster.oidcProviderArn;
+export const oidcIssuer = cluster.oidcIssuer;
+export const clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+export const kubeconfig = cluster.kubeconfig;

@@ -1,0 +1,42 @@
+/**
+ * IAM building blocks shared by the components: typed policy documents (the SDK's own `PolicyDocument`
+ * type, so a misspelt field is a compile error) and role names that fit IAM's limits.
+ */
+import * as crypto from "crypto";
+import * as aws from "@pulumi/aws";
+
+export type PolicyDocument = aws.iam.PolicyDocument;
+export type PolicyStatement = aws.iam.PolicyStatement;
+
+/** Managed policies every EKS worker node needs (system node group and Karpenter nodes alike). */
+export const NODE_MANAGED_POLICIES: readonly string[] = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "AmazonEC2ContainerRegistryPullOnly",
+    "AmazonSSMManagedInstanceCore",
+];
+
+export function managedPolicyArn(name: string, partition = "aws"): string {
+    return `arn:${partition}:iam::aws:policy/${name}`;
+}
+
+/** Trust policy for a role assumed by an AWS service principal such as `ec2.amazonaws.com`. */
+export function serviceTrustPolicy(service: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    };
+}
+
+export const IAM_ROLE_NAME_MAX = 64;
+
+/**
+ * A deterministic IAM-safe name of at most `max` characters: the name itself when it fits, otherwise a
+ * prefix and an 8-character hash of the whole name, so distinct long names never collide.
+ */
+export function boundedName(name: string, max = IAM_ROLE_NAME_MAX): string {
+    const safe = name.replace(/[^\w+=,.@-]/g, "-");
+    if (safe.length <= max) return safe;
+    const hash = crypto.createHash("sha256").update(safe).digest("hex").slice(0, 8);
+    return `${safe.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+}

@@ -1,0 +1,3 @@
+export async function bench(_argv: readonly string[]): Promise<number> {
+    throw new Error("bench not implemented yet");
+}

@@ -1,0 +1,144 @@
+/**
+ * The offline plan: runs the real `index.ts` under Pulumi's in-process mocks with a stack's config and
+ * records every resource registration (inputs, parent, provider, dependencies). The plan CLI, the tests and
+ * the benchmark all go through `runPlan`.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { PlanMocks } from "./mocks";
+import { PROJECT_ROOT, projectName, stackConfig } from "./stackConfig";
+
+// Internal SDK modules: the monitor lives in the runtime store, the RPC serializer turns inputs back into JSON.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeState: { getStore(): { settings: { monitor: unknown } } } = require("@pulumi/pulumi/runtime/state");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc: { deserializeProperties(struct: unknown): Record<string, unknown> } = require("@pulumi/pulumi/runtime/rpc");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+
+export interface PlannedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** URN of the parent resource (the stack for top-level resources). */
+    readonly parent: string | undefined;
+    /** Provider reference `<urn>::<id>`, if the resource names one. */
+    readonly provider: string | undefined;
+    readonly custom: boolean;
+    readonly protect: boolean;
+    readonly inputs: Record<string, unknown>;
+    /** URNs this resource depends on (dependsOn and the resources its inputs came from). */
+    readonly dependencies: readonly string[];
+}
+
+export interface Plan {
+    readonly project: string;
+    readonly stack: string;
+    readonly config: Record<string, string>;
+    readonly resources: readonly PlannedResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+export interface PlanOptions {
+    readonly stack: string;
+    /** `key=value` assignments applied over the stack file, as `pulumi config set` would. */
+    readonly set?: readonly string[];
+    /** Use this config map instead of reading the stack files (keys `<namespace>:<key>`). */
+    readonly config?: Record<string, string>;
+    /** Program to run; defaults to the project's `index.ts`. */
+    readonly program?: string;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getCustom(): boolean;
+    getProtect(): boolean;
+    getObject(): unknown;
+    getDependenciesList(): string[];
+}
+
+interface MockMonitorLike {
+    registerResource(req: RegisterRequest, callback: (err: unknown, res?: { getUrn(): string }) => void): Promise<void>;
+}
+
+/** Forgets the project's own modules so that the next `require` runs the program again from scratch. */
+function forgetProjectModules(): void {
+    const nodeModules = `${path.sep}node_modules${path.sep}`;
+    for (const file of Object.keys(require.cache)) {
+        if (file.startsWith(PROJECT_ROOT) && !file.includes(nodeModules) && !file.startsWith(path.join(PROJECT_ROOT, "plan"))) {
+            delete require.cache[file];
+        }
+    }
+}
+
+let running = false;
+
+/** Runs the program offline and returns what it registered. Runs are serialized: the SDK state is global. */
+export async function runPlan(options: PlanOptions): Promise<Plan> {
+    if (running) throw new Error("runPlan is not re-entrant: await the previous plan first");
+    running = true;
+    try {
+        const project = projectName();
+        const config = options.config ?? stackConfig(options.stack, options.set ?? []);
+        const resources: PlannedResource[] = [];
+
+        await pulumi.runtime.setMocks(new PlanMocks(), project, options.stack, false);
+        pulumi.runtime.setAllConfig(config);
+
+        const monitor = runtimeState.getStore().settings.monitor as MockMonitorLike;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) =>
+            register(req, (err, res) => {
+                if (!err && res) {
+                    resources.push({
+                        urn: res.getUrn(),
+                        type: req.getType(),
+                        name: req.getName(),
+                        parent: req.getParent() || undefined,
+                        provider: req.getProvider() || undefined,
+                        custom: req.getCustom(),
+                        protect: req.getProtect(),
+                        inputs: rpc.deserializeProperties(req.getObject()),
+                        dependencies: req.getDependenciesList(),
+                    });
+                }
+                callback(err, res);
+            });
+
+        forgetProjectModules();
+        const program = options.program ?? path.join(PROJECT_ROOT, "index.ts");
+        const secretOutputs = new Set<string>();
+        const outputs =
+            (await pulumi.runtime.runInPulumiStack(async () => {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                const exported = require(program) as Record<string, unknown>;
+                for (const [key, value] of Object.entries(exported)) {
+                    if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.add(key);
+                }
+                return exported;
+            })) ?? {};
+        // Registrations started inside applies may still be in flight when the stack outputs resolve.
+        await settings.waitForRPCs();
+        const shown = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, secretOutputs.has(k) ? "[secret]" : v]));
+        return { project, stack: options.stack, config, resources, outputs: shown };
+    } finally {
+        running = false;
+    }
+}
+
+/** Resources of one type, in registration order. */
+export function ofType(plan: Plan, type: string): PlannedResource[] {
+    return plan.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type and name; throws when there is none or more than one. */
+export function find(plan: Plan, type: string, name: string): PlannedResource {
+    const matches = plan.resources.filter((r) => r.type === type && r.name === name);
+    if (matches.length !== 1) {
+        throw new Error(`Expected one ${type} named ${name}, found ${matches.length}: ${ofType(plan, type).map((r) => r.name).join(", ")}`);
+    }
+    return matches[0];
+}

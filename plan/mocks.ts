@@ -1,0 +1,165 @@
+/**
+ * Deterministic, realistic outputs for every resource type and invoke the program uses, so that every
+ * `apply` resolves offline: ARNs and ids are built from names, the cluster returns a kubeconfig and an OIDC
+ * issuer, the VPC returns subnet ids per AZ. Same input, same output: diffs between two plans are real.
+ */
+import * as crypto from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+type Props = Record<string, unknown>;
+
+function hex(seed: string, length: number): string {
+    return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+function str(v: unknown, fallback: string): string {
+    return typeof v === "string" && v.length > 0 ? v : fallback;
+}
+
+export class PlanMocks implements pulumi.runtime.Mocks {
+    region = "us-east-1";
+
+    private arn(service: string, resource: string, regional = true): string {
+        return `arn:aws:${service}:${regional ? this.region : ""}:${MOCK_ACCOUNT_ID}:${resource}`;
+    }
+
+    private vpcOutputs(name: string, inputs: Props): Props {
+        const azs = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 3;
+        const subnets = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${hex(`${name}-${kind}-${i}`, 17)}`);
+        return {
+            vpcId: `vpc-${hex(name, 17)}`,
+            privateSubnetIds: subnets("private"),
+            publicSubnetIds: subnets("public"),
+            isolatedSubnetIds: [],
+            natGateways: [],
+        };
+    }
+
+    private clusterOutputs(name: string, inputs: Props): Props {
+        const clusterName = str(inputs.name, name);
+        const oidcId = hex(`${clusterName}-oidc`, 32).toUpperCase();
+        const oidcIssuer = `oidc.eks.${this.region}.amazonaws.com/id/${oidcId}`;
+        const endpoint = `https://${hex(clusterName, 32).toUpperCase()}.gr7.${this.region}.eks.amazonaws.com`;
+        const certificateAuthority = Buffer.from(`mock-ca-for-${clusterName}`).toString("base64");
+        const kubeconfig = {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } }],
+            contexts: [{ name: "aws", context: { cluster: clusterName, user: "aws" } }],
+            "current-context": "aws",
+            users: [
+                {
+                    name: "aws",
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            command: "aws",
+                            args: ["eks", "get-token", "--cluster-name", clusterName, "--region", this.region],
+                        },
+                    },
+                },
+            ],
+        };
+        return {
+            kubeconfig,
+            kubeconfigJson: JSON.stringify(kubeconfig),
+            oidcIssuer,
+            oidcProviderUrl: `https://${oidcIssuer}`,
+            oidcProviderArn: this.arn("iam", `oidc-provider/${oidcIssuer}`, false),
+            clusterSecurityGroupId: `sg-${hex(`${clusterName}-cluster`, 17)}`,
+            nodeSecurityGroupId: `sg-${hex(`${clusterName}-node`, 17)}`,
+            core: { endpoint, vpcId: inputs.vpcId, subnetIds: inputs.privateSubnetIds ?? [] },
+        };
+    }
+
+    /** Outputs by resource type; anything not listed echoes its inputs plus a generic ARN. */
+    private outputs(type: string, name: string, inputs: Props): Props {
+        switch (type) {
+            case "pulumi:providers:aws":
+                this.region = str(inputs.region, this.region);
+                return {};
+            case "awsx:ec2:Vpc":
+                return this.vpcOutputs(name, inputs);
+            case "eks:index:Cluster":
+                return this.clusterOutputs(name, inputs);
+            case "aws:iam/role:Role": {
+                const roleName = str(inputs.name, `${name}-${hex(name, 7)}`);
+                return { name: roleName, arn: this.arn("iam", `role${str(inputs.path, "/")}${roleName}`, false), uniqueId: `AROA${hex(name, 17).toUpperCase()}` };
+            }
+            case "aws:iam/policy:Policy": {
+                const policyName = str(inputs.name, `${name}-${hex(name, 7)}`);
+                return { name: policyName, arn: this.arn("iam", `policy/${policyName}`, false) };
+            }
+            case "aws:iam/instanceProfile:InstanceProfile":
+                return { arn: this.arn("iam", `instance-profile/${str(inputs.name, name)}`, false) };
+            case "aws:kms/key:Key": {
+                const keyId = `${hex(name, 8)}-${hex(name + "1", 4)}-4${hex(name + "2", 3)}-8${hex(name + "3", 3)}-${hex(name + "4", 12)}`;
+                return { keyId, arn: this.arn("kms", `key/${keyId}`) };
+            }
+            case "aws:sqs/queue:Queue": {
+                const queueName = str(inputs.name, name);
+                return { name: queueName, arn: this.arn("sqs", queueName), url: `https://sqs.${this.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${queueName}` };
+            }
+            case "aws:cloudwatch/eventRule:EventRule":
+                return { name: str(inputs.name, name), arn: this.arn("events", `rule/${str(inputs.name, name)}`) };
+            case "aws:ec2/launchTemplate:LaunchTemplate":
+                return { arn: this.arn("ec2", `launch-template/lt-${hex(name, 17)}`), latestVersion: 1, defaultVersion: 1 };
+            case "aws:eks/nodeGroup:NodeGroup":
+                return { arn: this.arn("eks", `nodegroup/${str(inputs.clusterName, "cluster")}/${str(inputs.nodeGroupName, name)}/${hex(name, 8)}`), status: "ACTIVE" };
+            case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+                return { associationArn: this.arn("eks", `podidentityassociation/${str(inputs.clusterName, "cluster")}/a-${hex(name, 17)}`), associationId: `a-${hex(name, 17)}` };
+            case "aws:s3/bucketV2:BucketV2":
+            case "aws:s3/bucket:Bucket":
+                return { bucket: str(inputs.bucket, name), arn: `arn:aws:s3:::${str(inputs.bucket, name)}` };
+            case "kubernetes:gateway.networking.k8s.io/v1:Gateway": {
+                const ns = str((inputs.metadata as Props | undefined)?.namespace, "default");
+                const gw = str((inputs.metadata as Props | undefined)?.name, name);
+                return {
+                    status: {
+                        addresses: [{ type: "Hostname", value: `k8s-${ns.slice(0, 8)}-${gw.slice(0, 8)}-${hex(gw, 10)}.${this.region}.elb.amazonaws.com` }],
+                    },
+                };
+            }
+            case "kubernetes:helm.sh/v3:Release":
+                return { status: { name: str(inputs.name, name), namespace: str(inputs.namespace, "default"), version: inputs.version, status: "deployed", revision: 1 } };
+            default:
+                if (type.startsWith("aws:")) {
+                    const service = type.split(":")[1].split("/")[0];
+                    return { arn: this.arn(service, `${type.split(":")[2].toLowerCase()}/${name}`) };
+                }
+                return {};
+        }
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        const inputs = (args.inputs ?? {}) as Props;
+        const id = args.type.startsWith("pulumi:providers:") ? `${args.name}-provider-id` : `${args.name}-id`;
+        return { id, state: { ...inputs, ...this.outputs(args.type, args.name, inputs) } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        switch (args.token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`, userId: "AIDAOFFLINEPLAN", id: MOCK_ACCOUNT_ID };
+            case "aws:index/getPartition:getPartition":
+                return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+            case "aws:index/getRegion:getRegion":
+                return { name: this.region, region: this.region, id: this.region, description: this.region, endpoint: `ec2.${this.region}.amazonaws.com` };
+            case "aws:eks/getCluster:getCluster": {
+                const name = String((args.inputs as Props).name);
+                return {
+                    name,
+                    id: name,
+                    arn: this.arn("eks", `cluster/${name}`),
+                    vpcConfig: { clusterSecurityGroupId: `sg-${hex(`${name}-eks-cluster-sg`, 17)}`, endpointPrivateAccess: true },
+                };
+            }
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return { names: ["a", "b", "c"].map((z) => `${this.region}${z}`), zoneIds: ["1", "2", "3"].map((z) => `apne2-az${z}`), id: this.region };
+            default:
+                throw new Error(`The offline plan has no mock for invoke ${args.token}`);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+/** Renders an offline plan as a resource tree, one JSON document, Kubernetes YAML, or a config diff. */
+import { stringify } from "yaml";
+import type { Plan, PlannedResource } from "./harness";
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+// ----------------------------------------------------------------------------------------------------------
+// tree
+// ----------------------------------------------------------------------------------------------------------
+
+export function renderTree(plan: Plan): string {
+    const children = new Map<string | undefined, PlannedResource[]>();
+    for (const r of plan.resources) {
+        const list = children.get(r.parent) ?? [];
+        list.push(r);
+        children.set(r.parent, list);
+    }
+    const lines: string[] = [];
+    const walk = (parent: string | undefined, prefix: string) => {
+        const list = children.get(parent) ?? [];
+        list.forEach((r, i) => {
+            const last = i === list.length - 1;
+            const branch = parent === undefined ? "" : last ? "└─ " : "├─ ";
+            lines.push(`${prefix}${branch}${r.type.padEnd(Math.max(0, 58 - prefix.length - branch.length))} ${r.name}`);
+            walk(r.urn, parent === undefined ? "" : prefix + (last ? "   " : "│  "));
+        });
+    };
+    walk(undefined, "");
+
+    const counts = new Map<string, number>();
+    for (const r of plan.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    lines.push("", `Resources: ${plan.resources.length} to create (stack ${plan.stack})`);
+    for (const [type, n] of [...counts].sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${String(n).padStart(4)}  ${type}`);
+    return lines.join("\n");
+}
+
+// ----------------------------------------------------------------------------------------------------------
+// json
+// ----------------------------------------------------------------------------------------------------------
+
+export interface Violation {
+    readonly policy: string;
+    readonly level: string;
+    readonly urn: string;
+    readonly message: string;
+}
+
+/** Secrets travel through the mocks as `{4dabf18193072939515e22adb298388d: "1b47061264138c4ac30d75fd1eb44270", value}`. */
+function unwrapSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return "[secret]";
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+export function planDocument(plan: Plan, violations?: readonly Violation[]): Record<string, unknown> {
+    const doc: Record<string, unknown> = {
+        stack: plan.stack,
+        resources: plan.resources.map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            parent: r.parent ?? null,
+            provider: r.provider ?? null,
+            custom: r.custom,
+            protect: r.protect,
+            dependencies: r.dependencies,
+            inputs: unwrapSecrets(r.inputs),
+        })),
+        outputs: unwrapSecrets(plan.outputs),
+    };
+    if (violations) doc.violations = violations;
+    return doc;
+}
+
+// ----------------------------------------------------------------------------------------------------------
+// yaml: Kubernetes objects as they would be applied
+// ----------------------------------------------------------------------------------------------------------
+
+/** Kubernetes object types registered through the Kubernetes provider (not Helm releases or YAML bundles). */
+export function isKubernetesObject(r: PlannedResource): boolean {
+    return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/") && !r.type.startsWith("kubernetes:yaml/");
+}
+
+export function kubernetesObjects(plan: Plan): Record<string, unknown>[] {
+    return plan.resources.filter(isKubernetesObject).map((r) => {
+        const { apiVersion, kind, metadata, ...rest } = r.inputs as Record<string, unknown>;
+        return { apiVersion, kind, metadata, ...rest };
+    });
+}
+
+export function renderYaml(plan: Plan): string {
+    return kubernetesObjects(plan)
+        .map((o) => `---\n${stringify(o, { lineWidth: 0 })}`)
+        .join("");
+}
+
+// ----------------------------------------------------------------------------------------------------------
+// diff
+// ----------------------------------------------------------------------------------------------------------
+
+export interface FieldChange {
+    readonly path: string;
+    readonly before: unknown;
+    readonly after: unknown;
+}
+
+export interface ResourceChange {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly op: "update" | "create" | "delete";
+    readonly changes: readonly FieldChange[];
+}
+
+function fieldChanges(before: unknown, after: unknown, path: string, out: FieldChange[]): void {
+    if (JSON.stringify(before) === JSON.stringify(after)) return;
+    const isObj = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
+    if (isObj(before) && isObj(after)) {
+        const a = before as Record<string, unknown>;
+        const b = after as Record<string, unknown>;
+        for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+            fieldChanges(a[k], b[k], path ? `${path}.${k}` : k, out);
+        }
+        return;
+    }
+    if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+        before.forEach((v, i) => fieldChanges(v, after[i], `${path}[${i}]`, out));
+        return;
+    }
+    out.push({ path, before, after });
+}
+
+/** What `pulumi preview` would report between two plans of the same program. */
+export function diffPlans(before: Plan, after: Plan): ResourceChange[] {
+    const oldByUrn = new Map(before.resources.map((r) => [r.urn, r]));
+    const newByUrn = new Map(after.resources.map((r) => [r.urn, r]));
+    const changes: ResourceChange[] = [];
+    for (const r of after.resources) {
+        const old = oldByUrn.get(r.urn);
+        if (!old) {
+            changes.push({ urn: r.urn, type: r.type, name: r.name, op: "create", changes: [] });
+            continue;
+        }
+        const fields: FieldChange[] = [];
+        fieldChanges(old.inputs, r.inputs, "", fields);
+        if (fields.length) changes.push({ urn: r.urn, type: r.type, name: r.name, op: "update", changes: fields });
+    }
+    for (const r of before.resources) {
+        if (!newByUrn.has(r.urn)) changes.push({ urn: r.urn, type: r.type, name: r.name, op: "delete", changes: [] });
+    }
+    return changes;
+}
+
+export function renderDiff(changes: readonly ResourceChange[], assignment: string): string {
+    const lines = [`Changes if ${assignment}:`];
+    for (const c of changes) {
+        const sign = c.op === "create" ? "+" : c.op === "delete" ? "-" : "~";
+        lines.push(`  ${sign} ${c.type} ${c.name}`);
+        for (const f of c.changes) lines.push(`      ${f.path}: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`);
+    }
+    lines.push(`${changes.length} resource(s) would change`);
+    return lines.join("\n");
+}
