@@ -46,6 +46,17 @@ const cluster = new Cluster(
     { providers: { aws: awsProvider } },
 );
 
+/** Everything below runs in the cluster: AWS resources through `awsProvider`, Kubernetes objects through the cluster's provider. */
+const inCluster = { providers: { aws: awsProvider, kubernetes: cluster.provider } };
+/** Where workload identities come from (IRSA's OIDC provider, or Pod Identity on the cluster). */
+const identitySource = { name: cluster.clusterName, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer };
+
+// [karpenter]
+
+// [gateway]
+
+// [services]
+
 export const vpcId = network.vpcId;
 export const clusterName = cluster.clusterName;
 export const clusterEndpoint = cluster.endpoint;
@@ -53,3 +64,4 @@ export const oidcProviderArn = cluster.oidcProviderArn;
 export const oidcIssuer = cluster.oidcIssuer;
 export const clusterSecurityGroupId = cluster.clusterSecurityGroupId;
 export const kubeconfig = cluster.kubeconfig;
+// [outputs]

@@ -304,7 +304,9 @@ export type Color = (typeof COLORS)[number];
 export const TRAFFIC_MODES = ["route", "selector"] as const;
 export const S3_ACCESS = ["read", "write", "readwrite"] as const;
 
-const s3BucketArn = z.string().regex(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket ARN (arn:aws:s3:::<bucket>)");
+const s3Bucket = z
+    .string()
+    .regex(/^(arn:aws[a-z-]*:s3:::)?[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name or ARN (arn:aws:s3:::<bucket>)");
 const secretArn = z
     .string()
     .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w\/+=.@-]+$/, "a Secrets Manager secret ARN");
@@ -373,7 +375,7 @@ const serviceSchema = z
         aws: z
             .object({
                 identityMode: z.enum(IDENTITY_MODES).optional(),
-                s3Buckets: z.array(z.object({ arn: s3BucketArn, access: z.enum(S3_ACCESS) }).strict()).default([]),
+                s3Buckets: z.array(z.object({ bucket: s3Bucket, access: z.enum(S3_ACCESS) }).strict()).default([]),
                 secrets: z.array(z.object({ arn: secretArn }).strict()).default([]),
             })
             .strict()

@@ -76,7 +76,8 @@ interface PolicyReport {
 
 async function evaluate(plan: Awaited<ReturnType<typeof runPlan>>): Promise<PolicyReport> {
     // Loaded on demand: the policy pack is only needed with --policy.
-    const { evaluatePolicies } = await import("./policy");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { evaluatePolicies } = require("./policy") as typeof import("./policy");
     return evaluatePolicies(plan);
 }
 
@@ -119,7 +120,8 @@ async function plan(argv: readonly string[]): Promise<number> {
 export async function main(argv: readonly string[]): Promise<number> {
     try {
         if (argv[0] === "bench") {
-            const { bench } = await import("./bench");
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const { bench } = require("./bench") as typeof import("./bench");
             return await bench(argv.slice(1));
         }
         return await plan(argv[0] === "plan" ? argv.slice(1) : argv);

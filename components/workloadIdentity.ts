@@ -1,0 +1,156 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { IdentityMode } from "../config";
+import { PolicyStatement, boundedName } from "../lib/iam";
+
+/** The cluster facts an identity needs. */
+export interface ClusterIdentitySource {
+    /** Cluster name, as an output that resolves once the cluster exists. */
+    readonly name: pulumi.Input<string>;
+    /** ARN of the cluster's IAM OIDC provider (IRSA). */
+    readonly oidcProviderArn: pulumi.Input<string>;
+    /** OIDC issuer without scheme: `oidc.eks.<region>.amazonaws.com/id/<id>`. */
+    readonly oidcIssuer: pulumi.Input<string>;
+}
+
+export interface WorkloadIdentityArgs {
+    /** Plain cluster name, used to name the role (the role name must be known before the cluster exists). */
+    readonly clusterName: string;
+    readonly cluster: ClusterIdentitySource;
+    /** Namespace of the service account (an output of the Namespace resource, so the account waits for it). */
+    readonly namespace: pulumi.Input<string>;
+    /** Namespace as plain text, for the role name and trust condition. */
+    readonly namespaceName: string;
+    readonly serviceAccountName: string;
+    /** `irsa`: OIDC web identity + role-arn annotation; `podIdentity`: EKS Pod Identity association. */
+    readonly mode: IdentityMode;
+    /** Inline permissions (least privilege: data actions name their resources). Default: none. */
+    readonly statements?: readonly PolicyStatement[];
+    /** AWS managed or customer policies to attach, where upstream ships one. Default: none. */
+    readonly managedPolicyArns?: readonly string[];
+    /** Labels for the ServiceAccount. */
+    readonly labels?: Record<string, string>;
+    readonly tags?: Record<string, string>;
+}
+
+export const IRSA_AUDIENCE = "sts.amazonaws.com";
+export const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+/**
+ * IRSA trust: only the cluster's OIDC provider, only this exact service account (StringEquals on `sub`,
+ * never a wildcard), and only tokens minted for STS (`aud`).
+ */
+export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, namespace: string, serviceAccount: string) {
+    return {
+        Version: "2012-10-17" as const,
+        Statement: [
+            {
+                Effect: "Allow" as const,
+                Principal: { Federated: oidcProviderArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${oidcIssuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                        [`${oidcIssuer}:aud`]: IRSA_AUDIENCE,
+                    },
+                },
+            },
+        ],
+    };
+}
+
+/** Pod Identity trust: the EKS Pod Identity service; the association pins namespace and service account. */
+export function podIdentityTrustPolicy() {
+    return {
+        Version: "2012-10-17" as const,
+        Statement: [
+            {
+                Effect: "Allow" as const,
+                Principal: { Service: "pods.eks.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+            },
+        ],
+    };
+}
+
+/** `<cluster>-<namespace>-<serviceaccount>`, truncated with a hash to IAM's 64 characters. */
+export function identityRoleName(clusterName: string, namespace: string, serviceAccount: string): string {
+    return boundedName(`${clusterName}-${namespace}-${serviceAccount}`);
+}
+
+/**
+ * An IAM role for exactly one Kubernetes service account, its permissions, and the ServiceAccount itself
+ * (created through the cluster's Kubernetes provider).
+ */
+export class WorkloadIdentity extends pulumi.ComponentResource {
+    public readonly roleArn: pulumi.Output<string>;
+    public readonly roleName: pulumi.Output<string>;
+    public readonly serviceAccountName: pulumi.Output<string>;
+    public readonly namespace: pulumi.Output<string>;
+
+    constructor(name: string, args: WorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:identity:WorkloadIdentity", name, {}, opts);
+
+        const trustPolicy =
+            args.mode === "irsa"
+                ? pulumi
+                      .all([args.cluster.oidcProviderArn, args.cluster.oidcIssuer])
+                      .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, args.namespaceName, args.serviceAccountName)))
+                : JSON.stringify(podIdentityTrustPolicy());
+
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: identityRoleName(args.clusterName, args.namespaceName, args.serviceAccountName),
+                description: `${args.mode === "irsa" ? "IRSA" : "Pod Identity"} role of ${args.namespaceName}/${args.serviceAccountName} in ${args.clusterName}`,
+                assumeRolePolicy: trustPolicy,
+                maxSessionDuration: 3600,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        const permissions: pulumi.Resource[] = [];
+        if (args.statements && args.statements.length > 0) {
+            permissions.push(
+                new aws.iam.RolePolicy(
+                    `${name}-permissions`,
+                    { role: role.name, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: args.statements }) },
+                    { parent: this },
+                ),
+            );
+        }
+        (args.managedPolicyArns ?? []).forEach((policyArn, i) =>
+            permissions.push(new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, { parent: this })),
+        );
+
+        if (args.mode === "podIdentity") {
+            new aws.eks.PodIdentityAssociation(
+                `${name}-association`,
+                { clusterName: args.cluster.name, namespace: args.namespaceName, serviceAccount: args.serviceAccountName, roleArn: role.arn, tags: args.tags },
+                { parent: this },
+            );
+        }
+
+        // The account appears only once its role can act: pods never start with a role that has no permissions yet.
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-sa`,
+            {
+                metadata: {
+                    name: args.serviceAccountName,
+                    namespace: args.namespace,
+                    labels: { "app.kubernetes.io/managed-by": "pulumi", ...args.labels },
+                    annotations: args.mode === "irsa" ? { [ROLE_ARN_ANNOTATION]: role.arn } : undefined,
+                },
+            },
+            { parent: this, dependsOn: permissions },
+        );
+
+        this.roleArn = role.arn;
+        this.roleName = role.name;
+        this.serviceAccountName = serviceAccount.metadata.name;
+        this.namespace = serviceAccount.metadata.namespace;
+        this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName, serviceAccountName: this.serviceAccountName, namespace: this.namespace });
+    }
+}
