@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig } from "../config";
 import { PlanMocks } from "./mocks";
 import { PROJECT_ROOT, projectName, stackConfig } from "./stackConfig";
 
@@ -47,6 +48,17 @@ export interface PlanOptions {
     readonly config?: Record<string, string>;
     /** Program to run; defaults to the project's `index.ts`. */
     readonly program?: string;
+    /**
+     * Loads the program module afresh. Default: Node's `require` after forgetting the project's modules.
+     * Jest keeps its own module registry, so the test harness passes a loader built on `jest.isolateModules`.
+     */
+    readonly load?: (program: string) => unknown;
+}
+
+function requireFresh(program: string): unknown {
+    forgetProjectModules();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(program);
 }
 
 interface RegisterRequest {
@@ -80,10 +92,18 @@ let running = false;
 export async function runPlan(options: PlanOptions): Promise<Plan> {
     if (running) throw new Error("runPlan is not re-entrant: await the previous plan first");
     running = true;
+    const resources: PlannedResource[] = [];
     try {
         const project = projectName();
         const config = options.config ?? stackConfig(options.stack, options.set ?? []);
-        const resources: PlannedResource[] = [];
+        // Validate exactly as the program will, before the SDK starts: a ConfigError then surfaces as one clean
+        // rejection instead of racing the stack's own registration.
+        const prefix = `${project}:`;
+        parseStackConfig(
+            Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])),
+            project,
+            options.stack,
+        );
 
         await pulumi.runtime.setMocks(new PlanMocks(), project, options.stack, false);
         pulumi.runtime.setAllConfig(config);
@@ -108,25 +128,47 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                 callback(err, res);
             });
 
-        forgetProjectModules();
-        const program = options.program ?? path.join(PROJECT_ROOT, "index.ts");
-        const secretOutputs = new Set<string>();
-        const outputs =
-            (await pulumi.runtime.runInPulumiStack(async () => {
-                // eslint-disable-next-line @typescript-eslint/no-require-imports
-                const exported = require(program) as Record<string, unknown>;
-                for (const [key, value] of Object.entries(exported)) {
-                    if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.add(key);
-                }
-                return exported;
-            })) ?? {};
-        // Registrations started inside applies may still be in flight when the stack outputs resolve.
-        await settings.waitForRPCs();
-        const shown = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, secretOutputs.has(k) ? "[secret]" : v]));
-        return { project, stack: options.stack, config, resources, outputs: shown };
+        return await execute(options, project, config, resources);
+    } catch (err) {
+        // Callers (and tests) can check that a failed program registered nothing beyond the stack.
+        if (err instanceof Error) Object.assign(err, { registered: resources.map((r) => r.type) });
+        throw err;
     } finally {
         running = false;
     }
+}
+
+/** Runs the program in a Pulumi stack and waits for every registration. */
+async function execute(options: PlanOptions, project: string, config: Record<string, string>, resources: PlannedResource[]): Promise<Plan> {
+    const program = options.program ?? path.join(PROJECT_ROOT, "index.ts");
+    // A failing program rejects several SDK promises at once; collect the strays instead of crashing the process.
+    const strays: unknown[] = [];
+    const onRejection = (reason: unknown) => strays.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        return await executeProgram(program, options, project, config, resources);
+    } catch (err) {
+        throw err;
+    } finally {
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+async function executeProgram(program: string, options: PlanOptions, project: string, config: Record<string, string>, resources: PlannedResource[]): Promise<Plan> {
+    const secretOutputs = new Set<string>();
+    const outputs =
+        (await pulumi.runtime.runInPulumiStack(async () => {
+            const exported = (options.load ?? requireFresh)(program) as Record<string, unknown>;
+            for (const [key, value] of Object.entries(exported)) {
+                if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.add(key);
+            }
+            return exported;
+        })) ?? {};
+    // Registrations started inside applies may still be in flight when the stack outputs resolve.
+    await settings.waitForRPCs();
+    const shown = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, secretOutputs.has(k) ? "[secret]" : v]));
+    return { project, stack: options.stack, config, resources, outputs: shown };
 }
 
 /** Resources of one type, in registration order. */

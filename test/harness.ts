@@ -9,6 +9,16 @@ export type { Plan, PlannedResource };
 
 export const STACKS = ["dev", "stage", "prod"] as const;
 
+/** Jest's registry caches modules; each plan needs the program (and its SDK copies) evaluated afresh. */
+export function loadIsolated(program: string): unknown {
+    let exported: unknown;
+    jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        exported = require(program);
+    });
+    return exported;
+}
+
 const cache = new Map<string, Promise<Plan>>();
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -18,7 +28,7 @@ export function plan(stack: string, ...set: string[]): Promise<Plan> {
     let p = cache.get(key);
     if (!p) {
         // Runs are serialized: the SDK's runtime state is global to the process.
-        p = queue.then(() => runPlan({ stack, set }));
+        p = queue.then(() => runPlan({ stack, set, load: loadIsolated }));
         queue = p.catch(() => undefined);
         cache.set(key, p);
     }
@@ -40,9 +50,14 @@ export function k8sObjects(p: Plan, kind: string): Record<string, any>[] {
 /** Runs a plan that must fail, and returns the error. */
 export async function planError(stack: string, ...set: string[]): Promise<Error> {
     try {
-        await runPlan({ stack, set });
+        await runPlan({ stack, set, load: loadIsolated });
     } catch (err) {
         return err as Error;
     }
     throw new Error(`expected the plan of ${stack} with ${set.join(" ")} to fail`);
+}
+
+/** The URN of the provider a resource names (`<urn>::<id>` reference), or undefined. */
+export function providerUrn(r: PlannedResource): string | undefined {
+    return r.provider === undefined ? undefined : r.provider.slice(0, r.provider.lastIndexOf("::"));
 }

@@ -1,0 +1,113 @@
+import { find, inputsOf, ofType, plan, providerUrn, STACKS } from "./harness";
+
+const CLUSTER = "eks:index:Cluster";
+
+describe("Cluster", () => {
+    test.each(STACKS)("%s: IRSA, access entries, envelope encryption and control-plane logs", async (stack) => {
+        const p = await plan(stack);
+        const c = inputsOf(p, CLUSTER, "cluster-eks");
+        expect(c.name).toBe(`service-${stack}`);
+        expect(c.version).toBe("1.35");
+        expect(c.createOidcProvider).toBe(true);
+        expect(c.authenticationMode).toBe("API");
+        expect(c.skipDefaultNodeGroup).toBe(true);
+        expect(c.enabledClusterLogTypes).toEqual(expect.arrayContaining(["api", "audit", "authenticator"]));
+        const key = find(p, "aws:kms/key:Key", "cluster-secrets");
+        expect((key.inputs as { enableKeyRotation: boolean }).enableKeyRotation).toBe(true);
+        expect(c.encryptionConfigKeyArn).toMatch(/^arn:aws:kms:ap-northeast-2:123456789012:key\//);
+        expect(c.endpointPrivateAccess).toBe(true);
+        expect(c.accessEntries).toEqual({
+            "admin-0": {
+                principalArn: "arn:aws:iam::123456789012:role/platform-admin",
+                accessPolicies: {
+                    admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
+                },
+            },
+        });
+    });
+
+    test("prod: private endpoint only, deletion protection and Pulumi protect", async () => {
+        const p = await plan("prod");
+        const c = find(p, CLUSTER, "cluster-eks");
+        expect((c.inputs as Record<string, unknown>).endpointPublicAccess).toBe(false);
+        expect((c.inputs as Record<string, unknown>).publicAccessCidrs).toBeUndefined();
+        expect((c.inputs as Record<string, unknown>).deletionProtection).toBe(true);
+        expect(c.protect).toBe(true);
+        expect(find(p, "aws:kms/key:Key", "cluster-secrets").protect).toBe(true);
+    });
+
+    test("dev: public endpoint limited to the configured CIDRs, not protected", async () => {
+        const c = find(await plan("dev"), CLUSTER, "cluster-eks");
+        expect((c.inputs as Record<string, unknown>).endpointPublicAccess).toBe(true);
+        expect((c.inputs as Record<string, unknown>).publicAccessCidrs).toEqual(["203.0.113.0/24"]);
+        expect(c.protect).toBe(false);
+    });
+
+    test.each([
+        ["dev", 2, 2, 3],
+        ["stage", 2, 2, 4],
+        ["prod", 2, 2, 4],
+    ])("%s: system node group sized %i (min %i, max %i), AL2023, tainted and labelled", async (stack, desired, min, max) => {
+        const p = await plan(stack);
+        const ng = inputsOf(p, "aws:eks/nodeGroup:NodeGroup", "cluster-system");
+        expect(ng.scalingConfig).toEqual({ desiredSize: desired, minSize: min, maxSize: max });
+        expect(ng.instanceTypes).toEqual(["t3.medium"]);
+        expect(ng.amiType).toBe("AL2023_x86_64_STANDARD");
+        expect(ng.taints).toEqual([{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);
+        expect(ng.labels).toEqual({ "platform/node-class": "system" });
+        const lt = inputsOf(p, "aws:ec2/launchTemplate:LaunchTemplate", "cluster-system");
+        expect(lt.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+        expect(lt.blockDeviceMappings[0].ebs).toMatchObject({ encrypted: "true", volumeType: "gp3", volumeSize: 50 });
+        const role = find(p, "aws:iam/role:Role", "cluster-system-node");
+        const policies = ofType(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => a.parent === role.parent && a.name.startsWith("cluster-system-node-"))
+            .map((a) => (a.inputs as { policyArn: string }).policyArn)
+            .sort();
+        expect(policies).toEqual(
+            ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"].map(
+                (n) => `arn:aws:iam::aws:policy/${n}`,
+            ),
+        );
+    });
+
+    test("core add-ons: CoreDNS on the system nodes and the Pod Identity agent, after the nodes exist", async () => {
+        const p = await plan("prod");
+        const nodeGroup = find(p, "aws:eks/nodeGroup:NodeGroup", "cluster-system");
+        const coredns = find(p, "aws:eks/addon:Addon", "cluster-coredns");
+        const agent = find(p, "aws:eks/addon:Addon", "cluster-eks-pod-identity-agent");
+        expect((agent.inputs as { addonName: string }).addonName).toBe("eks-pod-identity-agent");
+        expect(coredns.dependencies).toContain(nodeGroup.urn);
+        expect(agent.dependencies).toContain(nodeGroup.urn);
+        const values = JSON.parse((coredns.inputs as { configurationValues: string }).configurationValues);
+        expect(values.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" }]);
+        expect(values.nodeSelector).toEqual({ "platform/node-class": "system" });
+        const c = inputsOf(p, CLUSTER, "cluster-eks");
+        expect(c.kubeProxyAddonOptions).toMatchObject({ enabled: true });
+        expect(c.corednsAddonOptions).toMatchObject({ enabled: false });
+    });
+
+    test.each(STACKS)("%s: every Kubernetes object and chart goes through the cluster's explicit provider", async (stack) => {
+        const p = await plan(stack);
+        const provider = find(p, "pulumi:providers:kubernetes", "cluster-k8s");
+        expect(ofType(p, "pulumi:providers:kubernetes")).toHaveLength(1);
+        expect((provider.inputs as { kubeconfig: string }).kubeconfig).toContain(`service-${stack}`);
+        const k8sResources = p.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+        for (const r of k8sResources) {
+            expect([r.name, providerUrn(r)]).toEqual([r.name, provider.urn]);
+        }
+        // And every AWS resource goes through the stack's AWS provider (default providers are disabled).
+        const aws = find(p, "pulumi:providers:aws", "aws");
+        for (const r of p.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
+            expect([r.name, providerUrn(r)]).toEqual([r.name, aws.urn]);
+        }
+    });
+
+    test("stack outputs expose the cluster, the OIDC issuer and a secret kubeconfig", async () => {
+        const { outputs } = await plan("prod");
+        expect(outputs.clusterName).toBe("service-prod");
+        expect(outputs.oidcIssuer).toMatch(/^oidc\.eks\.ap-northeast-2\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
+        expect(outputs.oidcProviderArn).toBe(`arn:aws:iam::123456789012:oidc-provider/${outputs.oidcIssuer}`);
+        expect(outputs.kubeconfig).toBe("[secret]");
+        expect(outputs.clusterSecurityGroupId).toMatch(/^sg-[0-9a-f]{17}$/);
+    });
+});

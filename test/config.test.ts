@@ -1,0 +1,124 @@
+import { ConfigError, parseStackConfig } from "../config";
+import { projectDefaults, stackConfig } from "../plan/stackConfig";
+import { planError, STACKS } from "./harness";
+
+const PROJECT = "eks-platform";
+
+/** The stack's raw config (keys without namespace) with `key=value` overrides, as the program sees it. */
+function raw(stack: string, ...set: string[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(stackConfig(stack, set))) {
+        if (k.startsWith(`${PROJECT}:`)) out[k.slice(PROJECT.length + 1)] = v;
+    }
+    return out;
+}
+
+function errorFor(stack: string, ...set: string[]): string {
+    try {
+        parseStackConfig(raw(stack, ...set), PROJECT, stack);
+    } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+    }
+    throw new Error(`expected ${set.join(" ")} to be refused`);
+}
+
+describe("stack config", () => {
+    test.each(STACKS)("%s parses with the values of its stack file", (stack) => {
+        const cfg = parseStackConfig(raw(stack), PROJECT, stack);
+        expect(cfg.clusterName).toBe(`service-${stack}`);
+        expect(cfg.region).toBe("ap-northeast-2");
+        expect(cfg.kubernetesVersion).toBe("1.35");
+        expect(cfg.services.map((s) => s.name)).toEqual(["app-api"]);
+        expect(cfg.services[0].namespace).toBe("app-api");
+        expect(cfg.services[0].activeColor).toBe("blue");
+        expect(cfg.services[0].inactiveColor).toBe("green");
+    });
+
+    test("environments differ the way the seed's table says", () => {
+        const [dev, stage, prod] = STACKS.map((s) => parseStackConfig(raw(s), PROJECT, s));
+        expect(dev.vpc.natGateways).toBe("Single");
+        expect(prod.vpc.natGateways).toBe("OnePerAz");
+        expect(prod.clusterEndpoint.publicAccess).toBe(false);
+        expect(dev.clusterEndpoint.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
+        expect(prod.deletionProtection).toBe(true);
+        expect(dev.deletionProtection).toBe(false);
+        // Capacity: dev small, stage similar to prod, prod production capacity.
+        expect(dev.services[0].autoscaling.minReplicas).toBeLessThan(stage.services[0].autoscaling.minReplicas);
+        expect(prod.services[0].autoscaling.minReplicas).toBeGreaterThanOrEqual(stage.services[0].autoscaling.minReplicas);
+        expect(prod.services[0].autoscaling.maxReplicas).toBe(20);
+        // Strict limits in prod: a CPU limit as well as memory.
+        expect(prod.services[0].resources.limits.cpu).toBe("1");
+        expect(dev.services[0].resources.limits.cpu).toBeUndefined();
+        expect(prod.nodePools[0].requirements.capacityTypes).toEqual(["on-demand"]);
+        expect(dev.nodePools[0].requirements.capacityTypes).toContain("spot");
+        expect(prod.nodeClass.amiAlias).toMatch(/^al2023@v\d{8}$/);
+        expect(dev.nodeClass.amiAlias).toBe("al2023@latest");
+    });
+
+    test("Pulumi.yaml defaults alone are a valid configuration", () => {
+        // A new stack with an empty stack file gets the seed's shape from the declared defaults.
+        const defaults = Object.fromEntries(Object.entries(projectDefaults()).map(([k, v]) => [k.slice(PROJECT.length + 1), v]));
+        const cfg = parseStackConfig(defaults, PROJECT, "sandbox");
+        expect(cfg.clusterName).toBe("service-sandbox");
+        expect(cfg.systemNodeGroup).toEqual({ instanceType: "t3.medium", desiredSize: 2, minSize: 2, maxSize: 4, diskSizeGiB: 50 });
+        expect(cfg.clusterEndpoint).toEqual({ publicAccess: false, publicAccessCidrs: [] });
+        expect(cfg.versions).toEqual({ karpenter: "1.14.1", awsLoadBalancerController: "3.5.0", gatewayApi: "v1.6.1" });
+        expect(cfg.gateway.allowedRoutes).toBe("Selector");
+        expect(cfg.services).toEqual([]);
+    });
+
+    test.each([
+        ["region", "region=moon-1", /'region' is "moon-1", expected an AWS region/],
+        ["unsupported version", "kubernetesVersion=1.20", /'kubernetesVersion' is "1\.20", expected one of "1\.34", "1\.35", "1\.36"/],
+        ["version as number-like string", "kubernetesVersion=1.350", /'kubernetesVersion' is "1\.350"/],
+        ["VPC CIDR", 'vpc={"cidrBlock":"10.0.0.1/16"}', /'vpc\.cidrBlock' is "10\.0\.0\.1\/16", expected an IPv4 network in CIDR notation/],
+        ["VPC size", 'vpc={"cidrBlock":"10.0.0.0/24"}', /'vpc\.cidrBlock' is "10\.0\.0\.0\/24", expected a network of size \/16 to \/20/],
+        ["NAT strategy", 'vpc={"natGateways":"Many"}', /'vpc\.natGateways' is "Many", expected one of "Single", "OnePerAz"/],
+        [
+            "node group desired > max",
+            'systemNodeGroup={"instanceType":"t3.medium","desiredSize":9,"minSize":2,"maxSize":4}',
+            /'systemNodeGroup\.desiredSize' is 9, expected ≤ maxSize \(4\)/,
+        ],
+        [
+            "node group min > desired",
+            'systemNodeGroup={"instanceType":"t3.medium","desiredSize":1,"minSize":2,"maxSize":4}',
+            /'systemNodeGroup\.desiredSize' is 1, expected ≥ minSize \(2\)/,
+        ],
+        [
+            "instance type",
+            'systemNodeGroup={"instanceType":"huge","desiredSize":2,"minSize":2,"maxSize":4}',
+            /'systemNodeGroup\.instanceType' is "huge", expected an EC2 instance type/,
+        ],
+        ["endpoint CIDR", 'clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["300.1.1.0/24"]}', /'clusterEndpoint\.publicAccessCidrs\[0\]' is "300\.1\.1\.0\/24"/],
+        ["public endpoint without CIDRs", 'clusterEndpoint={"publicAccess":true}', /'clusterEndpoint\.publicAccessCidrs' is \(missing\), expected at least one CIDR when publicAccess is true/],
+        ["admin principal", 'adminPrincipalArns=["root"]', /'adminPrincipalArns\[0\]' is "root", expected an IAM role or user ARN/],
+        ["boolean", "deletionProtection=yes", /'deletionProtection' is "yes", expected a JSON value/],
+        ["identity mode", "identityMode=kiam", /'identityMode' is "kiam", expected one of "irsa", "podIdentity"/],
+        ["unknown key", "activeColour=green", /unknown key 'eks-platform:activeColour'/],
+        ["unknown nested key", 'vpc={"cidr":"10.0.0.0/16"}', /unknown key 'vpc\.cidr'/],
+        ["active color", "activeColor=purple", /'activeColor' is "purple", expected one of "blue", "green"/],
+    ])("refuses a bad %s", (_what, assignment, message) => {
+        expect(errorFor("dev", assignment)).toMatch(message);
+    });
+
+    test("an open endpoint is refused in prod", () => {
+        expect(errorFor("prod", 'clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["0.0.0.0/0"]}')).toMatch(
+            /'clusterEndpoint\.publicAccessCidrs' contains "0\.0\.0\.0\/0", expected no open API endpoint in prod/,
+        );
+    });
+
+    test("every problem is reported at once, on one line", () => {
+        const message = errorFor("dev", "kubernetesVersion=1.20", "region=moon-1");
+        expect(message.split("\n")).toHaveLength(1);
+        expect(message).toMatch(/'region'/);
+        expect(message).toMatch(/'kubernetesVersion'/);
+    });
+
+    test("a bad value stops the program before any resource is registered", async () => {
+        const err = (await planError("prod", "kubernetesVersion=1.20")) as Error & { registered: string[] };
+        expect(err.name).toBe("ConfigError");
+        // Nothing at all: no provider, no VPC, nothing half-applied.
+        expect(err.registered).toEqual([]);
+    });
+});

@@ -1,0 +1,55 @@
+import { find, inputsOf, ofType, plan, STACKS } from "./harness";
+
+const VPC = "awsx:ec2:Vpc";
+
+describe("Network", () => {
+    test.each([
+        ["dev", "10.10.0.0/16", "Single"],
+        ["stage", "10.20.0.0/16", "Single"],
+        ["prod", "10.30.0.0/16", "OnePerAz"],
+    ])("%s: VPC across 3 AZs with %s and NAT %s", async (stack, cidr, nat) => {
+        const vpc = inputsOf(await plan(stack), VPC, "network-vpc");
+        expect(vpc.cidrBlock).toBe(cidr);
+        expect(vpc.numberOfAvailabilityZones).toBe(3);
+        expect(vpc.natGateways).toEqual({ strategy: nat });
+        expect(vpc.enableDnsHostnames).toBe(true);
+    });
+
+    test.each(STACKS)("%s: subnets are tagged for load balancers and Karpenter discovery", async (stack) => {
+        const specs = inputsOf(await plan(stack), VPC, "network-vpc").subnetSpecs as { type: string; cidrMask: number; tags: Record<string, string> }[];
+        const pub = specs.find((s) => s.type === "Public")!;
+        const priv = specs.find((s) => s.type === "Private")!;
+        expect(pub.tags).toEqual({ "kubernetes.io/role/elb": "1" });
+        expect(priv.tags).toEqual({ "kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": `service-${stack}` });
+        // Private subnets are the big ones: pods take their IPs from them (VPC CNI).
+        expect(priv.cidrMask).toBe(19);
+        expect(pub.cidrMask).toBe(21);
+    });
+
+    test("prod protects the VPC; dev does not", async () => {
+        expect(find(await plan("prod"), VPC, "network-vpc").protect).toBe(true);
+        expect(find(await plan("dev"), VPC, "network-vpc").protect).toBe(false);
+    });
+
+    test("an existing VPC is used by id, its subnets tagged, and no VPC is created", async () => {
+        const existing = {
+            vpcId: "vpc-0123456789abcdef0",
+            publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+            privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
+        };
+        const p = await plan("dev", `existingVpc=${JSON.stringify(existing)}`);
+        expect(ofType(p, VPC)).toHaveLength(0);
+        const tags = ofType(p, "aws:ec2/tag:Tag").map((t) => t.inputs as { resourceId: string; key: string; value: string });
+        expect(tags).toEqual(
+            expect.arrayContaining([
+                { resourceId: "subnet-0aaaaaaaaaaaaaaa1", key: "kubernetes.io/role/elb", value: "1" },
+                { resourceId: "subnet-0bbbbbbbbbbbbbbb2", key: "kubernetes.io/role/internal-elb", value: "1" },
+                { resourceId: "subnet-0bbbbbbbbbbbbbbb1", key: "karpenter.sh/discovery", value: "service-dev" },
+            ]),
+        );
+        const cluster = inputsOf(p, "eks:index:Cluster", "cluster-eks");
+        expect(cluster.vpcId).toBe(existing.vpcId);
+        expect(cluster.privateSubnetIds).toEqual(existing.privateSubnetIds);
+        expect(p.outputs.vpcId).toBe(existing.vpcId);
+    });
+});
