@@ -403,7 +403,9 @@ export const stackConfigSchema = z
     .object({
         region: awsRegion,
         /** Empty means `service-<stack>`. */
-        clusterName: z.union([z.literal(""), z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,37}$/, "a cluster name: a letter, then letters, digits or '-', at most 38 characters")]),
+        clusterName: z
+            .string()
+            .regex(/^([a-zA-Z][a-zA-Z0-9-]{0,37})?$/, "empty (for service-<stack>) or a letter, then letters, digits or '-', at most 38 characters"),
         kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS),
         tags,
         vpc: vpcSchema,

@@ -99,7 +99,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         // Validate exactly as the program will, before the SDK starts: a ConfigError then surfaces as one clean
         // rejection instead of racing the stack's own registration.
         const prefix = `${project}:`;
-        parseStackConfig(
+        if (!options.program) parseStackConfig(
             Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])),
             project,
             options.stack,

@@ -1,0 +1,161 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { IdentityMode } from "../config";
+import { loadBalancerControllerStatements } from "../lib/loadBalancerControllerPolicy";
+import { systemNodeScheduling } from "./cluster";
+import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
+
+/** Where the chart and the CRD manifests come from. */
+export const LOAD_BALANCER_CONTROLLER_CHART = {
+    repo: "https://aws.github.io/eks-charts",
+    chart: "aws-load-balancer-controller",
+} as const;
+
+/** Defaults of the controller installation (one place; see `AwsLoadBalancerControllerArgs`). */
+export const loadBalancerControllerDefaults = {
+    namespace: "kube-system",
+    releaseName: "aws-load-balancer-controller",
+    serviceAccountName: "aws-load-balancer-controller",
+    replicas: 2,
+} as const;
+
+/** Gateway API standard-channel CRDs (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant, ...) of a release tag. */
+export function gatewayApiCrdsUrl(gatewayApiVersion: string): string {
+    return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${gatewayApiVersion}/standard-install.yaml`;
+}
+
+/**
+ * The controller's own CRDs at the chart's tag: `crds.yaml` (`elbv2.k8s.aws` TargetGroupBinding, IngressClassParams, ...)
+ * and `gateway-crds.yaml` (`gateway.k8s.aws` LoadBalancerConfiguration, TargetGroupConfiguration, ListenerRuleConfiguration).
+ */
+export function controllerCrdsUrls(controllerVersion: string): { elbv2: string; gateway: string } {
+    const base = `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v${controllerVersion}/helm/aws-load-balancer-controller/crds`;
+    return { elbv2: `${base}/crds.yaml`, gateway: `${base}/gateway-crds.yaml` };
+}
+
+export interface ControllerValuesArgs {
+    readonly clusterName: pulumi.Input<string>;
+    readonly region: string;
+    readonly vpcId: pulumi.Input<string>;
+    readonly serviceAccountName: string;
+    readonly releaseName: string;
+}
+
+/** Helm values of the chart: pure, so tests check them without a plan. */
+export function loadBalancerControllerValues(args: ControllerValuesArgs): pulumi.Input<Record<string, unknown>> {
+    const scheduling = systemNodeScheduling();
+    const selectorLabels = { "app.kubernetes.io/name": LOAD_BALANCER_CONTROLLER_CHART.chart, "app.kubernetes.io/instance": args.releaseName };
+    return {
+        clusterName: args.clusterName,
+        region: args.region,
+        vpcId: args.vpcId,
+        replicaCount: loadBalancerControllerDefaults.replicas,
+        // The chart renders the PDB only with more than one replica; one pod may be down during node drains.
+        podDisruptionBudget: { maxUnavailable: 1 },
+        nodeSelector: scheduling.nodeSelector,
+        tolerations: scheduling.tolerations,
+        // The chart's default anti-affinity spreads over nodes; this also spreads over zones.
+        topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorLabels } },
+        ],
+        resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+        serviceAccount: { create: false, name: args.serviceAccountName },
+        // Services of type LoadBalancer are not this controller's job here; don't mutate every Service in the cluster.
+        enableServiceMutatorWebhook: false,
+        // Readiness gates for `ip` targets in namespaces labelled elbv2.k8s.aws/pod-readiness-gate-inject=enabled.
+        enablePodReadinessGateInject: true,
+        // Gateway API only: no IngressClass `alb` or IngressClassParams.
+        createIngressClassResource: false,
+        ingressClassParams: { create: false },
+        // ALB Gateway support is on by default from v3.2.0 once the CRDs exist (they are installed before the release);
+        // stated here so it is not lost to a default change. NLB Gateways would need the experimental route CRDs.
+        controllerConfig: { featureGates: { ALBGatewayAPI: true, NLBGatewayAPI: false } },
+    };
+}
+
+export interface AwsLoadBalancerControllerArgs {
+    /** Plain cluster name (names the IAM role, `--cluster-name`). */
+    readonly clusterName: string;
+    /** Where the controller's identity comes from (OIDC provider for IRSA, the cluster for Pod Identity). */
+    readonly cluster: ClusterIdentitySource;
+    /** AWS region of the cluster (`--aws-region`; saves IMDS lookups). */
+    readonly region: string;
+    /** VPC of the cluster (`--aws-vpc-id`). */
+    readonly vpcId: pulumi.Input<string>;
+    /** Chart version, also the tag of the controller's CRDs, e.g. `3.5.0`. */
+    readonly version: string;
+    /** Gateway API release tag of the standard CRDs, e.g. `v1.6.1`. */
+    readonly gatewayApiVersion: string;
+    /** `irsa` or `podIdentity`. */
+    readonly identityMode: IdentityMode;
+    /** AWS tags for the IAM role. */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * The AWS Load Balancer Controller for Gateway API ALBs: the Gateway API standard CRDs and the controller's own CRDs as
+ * resources of their own (so a preview knows the kinds, and custom resources can depend on them), an IAM identity with
+ * upstream's permissions, and the chart with CRDs skipped, on the system node group.
+ */
+export class AwsLoadBalancerController extends pulumi.ComponentResource {
+    /** The CRD installs; every custom resource of these kinds must depend on them. */
+    public readonly crds: pulumi.Resource[];
+    /** The Helm release; resolves once the controller (and its webhooks) are up. */
+    public readonly release: k8s.helm.v3.Release;
+    public readonly roleArn: pulumi.Output<string>;
+    public readonly namespace: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsLoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:gateway:AwsLoadBalancerController", name, {}, opts);
+        const d = loadBalancerControllerDefaults;
+
+        const gatewayApiCrds = new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: gatewayApiCrdsUrl(args.gatewayApiVersion) }, { parent: this });
+        const urls = controllerCrdsUrls(args.version);
+        const elbv2Crds = new k8s.yaml.v2.ConfigFile(`${name}-elbv2-crds`, { file: urls.elbv2 }, { parent: this });
+        const gatewayCrds = new k8s.yaml.v2.ConfigFile(`${name}-gateway-crds`, { file: urls.gateway }, { parent: this });
+        this.crds = [gatewayApiCrds, elbv2Crds, gatewayCrds];
+
+        const identity = new WorkloadIdentity(
+            `${name}-identity`,
+            {
+                clusterName: args.clusterName,
+                cluster: args.cluster,
+                namespace: d.namespace,
+                namespaceName: d.namespace,
+                serviceAccountName: d.serviceAccountName,
+                mode: args.identityMode,
+                statements: loadBalancerControllerStatements(),
+                labels: { "app.kubernetes.io/name": LOAD_BALANCER_CONTROLLER_CHART.chart },
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        // The controller detects the Gateway API kinds once, at start: the CRDs must exist before its pods do.
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: d.releaseName,
+                chart: LOAD_BALANCER_CONTROLLER_CHART.chart,
+                version: args.version,
+                repositoryOpts: { repo: LOAD_BALANCER_CONTROLLER_CHART.repo },
+                namespace: d.namespace,
+                skipCrds: true,
+                atomic: true,
+                cleanupOnFail: true,
+                values: loadBalancerControllerValues({
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    vpcId: args.vpcId,
+                    serviceAccountName: d.serviceAccountName,
+                    releaseName: d.releaseName,
+                }),
+            },
+            { parent: this, dependsOn: [...this.crds, identity] },
+        );
+
+        this.roleArn = identity.roleArn;
+        this.namespace = this.release.status.namespace;
+        this.registerOutputs({ crds: this.crds, release: this.release, roleArn: this.roleArn, namespace: this.namespace });
+    }
+}

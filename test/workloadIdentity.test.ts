@@ -1,0 +1,108 @@
+import * as path from "path";
+import { runPlan } from "../plan/harness";
+import { identityRoleName, irsaTrustPolicy, podIdentityTrustPolicy } from "../components/workloadIdentity";
+import { applicationStatements } from "../lib/appPermissions";
+import { boundedName } from "../lib/iam";
+import { find, loadIsolated, ofType, Plan } from "./harness";
+
+const ISSUER = "oidc.eks.ap-northeast-2.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789";
+const PROVIDER_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;
+
+let fixture: Plan;
+beforeAll(async () => {
+    fixture = await runPlan({ stack: "test", config: {}, program: path.join(__dirname, "fixtures/identity.ts"), load: loadIsolated });
+});
+
+function trustOf(p: Plan, name: string): unknown {
+    return JSON.parse((find(p, "aws:iam/role:Role", name).inputs as { assumeRolePolicy: string }).assumeRolePolicy);
+}
+
+describe("WorkloadIdentity", () => {
+    test("irsa: trust is the cluster's OIDC provider, exactly one service account, and the STS audience", () => {
+        expect(trustOf(fixture, "irsa-role")).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: PROVIDER_ARN },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            [`${ISSUER}:sub`]: "system:serviceaccount:payments:app-api",
+                            [`${ISSUER}:aud`]: "sts.amazonaws.com",
+                        },
+                    },
+                },
+            ],
+        });
+    });
+
+    test("irsa: the ServiceAccount carries the role ARN annotation, and waits for the permissions", () => {
+        const sa = find(fixture, "kubernetes:core/v1:ServiceAccount", "irsa-sa");
+        const metadata = (sa.inputs as { metadata: { name: string; namespace: string; annotations: Record<string, string> } }).metadata;
+        expect(metadata.name).toBe("app-api");
+        expect(metadata.namespace).toBe("payments");
+        expect(metadata.annotations).toEqual({ "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/service-test-payments-app-api" });
+        expect(sa.dependencies).toContain(find(fixture, "aws:iam/rolePolicy:RolePolicy", "irsa-permissions").urn);
+        expect(ofType(fixture, "aws:eks/podIdentityAssociation:PodIdentityAssociation").map((r) => r.name)).toEqual(["pod-identity-association"]);
+    });
+
+    test("podIdentity: trust is the Pod Identity service with AssumeRole + TagSession, pinned by an association", () => {
+        expect(trustOf(fixture, "pod-identity-role")).toEqual({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+        });
+        const association = find(fixture, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "pod-identity-association").inputs;
+        expect(association).toMatchObject({
+            clusterName: "service-test",
+            namespace: "payments",
+            serviceAccount: "worker",
+            roleArn: "arn:aws:iam::123456789012:role/service-test-payments-worker",
+        });
+        const sa = (find(fixture, "kubernetes:core/v1:ServiceAccount", "pod-identity-sa").inputs as { metadata: Record<string, unknown> }).metadata;
+        expect(sa.annotations).toBeUndefined();
+    });
+
+    test("role names stay within 64 characters, deterministically, for long names", () => {
+        const role = find(fixture, "aws:iam/role:Role", "long-role").inputs as { name: string };
+        const full = `service-with-a-rather-long-cluster-name-x-${"n".repeat(30)}-${"s".repeat(27)}`;
+        expect(full.length).toBe(100);
+        expect(role.name).toHaveLength(64);
+        expect(role.name).toBe(identityRoleName("service-with-a-rather-long-cluster-name-x", "n".repeat(30), "s".repeat(27)));
+        expect(role.name).toMatch(/^service-with-a-rather-long-cluster-name-x-n+-[0-9a-f]{8}$/);
+        // Two long names that share the prefix still differ.
+        expect(boundedName(`${"a".repeat(70)}-one`)).not.toBe(boundedName(`${"a".repeat(70)}-two`));
+        expect(boundedName("short")).toBe("short");
+        const managed = ofType(fixture, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => r.inputs as { policyArn: string });
+        expect(managed).toEqual([expect.objectContaining({ policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" })]);
+    });
+
+    test("application permissions name only the configured buckets and secrets", () => {
+        const policy = JSON.parse((find(fixture, "aws:iam/rolePolicy:RolePolicy", "irsa-permissions").inputs as { policy: string }).policy);
+        expect(policy.Statement).toEqual([
+            { Sid: "S3Objects0", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"], Resource: "arn:aws:s3:::app-assets/*" },
+            { Sid: "S3List0", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::app-assets" },
+            { Sid: "S3Objects1", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: "arn:aws:s3:::app-exports/*" },
+            {
+                Sid: "ReadSecrets",
+                Effect: "Allow",
+                Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                Resource: ["arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:app/db-AbCdEf"],
+            },
+        ]);
+        const resources = policy.Statement.flatMap((s: { Resource: string | string[] }) => [s.Resource].flat());
+        expect(resources).not.toContain("*");
+    });
+
+    test("no access configured means no permissions at all", () => {
+        expect(applicationStatements({ s3Buckets: [], secrets: [] })).toEqual([]);
+    });
+
+    test("trust policy builders never widen the subject", () => {
+        const doc = irsaTrustPolicy(PROVIDER_ARN, ISSUER, "ns", "sa");
+        const text = JSON.stringify(doc);
+        expect(text).not.toContain("StringLike");
+        expect(text).not.toContain("*");
+        expect(podIdentityTrustPolicy().Statement).toHaveLength(1);
+    });
+});
