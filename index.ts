@@ -8,6 +8,8 @@
 import * as aws from "@pulumi/aws";
 import { loadStackConfig } from "./config";
 import { Cluster } from "./components/cluster";
+import { SharedGateway } from "./components/gateway";
+import { AwsLoadBalancerController } from "./components/loadBalancerController";
 import { Network } from "./components/network";
 
 const config = loadStackConfig();
@@ -54,6 +56,25 @@ const identitySource = { name: cluster.clusterName, oidcProviderArn: cluster.oid
 // [karpenter]
 
 // [gateway]
+const loadBalancerController = new AwsLoadBalancerController(
+    "aws-load-balancer-controller",
+    {
+        clusterName: config.clusterName,
+        cluster: identitySource,
+        region: config.region,
+        vpcId: network.vpcId,
+        version: config.versions.awsLoadBalancerController,
+        gatewayApiVersion: config.versions.gatewayApi,
+        identityMode: config.identityMode,
+        tags: config.tags,
+    },
+    inCluster,
+);
+const sharedGateway = new SharedGateway(
+    "gateway",
+    { gateway: config.gateway, crds: loadBalancerController.crds, controller: loadBalancerController.release, tags: config.tags },
+    inCluster,
+);
 
 // [services]
 
@@ -65,3 +86,7 @@ export const oidcIssuer = cluster.oidcIssuer;
 export const clusterSecurityGroupId = cluster.clusterSecurityGroupId;
 export const kubeconfig = cluster.kubeconfig;
 // [outputs]
+export const gatewayName = sharedGateway.gatewayName;
+export const gatewayNamespace = sharedGateway.namespace;
+export const gatewayHostnames = sharedGateway.hostnames;
+export const albDnsName = sharedGateway.albDnsName;

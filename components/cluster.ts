@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { inheritedAwsProvider } from "../lib/providers";
 import { NODE_MANAGED_POLICIES, managedPolicyArn, serviceTrustPolicy } from "../lib/iam";
 
 /** Label on system nodes; controllers select it, application pods never do. */
@@ -121,7 +122,8 @@ export class Cluster extends pulumi.ComponentResource {
                 kubeProxyAddonOptions: { enabled: true },
                 tags,
             },
-            { parent: this, protect: args.deletionProtection },
+            // A multi-language component gets providers only when named: pass on the inherited AWS provider.
+            { parent: this, protect: args.deletionProtection, providers: inheritedAwsProvider(this) },
         );
 
         // The cluster name as an output that resolves after the cluster exists, so dependents wait for it.

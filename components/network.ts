@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { inheritedAwsProvider } from "../lib/providers";
 
 /** Subnet tags that the AWS Load Balancer Controller and Karpenter discover subnets by. */
 export function subnetTags(clusterName: string): { public: Record<string, string>; private: Record<string, string> } {
@@ -73,7 +74,8 @@ export class Network extends pulumi.ComponentResource {
                     ],
                     tags: { ...args.tags, Name: `${args.clusterName}-vpc` },
                 },
-                { parent: this, protect: args.protect },
+                // A multi-language component gets providers only when named: pass on the inherited AWS provider.
+                { parent: this, protect: args.protect, providers: inheritedAwsProvider(this) },
             );
             this.vpcId = vpc.vpcId;
             this.publicSubnetIds = vpc.publicSubnetIds;

@@ -125,6 +125,21 @@ function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
     for (const d of duplicates(hosts)) {
         problems.push(`'services' routes hostname ${JSON.stringify(d)} twice, expected each hostname in one service`);
     }
+    const namespaces = cfg.services.map((s) => s.namespace ?? s.name);
+    cfg.services.forEach((s, i) => {
+        const where = s.namespace ? `services[${i}].namespace` : `services[${i}].name`;
+        if (namespaces[i] === "default" || namespaces[i].startsWith("kube-") || namespaces[i] === cfg.gateway.namespace) {
+            problems.push(
+                `'${where}' gives service ${s.name} the namespace ${JSON.stringify(namespaces[i])}, expected a namespace of its own (not default, kube-* or the gateway's ${cfg.gateway.namespace})`,
+            );
+        }
+        const first = namespaces.indexOf(namespaces[i]);
+        if (first !== i) {
+            problems.push(
+                `'services[${i}].namespace' is ${JSON.stringify(namespaces[i])} for service ${s.name}, expected a namespace no other service uses (service ${cfg.services[first].name} owns it: each service creates and labels its own namespace)`,
+            );
+        }
+    });
     cfg.services.forEach((s, i) => {
         const active = s.activeColor ?? cfg.activeColor;
         const inactive: Color = active === "blue" ? "green" : "blue";

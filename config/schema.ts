@@ -172,17 +172,45 @@ const nodeClassSchema = z
     })
     .strict();
 
-export const CAPACITY_TYPES = ["on-demand", "spot", "reserved"] as const;
+/**
+ * Capacity types a NodePool may ask for. Karpenter's `reserved` needs capacity-reservation selector terms on the
+ * EC2NodeClass, which this project does not set, so a pool asking for it would never get such a node.
+ */
+export const CAPACITY_TYPES = ["on-demand", "spot"] as const;
 export const ARCHITECTURES = ["amd64", "arm64"] as const;
 export const CONSOLIDATION_POLICIES = ["WhenEmptyOrUnderutilized", "WhenEmpty"] as const;
 export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
 export const DISRUPTION_REASONS = ["Underutilized", "Empty", "Drifted"] as const;
 
+/** A budget's active window: hours and minutes only (cron has no seconds), as the NodePool CRD takes it. */
+const budgetDuration = z.string().regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/, "a duration in hours and minutes such as 8h, 30m or 1h30m");
+
+/** A qualified label or taint key: optional DNS-subdomain prefix, then a name (the NodePool CRD's pattern). */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_KEY_FORMAT = "a label key such as team or example.com/team";
+const labelKey = z.string().max(316).regex(LABEL_KEY, LABEL_KEY_FORMAT);
+
+/** A Karpenter duration, or `Never`. */
+const durationOrNever = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, "a duration such as 30s, 15m or 720h, or Never");
+const labelValue = z
+    .string()
+    .max(63)
+    .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, "a label value: letters, digits, '-', '_' or '.', at most 63 characters");
+
+/** Why Karpenter's NodePool CRD would reject this template label key, if it would. */
+function restrictedLabel(key: string): string | undefined {
+    if (!LABEL_KEY.test(key) || key.length > 316) return LABEL_KEY_FORMAT;
+    const domain = key.includes("/") ? key.slice(0, key.indexOf("/")) : "";
+    if (key === "karpenter.sh/nodepool" || key === "kubernetes.io/hostname") return `${key} is set by Karpenter or the kubelet`;
+    if (domain.endsWith("karpenter.sh") || domain.endsWith("karpenter.k8s.aws")) return `the ${domain} domain is reserved for Karpenter`;
+    return undefined;
+}
+
 const nodePoolSchema = z
     .object({
         name: dnsLabel,
-        /** Higher weight pools are tried first (0–100). */
-        weight: z.number().int().min(0).max(100).optional(),
+        /** Higher weight pools are tried first (1–100; no weight ranks as 0). */
+        weight: z.number().int().min(1).max(100).optional(),
         requirements: z
             .object({
                 architectures: z.array(z.enum(ARCHITECTURES)).min(1).default(["amd64"]),
@@ -211,13 +239,22 @@ const nodePoolSchema = z
                     });
                 }
             }),
-        labels: z.record(z.string(), z.string()).default({}),
+        /** Labels on every node of the pool. */
+        labels: z
+            .record(z.string(), labelValue)
+            .superRefine((labels, ctx) => {
+                for (const key of Object.keys(labels)) {
+                    const why = restrictedLabel(key);
+                    if (why) ctx.addIssue({ code: "custom", path: [key], message: `a label key Karpenter allows: ${why}` });
+                }
+            })
+            .default({}),
         taints: z
             .array(
                 z
                     .object({
-                        key: z.string().min(1),
-                        value: z.string().optional(),
+                        key: labelKey,
+                        value: labelValue.optional(),
                         effect: z.enum(TAINT_EFFECTS),
                     })
                     .strict(),
@@ -227,7 +264,8 @@ const nodePoolSchema = z
         disruption: z
             .object({
                 consolidationPolicy: z.enum(CONSOLIDATION_POLICIES).default("WhenEmptyOrUnderutilized"),
-                consolidateAfter: duration.default("0s"),
+                /** How long a node must be empty or underutilized before consolidation (`Never` disables it). */
+                consolidateAfter: durationOrNever.default("0s"),
                 budgets: z
                     .array(
                         z
@@ -237,7 +275,7 @@ const nodePoolSchema = z
                                     .string()
                                     .regex(/^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/, "a cron schedule such as '0 9 * * mon-fri'")
                                     .optional(),
-                                duration: duration.optional(),
+                                duration: budgetDuration.optional(),
                                 reasons: z.array(z.enum(DISRUPTION_REASONS)).min(1).optional(),
                             })
                             .strict()
@@ -253,7 +291,7 @@ const nodePoolSchema = z
             .strict()
             .default({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "0s", budgets: [{ nodes: "10%" }] }),
         /** Node lifetime before it is replaced (`Never` to disable). */
-        expireAfter: z.union([duration, z.literal("Never")]).default("720h"),
+        expireAfter: durationOrNever.default("720h"),
     })
     .strict();
 
@@ -345,7 +383,11 @@ const serviceSchema = z
                     ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `≤ maxReplicas (${v.maxReplicas})` });
                 }
             }),
-        /** Replicas of the inactive color: null keeps it warm at the HPA minimum (instant rollback). */
+        /**
+         * Replicas of the inactive color: null (the default) keeps it warm at the HPA minimum, so a switch or a
+         * rollback is instant and changes nothing but the route. A number (0 to autoscaling.minReplicas) pins the
+         * inactive color at that size; then a switch also resizes both colors (their Deployment or HPA changes).
+         */
         inactiveReplicas: z.number().int().min(0).max(1000).nullable().default(null),
         resources: z
             .object({
@@ -392,6 +434,20 @@ const serviceSchema = z
         }
         if (s.hostnames.includes(s.previewHostname)) {
             ctx.addIssue({ code: "custom", path: ["previewHostname"], message: "a hostname not in hostnames" });
+        }
+        if (s.inactiveReplicas !== null && s.inactiveReplicas > s.autoscaling.minReplicas) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["inactiveReplicas"],
+                message: `null (warm at the HPA minimum) or 0 to autoscaling.minReplicas (${s.autoscaling.minReplicas}): the inactive color is scaled down, never up`,
+            });
+        }
+        if (s.canaryWeight > 0 && s.trafficMode !== "route") {
+            ctx.addIssue({
+                code: "custom",
+                path: ["canaryWeight"],
+                message: `0 with trafficMode "${s.trafficMode}" (weighted canaries need trafficMode "route")`,
+            });
         }
     });
 

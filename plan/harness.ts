@@ -25,6 +25,8 @@ export interface PlannedResource {
     readonly parent: string | undefined;
     /** Provider reference `<urn>::<id>`, if the resource names one. */
     readonly provider: string | undefined;
+    /** Providers by package, for components (multi-language components such as `eks:index:Cluster` take them this way). */
+    readonly providers: Record<string, string>;
     readonly custom: boolean;
     readonly protect: boolean;
     readonly inputs: Record<string, unknown>;
@@ -66,6 +68,7 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getProvider(): string;
+    getProvidersMap(): { toObject(): [string, string][] };
     getCustom(): boolean;
     getProtect(): boolean;
     getObject(): unknown;
@@ -119,6 +122,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                         name: req.getName(),
                         parent: req.getParent() || undefined,
                         provider: req.getProvider() || undefined,
+                        providers: Object.fromEntries(req.getProvidersMap().toObject()),
                         custom: req.getCustom(),
                         protect: req.getProtect(),
                         inputs: rpc.deserializeProperties(req.getObject()),

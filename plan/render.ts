@@ -63,6 +63,7 @@ export function planDocument(plan: Plan, violations?: readonly Violation[]): Rec
             name: r.name,
             parent: r.parent ?? null,
             provider: r.provider ?? null,
+            providers: r.providers,
             custom: r.custom,
             protect: r.protect,
             dependencies: r.dependencies,

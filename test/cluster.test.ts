@@ -100,6 +100,10 @@ describe("Cluster", () => {
         for (const r of p.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
             expect([r.name, providerUrn(r)]).toEqual([r.name, aws.urn]);
         }
+        // Multi-language components of other packages get the AWS provider passed by name.
+        for (const r of p.resources.filter((x) => x.type === "eks:index:Cluster" || x.type === "awsx:ec2:Vpc")) {
+            expect([r.name, r.providers.aws?.slice(0, r.providers.aws.lastIndexOf("::"))]).toEqual([r.name, aws.urn]);
+        }
     });
 
     test("stack outputs expose the cluster, the OIDC issuer and a secret kubeconfig", async () => {

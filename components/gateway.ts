@@ -1,0 +1,226 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { IGateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway" with { "resolution-mode": "import" };
+import type { IGatewayClass } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass" with { "resolution-mode": "import" };
+import type { IGatewayStatus } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayStatus" with { "resolution-mode": "import" };
+import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute" with { "resolution-mode": "import" };
+import type { IParentReference } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/ParentReference" with { "resolution-mode": "import" };
+import type { IRouteNamespaces } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/RouteNamespaces" with { "resolution-mode": "import" };
+import type { GatewayConfig } from "../config";
+import {
+    AWS_GATEWAY_API_VERSION,
+    AWS_GATEWAY_GROUP,
+    AWS_GATEWAY_KINDS,
+    ElbAttribute,
+    ListenerConfiguration,
+    LoadBalancerConfiguration,
+} from "../lib/awsLoadBalancerTypes";
+import { GATEWAY_ROUTES_LABEL, RESTRICTED_POD_SECURITY } from "../lib/labels";
+
+export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
+const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1" as const;
+
+/** The ALB GatewayClass of the AWS Load Balancer Controller. */
+export const ALB_GATEWAY_CLASS = { name: "alb", controllerName: "gateway.k8s.aws/alb" } as const;
+
+/** Listener names of the shared Gateway: routes attach to `https`; `http` only carries the redirect. */
+export const GATEWAY_LISTENERS = { https: "https", http: "http" } as const;
+
+/** Makes the provider wait until the controller has programmed the ALB, so `status.addresses` is the ALB's. */
+const WAIT_FOR_PROGRAMMED = { "pulumi.com/waitFor": "condition=Programmed" };
+
+/** The gateway settings the objects are built from (the stack's `gateway` config). */
+export type SharedGatewaySettings = Pick<
+    GatewayConfig,
+    "name" | "namespace" | "hostname" | "certificateArns" | "scheme" | "sslPolicy" | "allowedRoutes" | "accessLogs"
+>;
+
+/** parentRef of an application HTTPRoute on the shared Gateway's HTTPS listener. */
+export function sharedGatewayParentRef(gateway: Pick<GatewayConfig, "name" | "namespace">): IParentReference {
+    return { group: GATEWAY_API_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: GATEWAY_LISTENERS.https };
+}
+
+/** Name of the Gateway's LoadBalancerConfiguration. */
+export function loadBalancerConfigurationName(gateway: Pick<GatewayConfig, "name">): string {
+    return `${gateway.name}-alb`;
+}
+
+export function gatewayClassObject(): IGatewayClass {
+    return {
+        apiVersion: GATEWAY_API_VERSION,
+        kind: "GatewayClass",
+        metadata: { name: ALB_GATEWAY_CLASS.name },
+        spec: { controllerName: ALB_GATEWAY_CLASS.controllerName, description: "Application Load Balancers (AWS Load Balancer Controller)" },
+    };
+}
+
+/** ALB attributes: invalid headers dropped; S3 access logs when configured. */
+export function loadBalancerAttributes(accessLogs: SharedGatewaySettings["accessLogs"]): ElbAttribute[] {
+    const attributes: ElbAttribute[] = [{ key: "routing.http.drop_invalid_header_fields.enabled", value: "true" }];
+    if (accessLogs) {
+        attributes.push({ key: "access_logs.s3.enabled", value: "true" }, { key: "access_logs.s3.bucket", value: accessLogs.bucket });
+        if (accessLogs.prefix) attributes.push({ key: "access_logs.s3.prefix", value: accessLogs.prefix });
+    }
+    return attributes;
+}
+
+/**
+ * The ALB behind the Gateway: scheme, the HTTPS:443 listener's certificates (ACM ARNs: Gateway `certificateRefs` are
+ * not supported by the controller) and TLS policy (the controller's default is the old ELBSecurityPolicy-2016-08).
+ */
+export function loadBalancerConfigurationObject(gateway: SharedGatewaySettings, tags: Record<string, string> = {}): LoadBalancerConfiguration {
+    const [defaultCertificate, ...others] = gateway.certificateArns;
+    const https: ListenerConfiguration = { protocolPort: "HTTPS:443", defaultCertificate, sslPolicy: gateway.sslPolicy };
+    if (others.length > 0) https.certificates = others;
+    return {
+        apiVersion: AWS_GATEWAY_API_VERSION,
+        kind: AWS_GATEWAY_KINDS.loadBalancerConfiguration,
+        metadata: { name: loadBalancerConfigurationName(gateway), namespace: gateway.namespace },
+        spec: {
+            scheme: gateway.scheme,
+            listenerConfigurations: [https],
+            loadBalancerAttributes: loadBalancerAttributes(gateway.accessLogs),
+            ...(Object.keys(tags).length > 0 ? { tags } : {}),
+        },
+    };
+}
+
+/** Which namespaces may attach routes to the HTTPS listener. */
+export function routeNamespaces(mode: SharedGatewaySettings["allowedRoutes"]): IRouteNamespaces {
+    switch (mode) {
+        case "Selector":
+            return { from: "Selector", selector: { matchLabels: { [GATEWAY_ROUTES_LABEL.key]: GATEWAY_ROUTES_LABEL.value } } };
+        case "Same":
+        case "All":
+            return { from: mode };
+    }
+}
+
+/**
+ * The shared Gateway: HTTPS 443 for routes from the allowed namespaces, HTTP 80 for the redirect route only (its own
+ * namespace), both on the configured (wildcard) hostname; the ALB settings come from the LoadBalancerConfiguration.
+ */
+export function gatewayObject(gateway: SharedGatewaySettings): IGateway {
+    return {
+        apiVersion: GATEWAY_API_VERSION,
+        kind: "Gateway",
+        metadata: { name: gateway.name, namespace: gateway.namespace, annotations: WAIT_FOR_PROGRAMMED },
+        spec: {
+            gatewayClassName: ALB_GATEWAY_CLASS.name,
+            infrastructure: {
+                parametersRef: { group: AWS_GATEWAY_GROUP, kind: AWS_GATEWAY_KINDS.loadBalancerConfiguration, name: loadBalancerConfigurationName(gateway) },
+            },
+            listeners: [
+                {
+                    name: GATEWAY_LISTENERS.https,
+                    protocol: "HTTPS",
+                    port: 443,
+                    hostname: gateway.hostname,
+                    allowedRoutes: { namespaces: routeNamespaces(gateway.allowedRoutes), kinds: [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute" }] },
+                },
+                {
+                    name: GATEWAY_LISTENERS.http,
+                    protocol: "HTTP",
+                    port: 80,
+                    hostname: gateway.hostname,
+                    allowedRoutes: { namespaces: { from: "Same" }, kinds: [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute" }] },
+                },
+            ],
+        },
+    };
+}
+
+/** The HTTP listener's only route: a permanent (301) redirect of every request to HTTPS (port 443). */
+export function httpsRedirectRouteObject(gateway: SharedGatewaySettings): IHTTPRoute {
+    return {
+        apiVersion: GATEWAY_API_VERSION,
+        kind: "HTTPRoute",
+        metadata: { name: `${gateway.name}-https-redirect`, namespace: gateway.namespace },
+        spec: {
+            parentRefs: [{ group: GATEWAY_API_GROUP, kind: "Gateway", name: gateway.name, sectionName: GATEWAY_LISTENERS.http }],
+            rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+        },
+    };
+}
+
+/** The typed objects this component creates as plain custom resources. */
+type GatewayObject = IGatewayClass | IHTTPRoute | LoadBalancerConfiguration;
+
+function customResource(name: string, object: GatewayObject, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(name, { ...object }, opts);
+}
+
+/** A Gateway whose `status` is a typed output. */
+class GatewayResource extends k8s.apiextensions.CustomResource {
+    declare public readonly status: pulumi.Output<IGatewayStatus | undefined>;
+
+    constructor(name: string, gateway: IGateway, opts: pulumi.CustomResourceOptions) {
+        // Naming `status` as a (empty) property makes the SDK expose it as an output.
+        super(name, { ...gateway, status: undefined }, opts);
+    }
+}
+
+export interface SharedGatewayArgs {
+    /** The stack's `gateway` config (name, namespace, hostname, certificates, scheme, TLS policy, allowed routes, logs). */
+    readonly gateway: SharedGatewaySettings;
+    /** The CRD installs (Gateway API and the controller's); every object here depends on them. */
+    readonly crds: pulumi.Input<pulumi.Resource>[];
+    /**
+     * The controller (its Helm release). The Gateway waits for `Programmed`, which only a running controller sets, so it
+     * is created after it. Default: none (the Gateway then waits for whatever controller turns up).
+     */
+    readonly controller?: pulumi.Input<pulumi.Resource>;
+    /** AWS tags for the ALB and its target groups. Default: none. */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * The platform's shared HTTPS entry point: the `alb` GatewayClass, the Gateway's namespace, its LoadBalancerConfiguration,
+ * the Gateway, and the HTTP→HTTPS redirect route.
+ */
+export class SharedGateway extends pulumi.ComponentResource {
+    public readonly gatewayName: pulumi.Output<string>;
+    public readonly namespace: pulumi.Output<string>;
+    /** Hostnames the HTTPS listener serves (the configured wildcard). */
+    public readonly hostnames: pulumi.Output<string[]>;
+    /** DNS name of the ALB, from the Gateway's `status.addresses` once it is programmed. */
+    public readonly albDnsName: pulumi.Output<string>;
+    /** parentRef for application HTTPRoutes (HTTPS listener). */
+    public readonly httpsParentRef: IParentReference;
+
+    constructor(name: string, args: SharedGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:gateway:SharedGateway", name, {}, opts);
+        const gw = args.gateway;
+
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-ns`,
+            { metadata: { name: gw.namespace, labels: { ...RESTRICTED_POD_SECURITY, "app.kubernetes.io/managed-by": "pulumi" } } },
+            { parent: this },
+        );
+        const afterCrds: pulumi.CustomResourceOptions = { parent: this, dependsOn: args.crds };
+        const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: [...args.crds, namespace] };
+
+        const gatewayClass = customResource(`${name}-class`, gatewayClassObject(), afterCrds);
+        const lbConfig = customResource(`${name}-lb-config`, loadBalancerConfigurationObject(gw, args.tags), inNamespace);
+        const gateway = new GatewayResource(name, gatewayObject(gw), {
+            ...inNamespace,
+            dependsOn: [...args.crds, namespace, gatewayClass, lbConfig, ...(args.controller ? [args.controller] : [])],
+            // An ALB takes a few minutes to provision.
+            customTimeouts: { create: "20m", update: "20m" },
+        });
+        customResource(`${name}-https-redirect`, httpsRedirectRouteObject(gw), { parent: this, dependsOn: [...args.crds, gateway] });
+
+        this.gatewayName = gateway.metadata.name;
+        this.namespace = gateway.metadata.namespace;
+        this.hostnames = pulumi.output([gw.hostname]);
+        this.albDnsName = gateway.status.apply((s) => s?.addresses?.[0]?.value ?? "");
+        this.httpsParentRef = sharedGatewayParentRef(gw);
+        this.registerOutputs({
+            gatewayName: this.gatewayName,
+            namespace: this.namespace,
+            hostnames: this.hostnames,
+            albDnsName: this.albDnsName,
+            httpsParentRef: this.httpsParentRef,
+        });
+    }
+}

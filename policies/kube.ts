@@ -1,0 +1,118 @@
+/**
+ * Kubernetes helpers shared by the workload and blue/green policies: object identity, label selectors, and the
+ * replica count a Deployment is guaranteed to keep.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import type { ObjectMetaView } from "./types";
+
+export const DEPLOYMENT_TYPE = "kubernetes:apps/v1:Deployment";
+export const SERVICE_TYPE = "kubernetes:core/v1:Service";
+export const HPA_TYPE = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+export const PDB_TYPE = "kubernetes:policy/v1:PodDisruptionBudget";
+export const HTTPROUTE_TYPE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+
+/** Blue/green label keys and values (the BlueGreenService convention). */
+export const APP_LABEL = "app";
+export const COLOR_LABEL = "color";
+export const COLORS = ["blue", "green"] as const;
+
+/** The Kubernetes object inside a planned or previewed resource: `apiVersion`, `kind`, `metadata`, `spec`. */
+export interface KubeObject<TSpec = Record<string, unknown>> {
+    readonly metadata?: ObjectMetaView;
+    readonly spec?: TSpec;
+}
+
+export function namespaceOf(obj: KubeObject): string {
+    return obj.metadata?.namespace ?? "default";
+}
+
+/** `namespace/name` of a Kubernetes object (the Pulumi name when `metadata.name` is left to auto-naming). */
+export function objectName(r: Pick<PolicyResource, "name" | "props">): string {
+    const obj = r.props as KubeObject;
+    return `${namespaceOf(obj)}/${obj.metadata?.name ?? r.name}`;
+}
+
+/** A `matchLabels`-only selector (Services, and the common case of workloads). */
+export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+    if (!selector || Object.keys(selector).length === 0) return false;
+    return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+interface LabelSelectorView {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** A full label selector (`matchLabels` and `matchExpressions`, as PodDisruptionBudgets use). Empty selects nothing here. */
+export function matchesSelector(selector: LabelSelectorView | undefined, labels: Record<string, string> | undefined): boolean {
+    if (!selector) return false;
+    const l = labels ?? {};
+    const expressions = selector.matchExpressions ?? [];
+    if (Object.keys(selector.matchLabels ?? {}).length === 0 && expressions.length === 0) return false;
+    if (!Object.entries(selector.matchLabels ?? {}).every(([k, v]) => l[k] === v)) return false;
+    return expressions.every((e) => {
+        const has = Object.prototype.hasOwnProperty.call(l, e.key);
+        switch (e.operator) {
+            case "In":
+                return has && (e.values ?? []).includes(l[e.key]);
+            case "NotIn":
+                return !has || !(e.values ?? []).includes(l[e.key]);
+            case "Exists":
+                return has;
+            case "DoesNotExist":
+                return !has;
+            default:
+                return false;
+        }
+    });
+}
+
+interface DeploymentShape {
+    replicas?: number;
+    template?: { metadata?: { labels?: Record<string, string> } };
+}
+
+export function podLabels(deployment: PolicyResource): Record<string, string> {
+    return ((deployment.props as KubeObject<DeploymentShape>).spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
+}
+
+/** The HPA that scales a Deployment, if any (same namespace, `scaleTargetRef` kind Deployment and name). */
+export function hpaFor(deployment: PolicyResource, resources: readonly PolicyResource[]): PolicyResource | undefined {
+    const obj = deployment.props as KubeObject;
+    return resources.find((r) => {
+        if (r.type !== HPA_TYPE) return false;
+        const hpa = r.props as KubeObject<{ scaleTargetRef?: { kind?: string; name?: string } }>;
+        const target = hpa.spec?.scaleTargetRef;
+        return namespaceOf(hpa) === namespaceOf(obj) && target?.kind === "Deployment" && target.name === (obj.metadata?.name ?? deployment.name);
+    });
+}
+
+/**
+ * The fewest pods a Deployment keeps: `spec.replicas` when set (0 also disables its HPA), otherwise its HPA's
+ * `minReplicas` (default 1), otherwise Kubernetes' default of 1.
+ */
+export function minimumReplicas(deployment: PolicyResource, resources: readonly PolicyResource[]): number {
+    const replicas = (deployment.props as KubeObject<DeploymentShape>).spec?.replicas;
+    if (replicas === 0) return 0;
+    const hpa = hpaFor(deployment, resources);
+    const hpaMin = hpa ? ((hpa.props as KubeObject<{ minReplicas?: number }>).spec?.minReplicas ?? 1) : undefined;
+    if (hpaMin !== undefined) return replicas === undefined ? hpaMin : Math.max(replicas, hpaMin);
+    return replicas ?? 1;
+}
+
+/** Deployments in a namespace whose pod template a Service selector (matchLabels form) selects. */
+export function deploymentsSelectedBy(
+    namespace: string,
+    selector: Record<string, string> | undefined,
+    resources: readonly PolicyResource[],
+): PolicyResource[] {
+    return resources.filter((r) => r.type === DEPLOYMENT_TYPE && namespaceOf(r.props as KubeObject) === namespace && selects(selector, podLabels(r)));
+}
+
+/** An int-or-percent value (`2`, `"25%"`) scaled against a total, rounding up as the disruption controller does. */
+export function scaledValue(value: number | string, total: number): number | undefined {
+    if (typeof value === "number") return value;
+    const m = /^(\d+)%$/.exec(value);
+    if (m) return Math.ceil((Number(m[1]) * total) / 100);
+    return /^\d+$/.test(value) ? Number(value) : undefined;
+}
