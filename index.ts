@@ -7,7 +7,10 @@
  */
 import * as aws from "@pulumi/aws";
 import { loadStackConfig } from "./config";
+import { BlueGreenService } from "./components/blueGreenService";
 import { Cluster } from "./components/cluster";
+import { Karpenter } from "./components/karpenter";
+import { NodePools } from "./components/nodePools";
 import { SharedGateway } from "./components/gateway";
 import { AwsLoadBalancerController } from "./components/loadBalancerController";
 import { Network } from "./components/network";
@@ -54,6 +57,34 @@ const inCluster = { providers: { aws: awsProvider, kubernetes: cluster.provider 
 const identitySource = { name: cluster.clusterName, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer };
 
 // [karpenter]
+/** Karpenter sizes the cluster: the system node group stays small, application capacity comes from the NodePools. */
+const karpenter = new Karpenter(
+    "karpenter",
+    {
+        clusterName: config.clusterName,
+        region: config.region,
+        cluster: identitySource,
+        systemNodeGroupName: cluster.systemNodeGroupName,
+        identityMode: config.identityMode,
+        version: config.versions.karpenter,
+        tags: config.tags,
+    },
+    inCluster,
+);
+const nodePools = new NodePools(
+    "node-pools",
+    {
+        clusterName: config.clusterName,
+        stack: config.stack,
+        nodeClass: config.nodeClass,
+        nodePools: config.nodePools,
+        nodeRoleName: karpenter.nodeRoleName,
+        crds: karpenter.crds,
+        controller: karpenter.controller,
+        tags: config.tags,
+    },
+    inCluster,
+);
 
 // [gateway]
 const loadBalancerController = new AwsLoadBalancerController(
@@ -67,6 +98,7 @@ const loadBalancerController = new AwsLoadBalancerController(
         gatewayApiVersion: config.versions.gatewayApi,
         identityMode: config.identityMode,
         tags: config.tags,
+        runsOn: [cluster],
     },
     inCluster,
 );
@@ -77,6 +109,23 @@ const sharedGateway = new SharedGateway(
 );
 
 // [services]
+/** One blue/green application per `services` entry, keyed by name; its routes attach to the shared Gateway's HTTPS listener. */
+const blueGreenServices = config.services.map(
+    (service) =>
+        new BlueGreenService(
+            service.name,
+            {
+                service,
+                clusterName: config.clusterName,
+                identitySource,
+                parentRef: sharedGateway.httpsParentRef,
+                routeDependencies: [...loadBalancerController.crds, sharedGateway],
+                podDependencies: [loadBalancerController.release],
+                tags: config.tags,
+            },
+            inCluster,
+        ),
+);
 
 export const vpcId = network.vpcId;
 export const clusterName = cluster.clusterName;
@@ -86,6 +135,13 @@ export const oidcIssuer = cluster.oidcIssuer;
 export const clusterSecurityGroupId = cluster.clusterSecurityGroupId;
 export const kubeconfig = cluster.kubeconfig;
 // [outputs]
+export const karpenterNodeRoleName = karpenter.nodeRoleName;
+export const karpenterNodeRoleArn = karpenter.nodeRoleArn;
+export const karpenterControllerRoleArn = karpenter.controllerRoleArn;
+export const karpenterInterruptionQueue = karpenter.interruptionQueueName;
+export const karpenterNodePools = nodePools.nodePoolNames;
+/** Per service: active color, image of each color, public URL and preview URL (of the inactive color). */
+export const services = Object.fromEntries(blueGreenServices.map((s, i) => [config.services[i].name, s.summary]));
 export const gatewayName = sharedGateway.gatewayName;
 export const gatewayNamespace = sharedGateway.namespace;
 export const gatewayHostnames = sharedGateway.hostnames;

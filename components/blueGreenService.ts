@@ -2,7 +2,9 @@
  * One application as two colors behind the shared Gateway: `<name>-blue` and `<name>-green` run side by side,
  * and traffic moves between them by changing the HTTPRoute's weights (or, in `selector` mode, one Service's
  * selector). Everything a color runs (Deployment, HPA, PDB, Service, TargetGroupConfiguration) is built from
- * that color's own settings only, never from which color is active, so a switch never restarts a pod.
+ * that color's own settings only, never from which color is active, so a switch never restarts a pod and
+ * changes only the traffic objects. (The one exception is opt-in: `inactiveReplicas` sizes the inactive color
+ * down, so a switch also resizes both colors; see `colorSize`.)
  *
  *   Namespace ─ ServiceAccount (WorkloadIdentity)
  *   blue:  Deployment ─ HPA ─ PDB ─ Service ─ TargetGroupConfiguration ┐
@@ -57,6 +59,11 @@ export interface BlueGreenServiceArgs {
      * and the Gateway. Default: none.
      */
     readonly routeDependencies?: readonly pulumi.Resource[];
+    /**
+     * What pods need before they are created: the load balancer controller, whose webhook injects the
+     * readiness gates only into pods created while it runs. Default: none.
+     */
+    readonly podDependencies?: readonly pulumi.Resource[];
     /** AWS tags for the workload identity's role. Default: none. */
     readonly tags?: Record<string, string>;
 }
@@ -431,7 +438,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
             if (colorImage(service, color) !== null) {
                 const metadata = meta(objectName, labels);
                 deployments.push(
-                    new k8s.apps.v1.Deployment(resourceName, { metadata, spec: deploymentSpec(service, color) }, { parent: this, dependsOn: [namespace, identity] }),
+                    new k8s.apps.v1.Deployment(resourceName, { metadata, spec: deploymentSpec(service, color) }, { parent: this, dependsOn: [namespace, identity, ...(args.podDependencies ?? [])] }),
                 );
                 new k8s.autoscaling.v2.HorizontalPodAutoscaler(resourceName, { metadata, spec: hpaSpec(service, color) }, inNamespace);
                 new k8s.policy.v1.PodDisruptionBudget(resourceName, { metadata, spec: pdbSpec(service, color) }, inNamespace);

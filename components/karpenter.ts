@@ -170,7 +170,7 @@ export class Karpenter extends pulumi.ComponentResource {
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:karpenter:Karpenter", name, {}, opts);
         const names = karpenterNames(args.clusterName);
-        const tags = { ...args.tags, "karpenter.sh/discovery": args.clusterName };
+        const tags = args.tags ?? {};
         const partition = aws.getPartitionOutput({}, { parent: this });
         const caller = aws.getCallerIdentityOutput({}, { parent: this });
 
@@ -264,6 +264,7 @@ export class Karpenter extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // The chart belongs to the kubernetes package, so it inherits the cluster's provider from this component.
         this.crds = new k8s.helm.v4.Chart(
             `${name}-crds`,
             { chart: KARPENTER_CRD_CHART, version: args.version, namespace: KARPENTER_NAMESPACE },

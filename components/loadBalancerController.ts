@@ -90,6 +90,11 @@ export interface AwsLoadBalancerControllerArgs {
     readonly identityMode: IdentityMode;
     /** AWS tags for the IAM role. */
     readonly tags?: Record<string, string>;
+    /**
+     * What the controller's pods need before they can start (the cluster component: system node group, CoreDNS); the
+     * release waits for its pods, so it is created after these. Default: none.
+     */
+    readonly runsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -151,7 +156,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
                     releaseName: d.releaseName,
                 }),
             },
-            { parent: this, dependsOn: [...this.crds, identity] },
+            { parent: this, dependsOn: [...this.crds, identity, ...(args.runsOn ?? [])] },
         );
 
         this.roleArn = identity.roleArn;

@@ -75,6 +75,10 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown, project: string): 
             })
             .join("; ");
     }
+    if (issue.code === "invalid_key") {
+        const badKey = path[path.length - 1];
+        return `'${keyPath(path.slice(0, -1))}' has key ${JSON.stringify(badKey)}, expected ${issue.issues.map((i) => i.message).join(" and ")}`;
+    }
     const key = keyPath(path);
     const value = valueAt(input, path);
     let allowed = issue.message;
@@ -115,6 +119,13 @@ function duplicates(values: readonly string[]): string[] {
 /** Rules that span keys: uniqueness and the blue/green switching refusals. */
 function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
     const problems: string[] = [];
+    // An ALB only takes ACM certificates from its own region.
+    cfg.gateway.certificateArns.forEach((arn, i) => {
+        const certRegion = arn.split(":")[3];
+        if (certRegion !== cfg.region) {
+            problems.push(`'gateway.certificateArns[${i}]' is in region ${certRegion}, expected a certificate in the stack's region ${cfg.region}`);
+        }
+    });
     for (const d of duplicates(cfg.nodePools.map((p) => p.name))) {
         problems.push(`'nodePools' has two pools named ${JSON.stringify(d)}, expected unique names`);
     }

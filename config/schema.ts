@@ -64,8 +64,8 @@ const quantity = z
     .string()
     .regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, "a Kubernetes quantity such as 500m, 2, 4Gi");
 
-/** A Go duration as Karpenter takes it (`30s`, `15m`, `720h`, `1h30m`). */
-const duration = z.string().regex(/^([0-9]+(s|m|h))+$/, "a duration such as 30s, 15m or 720h");
+/** A Go duration as Karpenter takes it (`30s`, `15m`, `720h`, `1h30m`), or `Never`. */
+const durationOrNever = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, "a duration such as 30s, 15m or 720h, or Never");
 
 /** A container image tag or digest. `latest` (or no tag at all) is never allowed: deploys must be reproducible. */
 const imageRef = z
@@ -73,7 +73,15 @@ const imageRef = z
     .regex(/^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/, "an image tag such as 1.4.2 or a digest sha256:<64 hex>")
     .refine((v) => v !== "latest", "a pinned tag or digest, not 'latest'");
 
-const tags = z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/, "a tag key"), z.string().max(256));
+/** Tag keys the platform sets itself, and the prefixes AWS or Karpenter reserve (EC2NodeClass rejects them). */
+const RESERVED_TAG_KEY = /^(aws:|kubernetes\.io\/cluster\/|karpenter\.sh\/|karpenter\.k8s\.aws\/|eks:|eks-platform\/)/;
+const tags = z.record(
+    z
+        .string()
+        .regex(/^[\w .:/=+@-]{1,128}$/, "a tag key of letters, digits, spaces and _ . : / = + - @")
+        .refine((k) => !RESERVED_TAG_KEY.test(k), "a key outside the reserved prefixes aws:, eks:, kubernetes.io/cluster/, karpenter.sh/, karpenter.k8s.aws/, eks-platform/"),
+    z.string().max(256),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Network and cluster
@@ -189,9 +197,6 @@ const budgetDuration = z.string().regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_KEY_FORMAT = "a label key such as team or example.com/team";
 const labelKey = z.string().max(316).regex(LABEL_KEY, LABEL_KEY_FORMAT);
-
-/** A Karpenter duration, or `Never`. */
-const durationOrNever = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, "a duration such as 30s, 15m or 720h, or Never");
 const labelValue = z
     .string()
     .max(63)
@@ -316,8 +321,19 @@ const gatewaySchema = z
         namespace: dnsLabel.default("gateway-system"),
         /** Listener hostname, usually a wildcard such as *.example.com. */
         hostname,
-        /** ACM certificates; the first is the listener's default certificate. */
-        certificateArns: z.array(acmCertificateArn).min(1),
+        /**
+         * ACM certificates (in the stack's region); the first is the HTTPS listener's default certificate, the others
+         * are added for SNI (an ALB listener takes at most 25 besides the default).
+         */
+        certificateArns: z
+            .array(acmCertificateArn)
+            .min(1)
+            .max(26)
+            .superRefine((arns, ctx) => {
+                arns.forEach((arn, i) => {
+                    if (arns.indexOf(arn) !== i) ctx.addIssue({ code: "custom", path: [i], message: "a certificate not listed twice" });
+                });
+            }),
         scheme: z.enum(LOAD_BALANCER_SCHEMES).default("internet-facing"),
         sslPolicy: z.enum(TLS_POLICIES).default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
         /** Which namespaces may attach routes: `Selector` admits namespaces labelled by the platform. */
@@ -325,7 +341,12 @@ const gatewaySchema = z
         accessLogs: z
             .object({
                 bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"),
-                prefix: z.string().default(""),
+                /** Key prefix inside the bucket: no leading or trailing '/', and ELB forbids "AWSLogs" in it. */
+                prefix: z
+                    .string()
+                    .regex(/^([A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*)?$/, "an S3 key prefix such as alb/prod (no leading or trailing '/')")
+                    .refine((p) => !p.includes("AWSLogs"), "a prefix without \"AWSLogs\" (ELB rejects it)")
+                    .default(""),
             })
             .strict()
             .nullable()

@@ -7,7 +7,7 @@
  * `pulumi preview` analyzes).
  */
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { EksCluster } from "./types";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -51,8 +51,10 @@ export interface ControlPlaneLogsConfig {
     readonly requiredLogTypes: ControlPlaneLogType[];
 }
 
-function missingLogTypes(enabled: readonly string[] | undefined, required: readonly string[]): string[] {
-    return required.filter((t) => !(enabled ?? []).includes(t));
+function checkLogs(enabled: readonly string[] | undefined, args: ResourceValidationArgs, reportViolation: ReportViolation): void {
+    const { requiredLogTypes } = args.getConfig<ControlPlaneLogsConfig>();
+    const missing = requiredLogTypes.filter((t) => !(enabled ?? []).includes(t));
+    if (missing.length > 0) reportViolation(`EKS cluster does not send control-plane logs ${missing.join(", ")} to CloudWatch (enabledClusterLogTypes).`);
 }
 
 export const eksControlPlaneLogs: ResourceValidationPolicy = {
@@ -69,15 +71,10 @@ export const eksControlPlaneLogs: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: [EksCluster, aws.eks.Cluster].map((cls) =>
-        validateResourceOfType(cls, (cluster: { enabledClusterLogTypes?: string[] }, args, reportViolation) => {
-            const { requiredLogTypes } = args.getConfig<ControlPlaneLogsConfig>();
-            const missing = missingLogTypes(cluster.enabledClusterLogTypes, requiredLogTypes);
-            if (missing.length > 0) {
-                reportViolation(`EKS cluster does not send control-plane logs ${missing.join(", ")} to CloudWatch (enabledClusterLogTypes).`);
-            }
-        }),
-    ),
+    validateResource: [
+        validateResourceOfType(EksCluster, (cluster, args, reportViolation) => checkLogs(cluster.enabledClusterLogTypes, args, reportViolation)),
+        validateResourceOfType(aws.eks.Cluster, (cluster, args, reportViolation) => checkLogs(cluster.enabledClusterLogTypes, args, reportViolation)),
+    ],
 };
 
 /** The violation, if a public endpoint (on by default in EKS) admits every network. */

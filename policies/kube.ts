@@ -17,12 +17,12 @@ export const COLOR_LABEL = "color";
 export const COLORS = ["blue", "green"] as const;
 
 /** The Kubernetes object inside a planned or previewed resource: `apiVersion`, `kind`, `metadata`, `spec`. */
-export interface KubeObject<TSpec = Record<string, unknown>> {
+export interface KubeObject<TSpec = unknown> {
     readonly metadata?: ObjectMetaView;
     readonly spec?: TSpec;
 }
 
-export function namespaceOf(obj: KubeObject): string {
+export function namespaceOf(obj: KubeObject<unknown>): string {
     return obj.metadata?.namespace ?? "default";
 }
 

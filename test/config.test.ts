@@ -97,6 +97,7 @@ describe("stack config", () => {
         ["identity mode", "identityMode=kiam", /'identityMode' is "kiam", expected one of "irsa", "podIdentity"/],
         ["unknown key", "activeColour=green", /unknown key 'eks-platform:activeColour'/],
         ["unknown nested key", 'vpc={"cidr":"10.0.0.0/16"}', /unknown key 'vpc\.cidr'/],
+        ["reserved tag key", 'tags={"kubernetes.io/cluster/x":"owned"}', /'tags' has key "kubernetes\.io\/cluster\/x", expected a key outside the reserved prefixes/],
         ["active color", "activeColor=purple", /'activeColor' is "purple", expected one of "blue", "green"/],
     ])("refuses a bad %s", (_what, assignment, message) => {
         expect(errorFor("dev", assignment)).toMatch(message);

@@ -1,0 +1,387 @@
+import {
+    BLUE_GREEN_DEFAULTS,
+    backendWeights,
+    colorSize,
+    deploymentSpec,
+    hpaSpec,
+    imageReference,
+    pdbSpec,
+    previewRoute,
+    routeRules,
+    targetGroupConfiguration,
+} from "../components/blueGreenService";
+import { ServiceConfig, parseStackConfig } from "../config";
+import { diffPlans, ResourceChange } from "../plan/render";
+import { stackConfig } from "../plan/stackConfig";
+import { inputsOf, k8sObjects, plan, planError, STACKS } from "./harness";
+import { validateObjects } from "./models";
+
+const PROJECT = "eks-platform";
+const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const PARENT_REF = { group: "gateway.networking.k8s.io", kind: "Gateway", name: "public-gateway", namespace: "gateway-system", sectionName: "https" };
+
+/** Plain JSON of a builder's result (builders return SDK input types; their values are plain). */
+function plain(value: unknown): Record<string, any> {
+    return JSON.parse(JSON.stringify(value)) as Record<string, any>;
+}
+
+/** The `services` list of a stack file, as JSON values. */
+function servicesOf(stack: string): Record<string, any>[] {
+    return JSON.parse(stackConfig(stack)[`${PROJECT}:services`]) as Record<string, any>[];
+}
+
+/** `services=<json>` with the first service of `stack` changed by `edit`. */
+function withService(stack: string, edit: (s: Record<string, any>) => void, extra: (list: Record<string, any>[]) => void = () => undefined): string {
+    const list = servicesOf(stack);
+    edit(list[0]);
+    extra(list);
+    return `services=${JSON.stringify(list)}`;
+}
+
+/** The resolved config of the first service of a stack, with `key=value` overrides. */
+function serviceConfig(stack: string, ...set: string[]): ServiceConfig {
+    const raw: Record<string, string> = {};
+    for (const [k, v] of Object.entries(stackConfig(stack, set))) if (k.startsWith(`${PROJECT}:`)) raw[k.slice(PROJECT.length + 1)] = v;
+    return parseStackConfig(raw, PROJECT, stack).services[0];
+}
+
+function summary(changes: readonly ResourceChange[]): string[] {
+    return changes.map((c) => `${c.op} ${c.type} ${c.name}`).sort();
+}
+
+function fields(changes: readonly ResourceChange[], name: string): Record<string, [unknown, unknown]> {
+    const change = changes.find((c) => c.name === name);
+    if (!change) throw new Error(`no change for ${name}: ${summary(changes).join(", ")}`);
+    return Object.fromEntries(change.changes.map((f) => [f.path, [f.before, f.after]]));
+}
+
+describe("switching safety (offline plan diffs)", () => {
+    test("prod: activeColor=green changes only the HTTPRoutes: main weights swap, preview follows the inactive color", async () => {
+        const changes = diffPlans(await plan("prod"), await plan("prod", "activeColor=green"));
+        expect(summary(changes)).toEqual([`update ${ROUTE} app-api-preview`, `update ${ROUTE} app-api-route`]);
+        expect(fields(changes, "app-api-route")).toEqual({
+            "spec.rules[0].backendRefs[0].weight": [100, 0],
+            "spec.rules[0].backendRefs[1].weight": [0, 100],
+        });
+        expect(fields(changes, "app-api-preview")).toEqual({ "spec.rules[0].backendRefs[0].name": ["app-api-green", "app-api-blue"] });
+    });
+
+    test.each(["stage", "prod"])("%s: switching back is the exact inverse (rollback)", async (stack) => {
+        const there = diffPlans(await plan(stack), await plan(stack, "activeColor=green"));
+        const back = diffPlans(await plan(stack, "activeColor=green"), await plan(stack));
+        expect(summary(back)).toEqual(summary(there));
+        for (const c of there) expect(fields(back, c.name)).toEqual(Object.fromEntries(c.changes.map((f) => [f.path, [f.after, f.before]])));
+    });
+
+    test("prod: a per-service activeColor overrides the stack's and switches the same way", async () => {
+        const changes = diffPlans(await plan("prod"), await plan("prod", withService("prod", (s) => (s.activeColor = "green"))));
+        expect(summary(changes)).toEqual([`update ${ROUTE} app-api-preview`, `update ${ROUTE} app-api-route`]);
+    });
+
+    test("prod: canaryWeight changes only the main route's weights", async () => {
+        const changes = diffPlans(await plan("prod"), await plan("prod", withService("prod", (s) => (s.canaryWeight = 10))));
+        expect(summary(changes)).toEqual([`update ${ROUTE} app-api-route`]);
+        expect(fields(changes, "app-api-route")).toEqual({
+            "spec.rules[0].backendRefs[0].weight": [100, 90],
+            "spec.rules[0].backendRefs[1].weight": [0, 10],
+        });
+    });
+
+    test("prod: a new image on the inactive color changes only that color's Deployment (its image)", async () => {
+        const changes = diffPlans(await plan("prod"), await plan("prod", withService("prod", (s) => (s.image.green = "1.9.0"))));
+        expect(summary(changes)).toEqual([`update ${DEPLOYMENT} app-api-green`]);
+        expect(fields(changes, "app-api-green")).toEqual({
+            "spec.template.spec.containers[0].image": [
+                "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.8.0",
+                "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.9.0",
+            ],
+        });
+    });
+
+    test("prod: giving a color its first image creates only its Deployment, HPA and PDB; the routes keep their shape", async () => {
+        const noGreen = withService("prod", (s) => (s.image.green = null));
+        const changes = diffPlans(await plan("prod", noGreen), await plan("prod"));
+        expect(summary(changes)).toEqual([
+            "create kubernetes:apps/v1:Deployment app-api-green",
+            "create kubernetes:autoscaling/v2:HorizontalPodAutoscaler app-api-green",
+            "create kubernetes:policy/v1:PodDisruptionBudget app-api-green",
+        ]);
+        const p = await plan("prod", noGreen);
+        expect(k8sObjects(p, "Deployment").map((d) => d.metadata.name)).toEqual(["app-api-blue"]);
+        expect(k8sObjects(p, "Service").map((s) => s.metadata.name).sort()).toEqual(["app-api-blue", "app-api-green"]);
+        expect(inputsOf(p, ROUTE, "app-api-route").spec.rules[0].backendRefs.map((b: { weight: number }) => b.weight)).toEqual([100, 0]);
+    });
+
+    test("selector mode: a switch changes only the stable Service's selector and the preview route", async () => {
+        const selector = withService("prod", (s) => (s.trafficMode = "selector"));
+        const before = await plan("prod", selector);
+        const route = inputsOf(before, ROUTE, "app-api-route");
+        expect(route.spec.rules[0].backendRefs).toEqual([{ group: "", kind: "Service", name: "app-api", port: 80 }]);
+        expect(inputsOf(before, "kubernetes:core/v1:Service", "app-api-stable").spec.selector).toEqual({ app: "app-api", color: "blue" });
+        const changes = diffPlans(before, await plan("prod", selector, "activeColor=green"));
+        expect(summary(changes)).toEqual(["update kubernetes:core/v1:Service app-api-stable", `update ${ROUTE} app-api-preview`]);
+        expect(fields(changes, "app-api-stable")).toEqual({ "spec.selector.color": ["blue", "green"] });
+    });
+
+    test("dev (inactiveReplicas: 1): a switch also re-pins the HPAs, but never touches a Deployment or pod template", async () => {
+        const changes = diffPlans(await plan("dev"), await plan("dev", "activeColor=green"));
+        expect(summary(changes)).toEqual([
+            "update kubernetes:autoscaling/v2:HorizontalPodAutoscaler app-api-blue",
+            "update kubernetes:autoscaling/v2:HorizontalPodAutoscaler app-api-green",
+            `update ${ROUTE} app-api-preview`,
+            `update ${ROUTE} app-api-route`,
+        ]);
+        expect(fields(changes, "app-api-blue")).toEqual({ "spec.maxReplicas": [3, 1] });
+    });
+
+    test("inactiveReplicas: 0: a switch changes only the Deployments' replicas (the pod template stays), plus the routes", async () => {
+        const cold = withService("prod", (s) => (s.inactiveReplicas = 0));
+        const changes = diffPlans(await plan("prod", cold), await plan("prod", cold, "activeColor=green"));
+        expect(summary(changes)).toEqual([
+            `update ${DEPLOYMENT} app-api-blue`,
+            `update ${DEPLOYMENT} app-api-green`,
+            `update ${ROUTE} app-api-preview`,
+            `update ${ROUTE} app-api-route`,
+        ]);
+        expect(fields(changes, "app-api-blue")).toEqual({ "spec.replicas": [undefined, 0] });
+        expect(fields(changes, "app-api-green")).toEqual({ "spec.replicas": [0, undefined] });
+    });
+
+    test("routes wait for both colors' Services, TargetGroupConfigurations and Deployments", async () => {
+        const p = await plan("prod");
+        const route = p.resources.find((r) => r.type === ROUTE && r.name === "app-api-route");
+        const urns = (type: string) => p.resources.filter((r) => r.type === type && r.name.startsWith("app-api-")).map((r) => r.urn);
+        for (const type of [DEPLOYMENT, "kubernetes:core/v1:Service", "kubernetes:gateway.k8s.aws/v1:TargetGroupConfiguration"]) {
+            expect(urns(type)).toHaveLength(2);
+            for (const urn of urns(type)) expect(route?.dependencies).toContain(urn);
+        }
+    });
+
+    test("pods are created after the load balancer controller, so its webhook injects their readiness gates", async () => {
+        const p = await plan("prod");
+        const release = p.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name.startsWith("aws-load-balancer-controller"));
+        expect(release).toBeDefined();
+        for (const d of p.resources.filter((r) => r.type === DEPLOYMENT && r.name.startsWith("app-api-"))) {
+            expect(d.dependencies).toContain(release!.urn);
+        }
+    });
+});
+
+describe("schema validation of every rendered object", () => {
+    test("Deployments, Services, HPAs, PDBs, HTTPRoutes (and Namespace, ServiceAccount) of dev, stage and prod", async () => {
+        const kinds = ["Namespace", "ServiceAccount", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "HTTPRoute"];
+        const objects: Record<string, any>[] = [];
+        for (const stack of STACKS) {
+            const p = await plan(stack);
+            for (const kind of kinds) {
+                const own = k8sObjects(p, kind).filter((o) => o.metadata?.namespace === "app-api" || o.metadata?.name === "app-api");
+                expect(own.length).toBeGreaterThan(0);
+                objects.push(...own);
+            }
+        }
+        // Selector mode adds the stable Service; a canary and a cold inactive color change weights and replicas.
+        const variants = await plan("prod", withService("prod", (s) => Object.assign(s, { trafficMode: "selector", inactiveReplicas: 0 })));
+        objects.push(...k8sObjects(variants, "Service"), ...k8sObjects(variants, "Deployment"), ...k8sObjects(variants, "HTTPRoute"));
+        objects.push(...k8sObjects(await plan("prod", withService("prod", (s) => (s.canaryWeight = 25))), "HTTPRoute"));
+
+        const results = validateObjects(objects);
+        expect(results).toHaveLength(objects.length);
+        expect(results.filter((r) => r.error !== null)).toEqual([]);
+    });
+
+    test("TargetGroupConfigurations: ip targets, readiness health check, healthy threshold 2, 30 s deregistration", async () => {
+        const p = await plan("prod");
+        const tgcs = k8sObjects(p, "TargetGroupConfiguration").filter((o) => o.metadata.namespace === "app-api");
+        expect(tgcs.map((t) => t.metadata.name).sort()).toEqual(["app-api-blue", "app-api-green"]);
+        for (const t of tgcs) {
+            expect(t.apiVersion).toBe("gateway.k8s.aws/v1");
+            expect(t.spec.targetReference).toEqual({ group: "", kind: "Service", name: t.metadata.name });
+            expect(t.spec.defaultConfiguration).toMatchObject({
+                targetType: "ip",
+                healthCheckConfig: { healthCheckPath: "/actuator/health/readiness", healthCheckPort: "8080", healthyThresholdCount: 2, healthCheckInterval: 10 },
+                targetGroupAttributes: [{ key: "deregistration_delay.timeout_seconds", value: "30" }],
+            });
+        }
+    });
+});
+
+describe("builders", () => {
+    const prod = serviceConfig("prod");
+
+    test("Deployment: labels app + color, fixed selector, image per color, no replicas (the HPA owns them)", () => {
+        const d = plain(deploymentSpec(prod, "green"));
+        expect(d.selector).toEqual({ matchLabels: { app: "app-api", color: "green" } });
+        expect(d.template.metadata.labels).toMatchObject({ app: "app-api", color: "green" });
+        expect(d.replicas).toBeUndefined();
+        expect(d.template.spec.containers[0].image).toBe("123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.8.0");
+        expect(d.template.spec.serviceAccountName).toBe("app-api");
+        expect(d.template.spec.containers[0].env).toEqual([{ name: "SPRING_PROFILES_ACTIVE", value: "prod" }]);
+        expect(() => deploymentSpec({ ...prod, image: { ...prod.image, green: null } }, "green")).toThrow(/no image for green/);
+    });
+
+    test("Deployment is identical whichever color is active (default: warm inactive color)", () => {
+        const flipped: ServiceConfig = { ...prod, activeColor: "green", inactiveColor: "blue" };
+        for (const color of ["blue", "green"] as const) {
+            expect(plain(deploymentSpec(flipped, color))).toEqual(plain(deploymentSpec(prod, color)));
+            expect(plain(hpaSpec(flipped, color))).toEqual(plain(hpaSpec(prod, color)));
+            expect(plain(pdbSpec(flipped, color))).toEqual(plain(pdbSpec(prod, color)));
+        }
+    });
+
+    test("image digests use @sha256", () => {
+        const digest = `sha256:${"a".repeat(64)}`;
+        expect(imageReference("r.example.com/app", digest)).toBe(`r.example.com/app@${digest}`);
+        expect(imageReference("r.example.com/app", "1.2.3")).toBe("r.example.com/app:1.2.3");
+    });
+
+    test("probes: readiness on the readiness path and port, liveness, and a startup probe that covers warm-up", () => {
+        const c = plain(deploymentSpec(prod, "blue")).template.spec.containers[0];
+        expect(c.readinessProbe.httpGet).toEqual({ path: "/actuator/health/readiness", port: 8080, scheme: "HTTP" });
+        expect(c.livenessProbe.httpGet).toEqual({ path: "/actuator/health/liveness", port: 8080, scheme: "HTTP" });
+        expect(c.startupProbe.httpGet.path).toBe("/actuator/health/liveness");
+        expect(c.startupProbe.failureThreshold * c.startupProbe.periodSeconds).toBe(300);
+        expect(c.readinessProbe.initialDelaySeconds).toBeUndefined();
+        expect(c.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+    });
+
+    test("restricted security context, read-only root with a writable /tmp, graceful shutdown", () => {
+        const pod = plain(deploymentSpec(prod, "blue")).template.spec;
+        const c = pod.containers[0];
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+        expect(c.securityContext).toEqual({
+            runAsNonRoot: true,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+        });
+        expect(c.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
+        expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: { sizeLimit: BLUE_GREEN_DEFAULTS.tmpSizeLimit } }]);
+        expect(pod.automountServiceAccountToken).toBe(false);
+        expect(c.lifecycle.preStop.sleep.seconds).toBeLessThan(pod.terminationGracePeriodSeconds);
+        expect(c.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } });
+    });
+
+    test("topology spread across zones and hosts, per color", () => {
+        const spread = plain(deploymentSpec(prod, "blue")).template.spec.topologySpreadConstraints;
+        expect(spread.map((s: { topologyKey: string }) => s.topologyKey)).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+        for (const s of spread) expect(s.labelSelector).toEqual({ matchLabels: { app: "app-api", color: "blue" } });
+    });
+
+    test("HPA per color: autoscaling/v2 on CPU with the configured bounds (seed: 60%)", () => {
+        expect(plain(hpaSpec(prod, "green"))).toEqual({
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "app-api-green" },
+            minReplicas: 4,
+            maxReplicas: 20,
+            metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } }],
+        });
+    });
+
+    test("PDB always allows at least one voluntary disruption, even at one replica", () => {
+        for (const service of [prod, serviceConfig("dev")]) {
+            const pdb = plain(pdbSpec(service, "blue"));
+            expect(pdb.maxUnavailable).toBe(1);
+            expect(pdb.minAvailable).toBeUndefined();
+            expect(pdb.unhealthyPodEvictionPolicy).toBe("AlwaysAllow");
+        }
+    });
+
+    test("inactive color size: warm at the HPA minimum by default, pinned or at 0 with inactiveReplicas", () => {
+        expect(colorSize(prod, "green")).toEqual({ minReplicas: 4, maxReplicas: 20 });
+        expect(colorSize({ ...prod, inactiveReplicas: 2 }, "green")).toEqual({ minReplicas: 2, maxReplicas: 2 });
+        expect(colorSize({ ...prod, inactiveReplicas: 2 }, "blue")).toEqual({ minReplicas: 4, maxReplicas: 20 });
+        expect(colorSize({ ...prod, inactiveReplicas: 0 }, "green")).toEqual({ replicas: 0, minReplicas: 4, maxReplicas: 20 });
+        expect(plain(deploymentSpec({ ...prod, inactiveReplicas: 0 }, "green")).replicas).toBe(0);
+    });
+
+    test("weights: 100/0 on the active color, canary split, never all 0, at most 999", () => {
+        expect(backendWeights({ activeColor: "blue", canaryWeight: 0 })).toEqual({ blue: 100, green: 0 });
+        expect(backendWeights({ activeColor: "green", canaryWeight: 0 })).toEqual({ blue: 0, green: 100 });
+        expect(backendWeights({ activeColor: "green", canaryWeight: 99 })).toEqual({ blue: 99, green: 1 });
+        for (let canary = 0; canary <= 99; canary++) {
+            const w = backendWeights({ activeColor: "blue", canaryWeight: canary });
+            expect(w.blue + w.green).toBe(100);
+            expect(Math.max(w.blue, w.green)).toBeLessThanOrEqual(999);
+            expect(w.blue).toBeGreaterThan(0);
+        }
+        const rule = routeRules(prod)[0];
+        expect(rule.backendRefs).toEqual([
+            { group: "", kind: "Service", name: "app-api-blue", port: 80, weight: 100 },
+            { group: "", kind: "Service", name: "app-api-green", port: 80, weight: 0 },
+        ]);
+    });
+
+    test("preview route: the preview hostname on the shared Gateway's HTTPS listener, to the inactive color", () => {
+        const route = previewRoute(prod, PARENT_REF);
+        expect(route.spec.hostnames).toEqual(["preview-api.example.com"]);
+        expect(route.spec.parentRefs).toEqual([PARENT_REF]);
+        expect(route.spec.rules?.[0].backendRefs).toEqual([{ group: "", kind: "Service", name: "app-api-green", port: 80 }]);
+        const flipped = previewRoute({ ...prod, activeColor: "green", inactiveColor: "blue" }, PARENT_REF);
+        expect(flipped.spec.rules?.[0].backendRefs?.[0].name).toBe("app-api-blue");
+    });
+
+    test("TargetGroupConfiguration targets its Service by name", () => {
+        const t = targetGroupConfiguration(prod, "app-api-blue", {});
+        expect(t.spec.targetReference).toEqual({ group: "", kind: "Service", name: "app-api-blue" });
+        expect(t.metadata.namespace).toBe("app-api");
+    });
+
+    test("the main route attaches to the Gateway from the plan, and the namespace admits it", async () => {
+        const p = await plan("prod");
+        const route = inputsOf(p, ROUTE, "app-api-route");
+        expect(route.spec.parentRefs).toEqual([PARENT_REF]);
+        expect(route.spec.hostnames).toEqual(["api.example.com"]);
+        const ns = k8sObjects(p, "Namespace").find((n) => n.metadata.name === "app-api");
+        expect(ns?.metadata.labels).toMatchObject({
+            "platform/gateway-routes": "enabled",
+            "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+            "pod-security.kubernetes.io/enforce": "restricted",
+        });
+    });
+
+    test("stack outputs per service: active color, image per color, public and preview URL", async () => {
+        const p = await plan("prod", "activeColor=green");
+        expect(p.outputs.services).toEqual({
+            "app-api": {
+                activeColor: "green",
+                images: {
+                    blue: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.8.0",
+                    green: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.8.0",
+                },
+                url: "https://api.example.com",
+                previewUrl: "https://preview-api.example.com",
+            },
+        });
+    });
+});
+
+describe("refusals: a config error naming the key, before anything is registered", () => {
+    const cases: [string, string[], RegExp][] = [
+        ["activeColor other than blue/green", ["activeColor=purple"], /'activeColor' is "purple", expected one of "blue", "green"/],
+        ["per-service activeColor other than blue/green", [withService("prod", (s) => (s.activeColor = "purple"))], /'services\[0\]\.activeColor' is "purple"/],
+        ["switching to a color with no image", [withService("prod", (s) => (s.image.green = null)), "activeColor=green"], /'activeColor' is "green" for service app-api, expected a color with an image: services\[0\]\.image\.green is not set/],
+        ["a per-service switch to a color with no image", [withService("prod", (s) => Object.assign(s, { activeColor: "green", image: { ...s.image, green: null } }))], /'services\[0\]\.activeColor' is "green"/],
+        ["canaryWeight 100", [withService("prod", (s) => (s.canaryWeight = 100))], /'services\[0\]\.canaryWeight' is 100, expected ≤ 99/],
+        ["canaryWeight below 0", [withService("prod", (s) => (s.canaryWeight = -1))], /'services\[0\]\.canaryWeight' is -1, expected ≥ 0/],
+        ["canary to an inactive color with no image", [withService("prod", (s) => Object.assign(s, { canaryWeight: 10, image: { ...s.image, green: null } }))], /'services\[0\]\.canaryWeight' is 10, expected 0 while the inactive color green has no image/],
+        ["canary to an inactive color at 0 replicas", [withService("prod", (s) => Object.assign(s, { canaryWeight: 10, inactiveReplicas: 0 }))], /'services\[0\]\.canaryWeight' is 10, expected 0 while the inactive color green has 0 replicas/],
+        ["an active color at 0 replicas (HPA minimum 0)", [withService("prod", (s) => (s.autoscaling.minReplicas = 0))], /'services\[0\]\.autoscaling\.minReplicas' is 0, expected ≥ 1/],
+        ["canary in selector mode", [withService("prod", (s) => Object.assign(s, { canaryWeight: 10, trafficMode: "selector" }))], /'services\[0\]\.canaryWeight' is 10, expected 0 with trafficMode "selector"/],
+        ["an unknown traffic mode", [withService("prod", (s) => (s.trafficMode = "dns"))], /'services\[0\]\.trafficMode' is "dns", expected one of "route", "selector"/],
+        ["inactiveReplicas above the HPA minimum", [withService("prod", (s) => (s.inactiveReplicas = 5))], /'services\[0\]\.inactiveReplicas' is 5, expected null \(warm at the HPA minimum\) or 0 to autoscaling\.minReplicas \(4\)/],
+        ["preStop not shorter than the grace period", [withService("prod", (s) => (s.preStopSleepSeconds = 45))], /'services\[0\]\.preStopSleepSeconds' is 45, expected < terminationGracePeriodSeconds \(45\)/],
+        ["an image tag 'latest'", [withService("prod", (s) => (s.image.green = "latest"))], /'services\[0\]\.image\.green' is "latest"/],
+        ["two services in one namespace", [withService("prod", () => undefined, (l) => l.push({ ...l[0], name: "worker", namespace: "app-api", hostnames: ["worker.example.com"], previewHostname: "preview-worker.example.com" }))], /'services\[1\]\.namespace' is "app-api" for service worker, expected a namespace no other service uses/],
+        ["a system namespace", [withService("prod", (s) => (s.namespace = "kube-system"))], /'services\[0\]\.namespace' gives service app-api the namespace "kube-system", expected a namespace of its own/],
+    ];
+
+    test.each(cases)("%s", async (_label, set, message) => {
+        const err = await planError("prod", ...set);
+        expect(err.name).toBe("ConfigError");
+        expect(err.message).toMatch(message);
+        expect((err as Error & { registered?: string[] }).registered ?? []).toEqual([]);
+    });
+});

@@ -1,0 +1,180 @@
+import { systemNodeScheduling } from "../components/cluster";
+import { Plan, PlannedResource, STACKS, find, inputsOf, ofType, plan } from "./harness";
+
+const CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const CRD_INSTALLS = ["aws-load-balancer-controller-gateway-api-crds", "aws-load-balancer-controller-elbv2-crds", "aws-load-balancer-controller-gateway-crds"];
+
+/**
+ * The actions of upstream's docs/install/iam_policy.json at v3.5.0, written out here (not derived from the project's
+ * policy module) so that a dropped or added action fails the test.
+ */
+const UPSTREAM_ACTIONS = [
+    "acm:DescribeCertificate", "acm:ListCertificates",
+    "cognito-idp:DescribeUserPoolClient",
+    "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:CreateTags", "ec2:DeleteSecurityGroup", "ec2:DeleteTags",
+    "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeCoipPools",
+    "ec2:DescribeInstances", "ec2:DescribeInternetGateways", "ec2:DescribeIpamPools", "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeTags",
+    "ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpcs", "ec2:GetCoipPoolUsage", "ec2:GetSecurityGroupsForVpc",
+    "ec2:RevokeSecurityGroupIngress",
+    "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:AddTags", "elasticloadbalancing:CreateListener",
+    "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateRule", "elasticloadbalancing:CreateTargetGroup",
+    "elasticloadbalancing:DeleteListener", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeleteRule",
+    "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:DeregisterTargets",
+    "elasticloadbalancing:DescribeCapacityReservation", "elasticloadbalancing:DescribeListenerAttributes",
+    "elasticloadbalancing:DescribeListenerCertificates", "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeTags",
+    "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTrustStores",
+    "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools", "elasticloadbalancing:ModifyListener",
+    "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:ModifyLoadBalancerAttributes",
+    "elasticloadbalancing:ModifyRule", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes",
+    "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:RemoveTags",
+    "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:SetSecurityGroups",
+    "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetWebAcl",
+    "iam:CreateServiceLinkedRole", "iam:GetServerCertificate", "iam:ListServerCertificates",
+    "shield:CreateProtection", "shield:DeleteProtection", "shield:DescribeProtection", "shield:GetSubscriptionState",
+    "waf-regional:AssociateWebACL", "waf-regional:DisassociateWebACL", "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource",
+    "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "wafv2:GetWebACL", "wafv2:GetWebACLForResource",
+];
+
+interface Statement {
+    Effect: string;
+    Action: string | string[];
+    Resource: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+function controllerPolicy(p: Plan): Statement[] {
+    const doc = JSON.parse(inputsOf(p, "aws:iam/rolePolicy:RolePolicy", "aws-load-balancer-controller-identity-permissions").policy as string);
+    return doc.Statement as Statement[];
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+function crdUrns(p: Plan): string[] {
+    return CRD_INSTALLS.map((n) => find(p, CONFIG_FILE, n).urn);
+}
+
+/** Custom resources of the Gateway API and of the controller's own groups. */
+function gatewayCustomResources(p: Plan): PlannedResource[] {
+    return p.resources.filter((r) => /^kubernetes:(gateway\.networking\.k8s\.io|gateway\.k8s\.aws|elbv2\.k8s\.aws)\//.test(r.type));
+}
+
+describe("AwsLoadBalancerController", () => {
+    test.each(STACKS)("%s: Gateway API v1.6.1 and controller v3.5.0 CRDs installed from pinned URLs", async (stack) => {
+        const p = await plan(stack);
+        expect(inputsOf(p, CONFIG_FILE, "aws-load-balancer-controller-gateway-api-crds").file).toBe(
+            "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml",
+        );
+        const base = "https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/helm/aws-load-balancer-controller/crds";
+        expect(inputsOf(p, CONFIG_FILE, "aws-load-balancer-controller-elbv2-crds").file).toBe(`${base}/crds.yaml`);
+        expect(inputsOf(p, CONFIG_FILE, "aws-load-balancer-controller-gateway-crds").file).toBe(`${base}/gateway-crds.yaml`);
+    });
+
+    test("the CRD URLs and the chart follow versions in config", async () => {
+        const p = await plan("dev", 'versions={"karpenter":"1.14.1","awsLoadBalancerController":"3.4.3","gatewayApi":"v1.5.1"}');
+        expect(inputsOf(p, CONFIG_FILE, "aws-load-balancer-controller-gateway-api-crds").file).toContain("/download/v1.5.1/");
+        expect(inputsOf(p, CONFIG_FILE, "aws-load-balancer-controller-gateway-crds").file).toContain("/v3.4.3/");
+        expect(inputsOf(p, CONFIG_FILE, "aws-load-balancer-controller-elbv2-crds").file).toContain("/v3.4.3/");
+        expect(inputsOf(p, RELEASE, "aws-load-balancer-controller").version).toBe("3.4.3");
+    });
+
+    test.each(STACKS)("%s: every Gateway API and controller custom resource depends on the CRD installs", async (stack) => {
+        const p = await plan(stack);
+        const crds = crdUrns(p);
+        const resources = gatewayCustomResources(p);
+        expect(resources.map((r) => r.type)).toEqual(
+            expect.arrayContaining([
+                "kubernetes:gateway.networking.k8s.io/v1:GatewayClass",
+                "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+                "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+                "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration",
+            ]),
+        );
+        for (const r of resources) {
+            expect({ resource: `${r.type}::${r.name}`, dependencies: r.dependencies }).toEqual({
+                resource: `${r.type}::${r.name}`,
+                dependencies: expect.arrayContaining(crds),
+            });
+        }
+    });
+
+    test.each(STACKS)("%s: chart pinned, CRDs skipped, installed after the CRDs, its identity and the cluster's nodes", async (stack) => {
+        const p = await plan(stack);
+        const release = find(p, RELEASE, "aws-load-balancer-controller");
+        const r = release.inputs as Record<string, any>;
+        expect(r.chart).toBe("aws-load-balancer-controller");
+        expect(r.version).toBe("3.5.0");
+        expect(r.repositoryOpts).toEqual({ repo: "https://aws.github.io/eks-charts" });
+        expect(r.namespace).toBe("kube-system");
+        expect(r.skipCrds).toBe(true);
+        expect(release.dependencies).toEqual(
+            expect.arrayContaining([
+                ...crdUrns(p),
+                find(p, "kubernetes:core/v1:ServiceAccount", "aws-load-balancer-controller-identity-sa").urn,
+                find(p, "aws:iam/rolePolicy:RolePolicy", "aws-load-balancer-controller-identity-permissions").urn,
+                find(p, "aws:eks/nodeGroup:NodeGroup", "cluster-system").urn,
+            ]),
+        );
+    });
+
+    test.each(STACKS)("%s: chart values: cluster, region, VPC, 2 replicas with a PDB on system nodes, own service account", async (stack) => {
+        const p = await plan(stack);
+        const v = inputsOf(p, RELEASE, "aws-load-balancer-controller").values as Record<string, any>;
+        expect(v.clusterName).toBe(`service-${stack}`);
+        expect(v.region).toBe("ap-northeast-2");
+        expect(v.vpcId).toBe(p.outputs.vpcId);
+        expect(v.vpcId).toMatch(/^vpc-[0-9a-f]{17}$/);
+        expect(v.replicaCount).toBe(2);
+        expect(v.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
+        expect(v.nodeSelector).toEqual(systemNodeScheduling().nodeSelector);
+        expect(v.tolerations).toEqual(systemNodeScheduling().tolerations);
+        expect(v.serviceAccount).toEqual({ create: false, name: "aws-load-balancer-controller" });
+        expect(v.enableServiceMutatorWebhook).toBe(false);
+        expect(v.enablePodReadinessGateInject).toBe(true);
+        expect(v.controllerConfig.featureGates.ALBGatewayAPI).toBe(true);
+        expect(v.createIngressClassResource).toBe(false);
+    });
+
+    test.each(STACKS)("%s: identity permissions are exactly upstream's set of actions", async (stack) => {
+        const statements = controllerPolicy(await plan(stack));
+        const actions = new Set(statements.flatMap(actionsOf));
+        expect([...actions].sort()).toEqual([...UPSTREAM_ACTIONS].sort());
+        expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
+    });
+
+    test("write access is scoped by the controller's cluster tag, as upstream's", async () => {
+        const statements = controllerPolicy(await plan("prod"));
+        const withAction = (a: string) => statements.filter((s) => actionsOf(s).includes(a));
+        for (const action of ["elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup", "ec2:DeleteSecurityGroup"]) {
+            expect(withAction(action)).toEqual([
+                expect.objectContaining({ Resource: "*", Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } } }),
+            ]);
+        }
+        expect(withAction("elasticloadbalancing:CreateLoadBalancer")).toEqual([
+            expect.objectContaining({ Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } } }),
+        ]);
+        expect(withAction("iam:CreateServiceLinkedRole")).toEqual([
+            expect.objectContaining({ Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } } }),
+        ]);
+        expect(withAction("elasticloadbalancing:RegisterTargets")).toEqual([
+            expect.objectContaining({ Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*" }),
+        ]);
+    });
+
+    test("IRSA: the service account carries the role; Pod Identity: an association for kube-system/aws-load-balancer-controller", async () => {
+        const irsa = await plan("prod");
+        const sa = inputsOf(irsa, "kubernetes:core/v1:ServiceAccount", "aws-load-balancer-controller-identity-sa");
+        expect(sa.metadata.name).toBe("aws-load-balancer-controller");
+        expect(sa.metadata.namespace).toBe("kube-system");
+        expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/^arn:aws:iam::123456789012:role\/service-prod-kube-system-aws-load-balancer-controller$/);
+
+        const pi = await plan("prod", "identityMode=podIdentity");
+        const assoc = inputsOf(pi, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "aws-load-balancer-controller-identity-association");
+        expect(assoc).toMatchObject({ namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" });
+        expect(ofType(pi, "aws:iam/rolePolicy:RolePolicy").some((r) => r.name === "aws-load-balancer-controller-identity-permissions")).toBe(true);
+    });
+});

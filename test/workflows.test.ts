@@ -1,0 +1,430 @@
+/**
+ * Structural checks of the GitHub Actions workflows in `.github/workflows/` (the delivery pipeline):
+ * valid YAML of the workflow shape, every job's steps, pinned actions, minimal permissions, OIDC only where
+ * AWS is assumed, deploys serialized per stack and bound to the right GitHub environment, prod behind
+ * `production`, no secret printed and no user input interpolated into a shell script.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+
+const ROOT = path.resolve(__dirname, "..");
+const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
+
+type Json = unknown;
+interface Step {
+    name?: string;
+    id?: string;
+    uses?: string;
+    run?: string;
+    with?: Record<string, Json>;
+    env?: Record<string, Json>;
+    if?: string;
+}
+interface Job {
+    name?: string;
+    "runs-on"?: Json;
+    needs?: string | string[];
+    if?: string;
+    environment?: string | { name: string; url?: string };
+    concurrency?: string | { group: string; "cancel-in-progress"?: boolean | string };
+    permissions?: Record<string, string> | string;
+    env?: Record<string, Json>;
+    steps?: Step[];
+    strategy?: { matrix?: Record<string, Json> };
+    "timeout-minutes"?: number;
+}
+interface Workflow {
+    file: string;
+    text: string;
+    name?: string;
+    on?: Record<string, Json>;
+    permissions?: Json;
+    defaults?: { run?: { shell?: string } };
+    env?: Record<string, Json>;
+    jobs: Record<string, Job>;
+}
+
+const STACKS = fs
+    .readdirSync(ROOT)
+    .map((f) => /^Pulumi\.([\w-]+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+
+function load(file: string): Workflow {
+    const text = fs.readFileSync(path.join(WORKFLOW_DIR, file), "utf8");
+    const doc = parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join("; ")}`);
+    if (doc.warnings.length) throw new Error(`${file}: ${doc.warnings.map((e) => e.message).join("; ")}`);
+    return { file, text, ...(doc.toJS() as Omit<Workflow, "file" | "text">) };
+}
+
+const FILES = fs.readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const WORKFLOWS = FILES.map(load);
+const byFile = (file: string): Workflow => {
+    const wf = WORKFLOWS.find((w) => w.file === file);
+    if (!wf) throw new Error(`no workflow ${file}`);
+    return wf;
+};
+const allJobs = (): [Workflow, string, Job][] =>
+    WORKFLOWS.flatMap((wf) => Object.entries(wf.jobs).map(([id, job]): [Workflow, string, Job] => [wf, id, job]));
+
+const steps = (job: Job): Step[] => job.steps ?? [];
+const runs = (job: Job): string[] => steps(job).flatMap((s) => (typeof s.run === "string" ? [s.run] : []));
+const usesAction = (job: Job, action: string): Step[] => steps(job).filter((s) => s.uses?.split("@")[0] === action);
+const CONFIGURE_AWS = "aws-actions/configure-aws-credentials";
+const PULUMI_ACTION = "pulumi/actions";
+
+/** Jobs that change a stack: a `pulumi up` in a script or through the Pulumi action. */
+function isDeployJob(job: Job): boolean {
+    return (
+        runs(job).some((r) => /\bpulumi up\b/.test(r)) ||
+        usesAction(job, PULUMI_ACTION).some((s) => ["up", "update", "destroy", "refresh"].includes(String(s.with?.command)))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checks as functions, so that each is also tested against a violating sample below.
+// ---------------------------------------------------------------------------------------------------------
+
+/** A remote action pinned to a full commit SHA, or a local action. */
+const PINNED = /^(\.\/[\w./-]+|[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40})$/;
+const VERSION_COMMENT = /^v\d+\.\d+\.\d+$/;
+
+interface UsesLine {
+    ref: string;
+    comment?: string;
+    line: number;
+}
+
+/** Every `uses:` line of a workflow's text with its trailing comment (comments are lost when parsed). */
+function usesLines(text: string): UsesLine[] {
+    const out: UsesLine[] = [];
+    text.split("\n").forEach((line, i) => {
+        const m = /^\s*(?:-\s+)?uses:\s*["']?([^\s"'#]+)["']?\s*(?:#\s*(\S+))?/.exec(line);
+        if (m) out.push({ ref: m[1], comment: m[2], line: i + 1 });
+    });
+    return out;
+}
+
+/** Lines of a script that print a secret: `echo`/`printf` (or a heredoc to stdout) with `${{ secrets.* }}`. */
+function secretPrints(script: string): string[] {
+    return script
+        .split("\n")
+        .filter((line) => /\$\{\{\s*secrets\./.test(line) && /\b(echo|printf|cat|tee|print)\b/.test(line));
+}
+
+/**
+ * Expressions in a script whose value an outsider or a dispatcher chooses: interpolated into the script
+ * they are shell injection. They belong in `env:` and are read as "$VAR".
+ */
+function injectableExpressions(script: string): string[] {
+    return (script.match(/\$\{\{[^}]*\}\}/g) ?? []).filter((e) =>
+        /\b(inputs\.|github\.event\.|github\.head_ref|steps\.[\w-]+\.outputs\.|needs\.[\w-]+\.outputs\.)/.test(e),
+    );
+}
+
+/** The GitHub environment a job gets for a stack; `fromJSON('{...}')[inputs.stack]` is evaluated. */
+function environmentFor(job: Job, stack: string): string | undefined {
+    const env = typeof job.environment === "object" ? job.environment.name : job.environment;
+    if (env === undefined) return undefined;
+    const mapped = /^\$\{\{\s*fromJSON\('(\{.*\})'\)\[inputs\.stack\]\s*\}\}$/.exec(env);
+    if (mapped) return (JSON.parse(mapped[1]) as Record<string, string>)[stack];
+    if (env.includes("${{")) throw new Error(`environment expression not understood by this test: ${env}`);
+    return env;
+}
+
+/** The stacks a deploy job can act on: its literal `STACK`, or every option of the `stack` input. */
+function stacksOf(wf: Workflow, job: Job): string[] {
+    const stack = String(job.env?.STACK ?? "");
+    if (/^\$\{\{\s*inputs\.stack\s*\}\}$/.test(stack)) {
+        const input = (wf.on?.workflow_dispatch as { inputs?: Record<string, { options?: string[] }> } | undefined)?.inputs?.stack;
+        return input?.options ?? [];
+    }
+    return stack ? [stack] : [];
+}
+
+const concurrencyOf = (job: Job): { group: string; cancel: unknown } | undefined =>
+    typeof job.concurrency === "string"
+        ? { group: job.concurrency, cancel: undefined }
+        : job.concurrency && { group: job.concurrency.group, cancel: job.concurrency["cancel-in-progress"] };
+
+// ---------------------------------------------------------------------------------------------------------
+
+describe("the checks themselves", () => {
+    test("pinning: a full SHA passes, tags and branches do not", () => {
+        expect(PINNED.test("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1")).toBe(true);
+        expect(PINNED.test("./.github/actions/local")).toBe(true);
+        for (const bad of ["actions/checkout@v4", "actions/checkout@main", "actions/checkout@v7.0.1", "actions/checkout", "docker://alpine:3"]) {
+            expect(PINNED.test(bad)).toBe(false);
+        }
+        expect(usesLines("      - uses: a/b@0123456789012345678901234567890123456789 # v1.2.3\n")).toEqual([
+            { ref: "a/b@0123456789012345678901234567890123456789", comment: "v1.2.3", line: 1 },
+        ]);
+    });
+
+    test("a printed secret is flagged, a secret passed through env is not", () => {
+        expect(secretPrints('echo "token ${{ secrets.PULUMI_ACCESS_TOKEN }}"')).toHaveLength(1);
+        expect(secretPrints("printf '%s' ${{secrets.X}} > f")).toHaveLength(1);
+        expect(secretPrints('curl -H "Authorization: $TOKEN" https://example.com\necho done')).toEqual([]);
+    });
+
+    test("inputs and step outputs interpolated into a script are flagged", () => {
+        expect(injectableExpressions('pulumi config set activeColor ${{ inputs.color }}')).toHaveLength(1);
+        expect(injectableExpressions('echo "${{ github.event.pull_request.title }}"')).toHaveLength(1);
+        expect(injectableExpressions('echo "${{ steps.colors.outputs.target }}"')).toHaveLength(1);
+        expect(injectableExpressions('pulumi config set activeColor "$COLOR" # ${{ runner.os }}')).toEqual([]);
+    });
+
+    test("the environment map of a dispatch job is evaluated per stack", () => {
+        const job: Job = { environment: `\${{ fromJSON('{"dev":"dev","prod":"production"}')[inputs.stack] }}` };
+        expect(environmentFor(job, "prod")).toBe("production");
+        expect(environmentFor(job, "dev")).toBe("dev");
+        expect(environmentFor({ environment: { name: "production" } }, "prod")).toBe("production");
+    });
+});
+
+describe("workflow files", () => {
+    test("the three workflows of the delivery pipeline exist", () => {
+        expect(FILES).toEqual(expect.arrayContaining(["main.yml", "pr.yml", "switch.yml"]));
+        expect(STACKS).toEqual(["dev", "prod", "stage"]);
+    });
+
+    test.each(FILES)("%s is a workflow: name, on, jobs; bash with pipefail; minimal top-level permissions", (file) => {
+        const wf = byFile(file);
+        expect(typeof wf.name).toBe("string");
+        expect(wf.on && typeof wf.on).toBe("object");
+        expect(Object.keys(wf.jobs ?? {}).length).toBeGreaterThan(0);
+        // `shell: bash` runs scripts with -eo pipefail; the runner's implicit default has no pipefail.
+        expect(wf.defaults?.run?.shell).toBe("bash");
+        expect(wf.permissions).toEqual({ contents: "read" });
+    });
+
+    test.each(FILES)("%s: every job runs on a runner, has a timeout and non-empty steps of `uses` or `run`", (file) => {
+        for (const [id, job] of Object.entries(byFile(file).jobs)) {
+            expect([id, typeof job["runs-on"] === "string" && job["runs-on"].length > 0]).toEqual([id, true]);
+            expect([id, typeof job["timeout-minutes"]]).toEqual([id, "number"]);
+            expect([id, Array.isArray(job.steps) && job.steps.length > 0]).toEqual([id, true]);
+            for (const [i, step] of steps(job).entries()) {
+                const kinds = [typeof step.uses === "string" && step.uses !== "", typeof step.run === "string" && step.run.trim() !== ""];
+                expect([id, i, kinds.filter(Boolean).length]).toEqual([id, i, 1]);
+            }
+        }
+    });
+
+    // The maintained schema check (SchemaStore's workflow schema, compiled to WebAssembly): it runs when the
+    // package is installed, and must be installed once package.json lists it.
+    const SCHEMA_VALIDATOR = "@action-validator/core";
+    const validator = ((): { validateWorkflow(src: string): { errors: unknown[] } } | undefined => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { devDependencies?: Record<string, string> };
+        try {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            return require(SCHEMA_VALIDATOR);
+        } catch (err) {
+            if (pkg.devDependencies?.[SCHEMA_VALIDATOR]) throw err;
+            return undefined;
+        }
+    })();
+    (validator ? test.each(FILES) : test.skip.each(FILES))(`%s validates against the workflow JSON schema (${SCHEMA_VALIDATOR})`, (file) => {
+        expect(validator!.validateWorkflow(byFile(file).text).errors).toEqual([]);
+    });
+
+    test("every action is pinned to a full commit SHA with its exact version as a comment, one pin per action", () => {
+        const pins = new Map<string, Set<string>>();
+        for (const wf of WORKFLOWS) {
+            const lines = usesLines(wf.text);
+            const parsed = allJobs()
+                .filter(([w]) => w === wf)
+                .flatMap(([, , job]) => steps(job).flatMap((s) => (s.uses ? [s.uses] : [])));
+            expect(lines.map((l) => l.ref)).toEqual(parsed);
+            for (const { ref, comment, line } of lines) {
+                expect([wf.file, line, ref, PINNED.test(ref)]).toEqual([wf.file, line, ref, true]);
+                if (ref.startsWith("./")) continue;
+                expect([wf.file, line, ref, comment && VERSION_COMMENT.test(comment)]).toEqual([wf.file, line, ref, true]);
+                const [action] = ref.split("@");
+                pins.set(action, (pins.get(action) ?? new Set()).add(`${ref} # ${comment}`));
+            }
+        }
+        for (const [action, refs] of pins) expect([action, [...refs]]).toEqual([action, [[...refs][0]]]);
+        expect([...pins.keys()]).toEqual(expect.arrayContaining([CONFIGURE_AWS, PULUMI_ACTION, "actions/checkout", "actions/setup-node"]));
+    });
+
+    test("the Pulumi CLI matches the SDK in package.json, and every workflow uses the same Node.js", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        const nodeVersions = new Set<unknown>();
+        for (const wf of WORKFLOWS) {
+            const installsPulumi = allJobs().some(([w, , job]) => w === wf && usesAction(job, PULUMI_ACTION).length > 0);
+            if (installsPulumi) expect([wf.file, wf.env?.PULUMI_VERSION]).toEqual([wf.file, pkg.dependencies["@pulumi/pulumi"]]);
+            nodeVersions.add(wf.env?.NODE_VERSION);
+            for (const [, , job] of allJobs().filter(([w]) => w === wf)) {
+                for (const s of usesAction(job, PULUMI_ACTION)) expect(s.with?.["pulumi-version"]).toBe("${{ env.PULUMI_VERSION }}");
+                for (const s of usesAction(job, "actions/setup-node")) expect(s.with?.["node-version"]).toBe("${{ env.NODE_VERSION }}");
+            }
+        }
+        expect(nodeVersions.size).toBe(1);
+    });
+});
+
+describe("permissions and credentials", () => {
+    test("job permissions: only contents, id-token and pull-requests, each only where needed", () => {
+        for (const [wf, id, job] of allJobs()) {
+            const where = `${wf.file}#${id}`;
+            const perms = job.permissions ?? {};
+            expect([where, typeof perms]).toEqual([where, "object"]);
+            const p = perms as Record<string, string>;
+            expect([where, Object.keys(p).filter((k) => !["contents", "id-token", "pull-requests"].includes(k))]).toEqual([where, []]);
+            if (job.permissions) expect([where, p.contents]).toEqual([where, expect.stringMatching(/^(read|write)$/)]);
+
+            const assumesAws = usesAction(job, CONFIGURE_AWS).length > 0;
+            expect([where, "id-token", p["id-token"] === "write"]).toEqual([where, "id-token", assumesAws]);
+
+            const pushes = runs(job).some((r) => /\bgit push\b/.test(r));
+            expect([where, "contents: write", p.contents === "write"]).toEqual([where, "contents: write", pushes]);
+
+            const comments = usesAction(job, PULUMI_ACTION).some((s) => String(s.with?.["comment-on-pr"]) === "true");
+            expect([where, "pull-requests", p["pull-requests"] === "write"]).toEqual([where, "pull-requests", comments]);
+        }
+    });
+
+    test("AWS access is OIDC only: a role from a repository variable, never access keys", () => {
+        const steps = allJobs().flatMap(([, , job]) => usesAction(job, CONFIGURE_AWS));
+        expect(steps.length).toBeGreaterThan(0);
+        for (const s of steps) {
+            expect(s.with?.["role-to-assume"]).toMatch(/^\$\{\{\s*vars\.[A-Z_]+\s*\}\}$/);
+            expect(s.with?.["aws-region"]).toBeDefined();
+            for (const key of ["aws-access-key-id", "aws-secret-access-key", "aws-session-token"]) expect(s.with?.[key]).toBeUndefined();
+        }
+        for (const wf of WORKFLOWS) expect([wf.file, /secrets\.AWS_|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/.test(wf.text)]).toEqual([wf.file, false]);
+    });
+
+    test("no script prints a secret or interpolates user-chosen values", () => {
+        for (const [wf, id, job] of allJobs()) {
+            for (const script of runs(job)) {
+                expect([wf.file, id, secretPrints(script)]).toEqual([wf.file, id, []]);
+                expect([wf.file, id, injectableExpressions(script)]).toEqual([wf.file, id, []]);
+            }
+        }
+    });
+
+    test("checkouts keep no Git credentials unless the job pushes", () => {
+        for (const [wf, id, job] of allJobs()) {
+            const pushes = runs(job).some((r) => /\bgit push\b/.test(r));
+            for (const s of usesAction(job, "actions/checkout")) {
+                expect([wf.file, id, s.with?.["persist-credentials"] === false]).toEqual([wf.file, id, !pushes]);
+            }
+        }
+    });
+});
+
+describe("deploys", () => {
+    const deploys = allJobs().filter(([, , job]) => isDeployJob(job));
+
+    test("every deploy job names its stack, and there is one per stack in main.yml plus the switch", () => {
+        expect(deploys.map(([wf, id]) => `${wf.file}#${id}`).sort()).toEqual([
+            "main.yml#deploy-dev",
+            "main.yml#deploy-prod",
+            "main.yml#deploy-stage",
+            "switch.yml#switch",
+        ]);
+        for (const [wf, , job] of deploys) expect(stacksOf(wf, job).sort()).toEqual(expect.arrayContaining([expect.any(String)]));
+        expect(deploys.flatMap(([wf, , job]) => (wf.file === "main.yml" ? stacksOf(wf, job) : [])).sort()).toEqual(STACKS);
+        expect(stacksOf(byFile("switch.yml"), byFile("switch.yml").jobs.switch).sort()).toEqual(STACKS);
+    });
+
+    test("prod deploys and the prod switch run in the `production` environment; dev and stage do not", () => {
+        for (const [wf, id, job] of deploys) {
+            for (const stack of stacksOf(wf, job)) {
+                const env = environmentFor(job, stack);
+                if (stack === "prod") expect([wf.file, id, env]).toEqual([wf.file, id, "production"]);
+                else expect([wf.file, id, stack, env]).toEqual([wf.file, id, stack, stack]);
+            }
+        }
+    });
+
+    test("one concurrency group per stack, shared by all workflows, never cancelling a running update", () => {
+        for (const [wf, id, job] of deploys) {
+            const c = concurrencyOf(job);
+            const stack = String(job.env?.STACK);
+            expect([wf.file, id, c?.group]).toEqual([wf.file, id, stack.startsWith("${{") ? "pulumi-${{ inputs.stack }}" : `pulumi-${stack}`]);
+            expect([wf.file, id, c?.cancel === true || c?.cancel === "true"]).toEqual([wf.file, id, false]);
+        }
+    });
+
+    test("each deploy checks the stack offline, runs `pulumi up` with the stack's policy config, then commits its config", () => {
+        for (const [wf, id, job] of deploys) {
+            const scripts = runs(job);
+            const at = (re: RegExp): number => scripts.findIndex((r) => re.test(r));
+            const offline = at(/npm run plan -- --stack "\$STACK" --policy/);
+            const up = at(/pulumi up --stack "\$STACK" --yes/);
+            const commit = at(/git push (-q )?origin HEAD:main/);
+            expect([wf.file, id, offline >= 0, up > offline, commit > up]).toEqual([wf.file, id, true, true, true]);
+            expect(scripts[up]).toContain('--policy-pack policies --policy-pack-config "policies/config/$STACK.json"');
+            expect(scripts[commit]).toContain('git add "Pulumi.$STACK.yaml"');
+            // The stack config is taken from the tip of main, so a deploy never undoes a switch made meanwhile.
+            expect(usesAction(job, "actions/checkout")[0]?.with?.ref).toBe("main");
+        }
+    });
+
+    test("main.yml: build, then dev and stage automatically, then prod; the three deploy jobs run the same steps", () => {
+        const { jobs } = byFile("main.yml");
+        expect(byFile("main.yml").on).toHaveProperty("push.branches", ["main"]);
+        expect(jobs.build.needs).toBe("test");
+        expect(jobs["deploy-dev"].needs).toBe("build");
+        expect(jobs["deploy-stage"].needs).toEqual(["build", "deploy-dev"]);
+        expect(jobs["deploy-prod"].needs).toEqual(["build", "deploy-stage"]);
+        expect(jobs["deploy-stage"].steps).toEqual(jobs["deploy-dev"].steps);
+        expect(jobs["deploy-prod"].steps).toEqual(jobs["deploy-dev"].steps);
+        const build = jobs.build;
+        expect(usesAction(build, "docker/build-push-action")[0]?.with?.push).toBe(true);
+        expect(usesAction(build, "aws-actions/amazon-ecr-login")).toHaveLength(1);
+        // The new tag goes to the inactive color, found by the helper script, through `pulumi config set --path`.
+        const deploy = runs(jobs["deploy-dev"]).join("\n");
+        expect(deploy).toContain('node scripts/inactive-color.js "$STACK" "$SERVICE"');
+        expect(deploy).toContain('pulumi config set --stack "$STACK" --path --type string -- "services[$INDEX].image.$COLOR" "$TAG"');
+        expect(fs.existsSync(path.join(ROOT, "scripts", "inactive-color.js"))).toBe(true);
+    });
+
+    test("switch.yml: dispatched with stack, service and color; sets the color with `pulumi config set`", () => {
+        const wf = byFile("switch.yml");
+        const inputs = (wf.on?.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[]; required?: boolean }> }).inputs;
+        expect(Object.keys(inputs).sort()).toEqual(["color", "service", "stack"]);
+        expect(inputs.stack).toMatchObject({ type: "choice", required: true });
+        expect([...(inputs.stack.options ?? [])].sort()).toEqual(STACKS);
+        expect(inputs.color).toMatchObject({ type: "choice", options: ["blue", "green"], required: true });
+        expect(inputs.service.required).toBe(true);
+        const script = runs(wf.jobs.switch).join("\n");
+        expect(script).toContain('pulumi config set --stack "$STACK" activeColor "$COLOR"');
+        expect(script).toContain('pulumi config set --stack "$STACK" --path "services[$INDEX].activeColor" "$COLOR"');
+    });
+});
+
+describe("pull requests", () => {
+    const wf = byFile("pr.yml");
+
+    test("tests and the offline plan with policies of every stack, without credentials", () => {
+        expect(wf.on).toHaveProperty("pull_request");
+        const test = wf.jobs.test;
+        const scripts = runs(test);
+        expect(scripts.slice(0, 2)).toEqual(["npm ci", "npm test"]);
+        for (const stack of STACKS) expect(scripts).toContain(`npm run plan -- --stack ${stack} --policy`);
+        expect(test.permissions).toBeUndefined();
+        expect(usesAction(test, CONFIGURE_AWS)).toEqual([]);
+    });
+
+    test("where a preview role is configured, `pulumi preview` of every stack with its policy config, commented on the PR", () => {
+        const preview = wf.jobs.preview;
+        expect(preview.if).toContain("vars.AWS_PREVIEW_ROLE_ARN != ''");
+        // Pull requests from forks get no OIDC token and must not run on the deploy runner.
+        expect(preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+        expect([...((preview.strategy?.matrix?.stack as string[]) ?? [])].sort()).toEqual(STACKS);
+        const [step] = usesAction(preview, PULUMI_ACTION);
+        expect(step.with).toMatchObject({
+            command: "preview",
+            "stack-name": "${{ matrix.stack }}",
+            policyPacks: "policies",
+            policyPackConfigs: "policies/config/${{ matrix.stack }}.json",
+            "comment-on-pr": true,
+        });
+        expect(usesAction(preview, CONFIGURE_AWS)[0].with?.["role-to-assume"]).toBe("${{ vars.AWS_PREVIEW_ROLE_ARN }}");
+    });
+});
