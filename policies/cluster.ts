@@ -9,6 +9,7 @@
 import * as aws from "@pulumi/aws";
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { EksCluster } from "./types";
+import { isSet } from "./unknowns";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 export type ControlPlaneLogType = (typeof CONTROL_PLANE_LOG_TYPES)[number];
@@ -32,13 +33,13 @@ export const eksSecretsEncryption: ResourceValidationPolicy = {
     severity: "high",
     validateResource: [
         validateResourceOfType(EksCluster, (cluster, _args, reportViolation) => {
-            if (!cluster.encryptionConfigKeyArn) {
+            if (!isSet(cluster, "encryptionConfigKeyArn")) {
                 reportViolation("EKS cluster does not envelope-encrypt Kubernetes Secrets with a KMS key (encryptionConfigKeyArn is not set).");
             }
         }),
         validateResourceOfType(aws.eks.Cluster, (cluster, _args, reportViolation) => {
             const config = cluster.encryptionConfig;
-            if (!config?.provider?.keyArn || !config.resources?.includes("secrets")) {
+            if (!isSet(config?.provider, "keyArn") || !config?.resources?.includes("secrets")) {
                 reportViolation(
                     "EKS cluster does not envelope-encrypt Kubernetes Secrets with a KMS key (encryptionConfig needs resources [\"secrets\"] and provider.keyArn).",
                 );

@@ -4,6 +4,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import type { ObjectMetaView } from "./types";
+import { orUnknown } from "./unknowns";
 
 export const DEPLOYMENT_TYPE = "kubernetes:apps/v1:Deployment";
 export const SERVICE_TYPE = "kubernetes:core/v1:Service";
@@ -26,10 +27,13 @@ export function namespaceOf(obj: KubeObject<unknown>): string {
     return obj.metadata?.namespace ?? "default";
 }
 
-/** `namespace/name` of a Kubernetes object (the Pulumi name when `metadata.name` is left to auto-naming). */
+/**
+ * `namespace/name` of a Kubernetes object, for messages (the Pulumi name when `metadata.name` is left to
+ * auto-naming; `[unknown]` for a part not known yet during a preview).
+ */
 export function objectName(r: Pick<PolicyResource, "name" | "props">): string {
     const obj = r.props as KubeObject;
-    return `${namespaceOf(obj)}/${obj.metadata?.name ?? r.name}`;
+    return `${orUnknown(() => namespaceOf(obj), "[unknown]")}/${orUnknown(() => obj.metadata?.name ?? r.name, "[unknown]")}`;
 }
 
 /** A `matchLabels`-only selector (Services, and the common case of workloads). */

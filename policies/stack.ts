@@ -138,16 +138,23 @@ function isSelectorModeService(service: PolicyResource): boolean {
 export const bluegreenBackendsHaveReplicas: StackValidationPolicy = {
     name: "bluegreen-backends-have-replicas",
     description:
-        "Every HTTPRoute backendRef that carries traffic (weight > 0) and every selector-mode Service leads to a color whose Deployment exists with at least one replica.",
+        "Every HTTPRoute backendRef to a blue/green Service that carries traffic (weight > 0), and every selector-mode Service, leads to a color whose Deployment exists with at least one replica.",
     severity: "critical",
     validateStack: (args, reportViolation) => {
+        const apps = new Set(blueGreenApps(args.resources).map((a) => `${a.namespace}/${a.app}`));
         for (const b of routedBackends(args.resources)) {
             if (b.weight === 0) continue;
             const routeName = objectName(b.route);
             if (!b.service) {
-                reportViolation(`HTTPRoute ${routeName} sends traffic to Service ${b.target}, which is not in the stack.`, b.route.urn);
+                // Routes may lead to Services the stack does not own (a Helm chart's); a blue/green application's may not.
+                const route = b.route.props as KubeObject;
+                if (apps.has(`${namespaceOf(route)}/${route.metadata?.labels?.[APP_LABEL]}`)) {
+                    reportViolation(`HTTPRoute ${routeName} sends traffic to Service ${b.target}, which is not in the stack.`, b.route.urn);
+                }
                 continue;
             }
+            // Only blue/green backends: Services that select by color.
+            if (serviceSelector(b.service)?.[COLOR_LABEL] === undefined) continue;
             const none = noPodsBehind(b.service, args.resources);
             if (none) reportViolation(`HTTPRoute ${routeName} sends traffic (weight ${b.weight}) to Service ${b.target}, whose ${none.selected} ${none.problem}.`, b.route.urn);
         }

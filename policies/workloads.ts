@@ -17,19 +17,22 @@ function podSpec(deployment: Deployment): PodSpec | undefined {
     return deployment.spec?.template?.spec;
 }
 
-/** `Deployment <namespace>/<name> container "<name>"`. */
-function containerLabel(deployment: Deployment, args: ResourceValidationArgs, container: Container, init = false): string {
-    return `Deployment ${objectName({ name: args.name, props: deployment })} ${init ? "init container" : "container"} "${container.name}"`;
+/**
+ * `Deployment <namespace>/<name> container "<name>"`, built only when a violation is reported: the namespace may
+ * be unknown during a preview, and reading it would stop the check.
+ */
+function containerLabel(deployment: Deployment, args: ResourceValidationArgs, container: Container, init: boolean): () => string {
+    return () => `Deployment ${objectName({ name: args.name, props: deployment })} ${init ? "init container" : "container"} "${container.name}"`;
 }
 
-type ContainerCheck = (container: Container, label: string, pod: PodSpec, args: ResourceValidationArgs, reportViolation: ReportViolation) => void;
+type ContainerCheck = (container: Container, label: () => string, pod: PodSpec, args: ResourceValidationArgs, reportViolation: ReportViolation) => void;
 
 /** Runs a check over the containers (and, with `includeInit`, the init containers) of a Deployment's pod template. */
 function forEachContainer(check: ContainerCheck, includeInit: boolean) {
     return validateResourceOfType(k8s.apps.v1.Deployment, (deployment, args, reportViolation) => {
         const pod = podSpec(deployment);
         if (!pod) return;
-        for (const c of pod.containers ?? []) check(c, containerLabel(deployment, args, c), pod, args, reportViolation);
+        for (const c of pod.containers ?? []) check(c, containerLabel(deployment, args, c, false), pod, args, reportViolation);
         if (includeInit) for (const c of pod.initContainers ?? []) check(c, containerLabel(deployment, args, c, true), pod, args, reportViolation);
     });
 }
@@ -39,7 +42,7 @@ export const deploymentReadinessProbe: ResourceValidationPolicy = {
     description: "Every container of a Deployment has a readiness probe, so that pods get traffic only once they can serve it.",
     severity: "high",
     validateResource: forEachContainer((c, label, _pod, _args, reportViolation) => {
-        if (!c.readinessProbe) reportViolation(`${label} has no readinessProbe: its pods would receive traffic before they are ready.`);
+        if (!c.readinessProbe) reportViolation(`${label()} has no readinessProbe: its pods would receive traffic before they are ready.`);
     }, false),
 };
 
@@ -66,7 +69,7 @@ export const deploymentResources: ResourceValidationPolicy = {
             ...requiredRequests.filter((r) => requests[r] === undefined).map((r) => `resources.requests.${r}`),
             ...requiredLimits.filter((r) => limits[r] === undefined).map((r) => `resources.limits.${r}`),
         ];
-        if (missing.length > 0) reportViolation(`${label} has no ${missing.join(", ")}.`);
+        if (missing.length > 0) reportViolation(`${label()} has no ${missing.join(", ")}.`);
     }, true),
 };
 
@@ -85,13 +88,13 @@ export const deploymentPinnedImage: ResourceValidationPolicy = {
     severity: "high",
     validateResource: forEachContainer((c, label, _pod, _args, reportViolation) => {
         if (!c.image) {
-            reportViolation(`${label} has no image.`);
+            reportViolation(`${label()} has no image.`);
             return;
         }
         const { tag, digest } = imageReference(c.image);
         if (digest) return;
-        if (tag === undefined) reportViolation(`${label} image "${c.image}" has no tag (it means :latest): pin a version tag or a digest.`);
-        else if (tag === "latest") reportViolation(`${label} image "${c.image}" uses the mutable tag latest: pin a version tag or a digest.`);
+        if (tag === undefined) reportViolation(`${label()} image "${c.image}" has no tag (it means :latest): pin a version tag or a digest.`);
+        else if (tag === "latest") reportViolation(`${label()} image "${c.image}" uses the mutable tag latest: pin a version tag or a digest.`);
     }, true),
 };
 
@@ -138,7 +141,7 @@ export const deploymentRestrictedSecurityContext: ResourceValidationPolicy = {
         forEachContainer((c, label, pod, args, reportViolation) => {
             const { requireReadOnlyRootFilesystem } = args.getConfig<SecurityContextConfig>();
             const problems = restrictedProblems(c, pod, requireReadOnlyRootFilesystem);
-            if (problems.length > 0) reportViolation(`${label} is not restricted: ${problems.join("; ")}.`);
+            if (problems.length > 0) reportViolation(`${label()} is not restricted: ${problems.join("; ")}.`);
         }, true),
     ],
 };

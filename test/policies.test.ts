@@ -761,20 +761,28 @@ function blueGreen(
 }
 
 describe("bluegreen-backends-have-replicas", () => {
-    test("passes both modes with both colors running, and a weight-0 backend whose color is scaled to 0", async () => {
-        const resources = [...blueGreen("api"), ...blueGreen("web", { mode: "selector", active: "green" }), ...blueGreen("cold", { replicas: { green: 0 }, preview: false })];
+    test("passes both modes with both colors running, a weight-0 backend whose color is scaled to 0, and routes to other workloads", async () => {
+        const resources = [
+            ...blueGreen("api"),
+            ...blueGreen("web", { mode: "selector", active: "green" }),
+            ...blueGreen("cold", { replicas: { green: 0 }, preview: false }),
+            // A route to a Service a Helm chart owns, and to a plain Service of a StatefulSet.
+            resource(HTTPROUTE, "grafana", { metadata: { name: "grafana", namespace: "monitoring" }, spec: { rules: [{ backendRefs: [{ name: "grafana", port: 80 }] }] } }),
+            resource(SERVICE, "db", { metadata: { name: "db", namespace: "data" }, spec: { selector: { app: "db" } } }),
+            resource(HTTPROUTE, "db", { metadata: { name: "db", namespace: "data" }, spec: { rules: [{ backendRefs: [{ name: "db", port: 5432 }] }] } }),
+        ];
         expect(await check(bluegreenBackendsHaveReplicas, resources)).toEqual([]);
     });
     test("flags traffic to a color with 0 replicas or no Deployment, and routes to missing Services", async () => {
         const resources = [
             ...blueGreen("api", { replicas: { green: 0 } }),
             ...blueGreen("web", { mode: "selector", active: "green", colors: ["blue"], preview: false }),
-            resource(HTTPROUTE, "ghost", { metadata: { name: "ghost", namespace: "apps" }, spec: { rules: [{ backendRefs: [{ name: "nowhere", port: 80 }] }] } }),
+            resource(HTTPROUTE, "ghost", { metadata: { name: "ghost", namespace: "api", labels: { app: "api" } }, spec: { rules: [{ backendRefs: [{ name: "nowhere", port: 80 }] }] } }),
         ];
         expect((await check(bluegreenBackendsHaveReplicas, resources)).map((v) => [v.urn, v.message])).toEqual([
             [urnOf(HTTPROUTE, "api-preview"), "HTTPRoute api/api-preview sends traffic (weight 1) to Service api/api-green, whose color green has 0 replicas (Deployment api/api-green)."],
             [urnOf(HTTPROUTE, "web-route"), "HTTPRoute web/web sends traffic (weight 1) to Service web/web, whose color green has no Deployment in the stack."],
-            [urnOf(HTTPROUTE, "ghost"), "HTTPRoute apps/ghost sends traffic to Service apps/nowhere, which is not in the stack."],
+            [urnOf(HTTPROUTE, "ghost"), "HTTPRoute api/ghost sends traffic to Service api/nowhere, which is not in the stack."],
             [urnOf(SERVICE, "web-stable"), "Service web/web (selector mode) selects color green, which has no Deployment in the stack."],
         ]);
     });

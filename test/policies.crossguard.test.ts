@@ -1,0 +1,116 @@
+/**
+ * The offline evaluator agrees with CrossGuard itself: the pack in `policies/` served through the analyzer protocol
+ * reports exactly the violations `npm run plan -- --policy` reports, over real stack plans with and without bad values
+ * (resource and stack policies, advisory and mandatory).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { allPolicies } from "../policies/all";
+import { evaluatePolicies, loadPolicyConfig } from "../plan/policy";
+import type { Violation } from "../plan/render";
+import { ServedPack } from "./crossguard";
+import { PlannedResource, plan } from "./harness";
+
+let pack: ServedPack;
+
+beforeAll(async () => {
+    pack = await ServedPack.start();
+});
+
+afterAll(() => pack?.stop());
+
+const sorted = (violations: readonly Violation[]) => [...violations].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+function stackValue(stack: string, key: string): unknown {
+    const file = parse(fs.readFileSync(path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    return structuredClone(file.config[`eks-platform:${key}`]);
+}
+
+function services(stack: string, edit: (service: Record<string, any>) => void): string {
+    const list = stackValue(stack, "services") as Record<string, any>[];
+    edit(list[0]);
+    return `services=${JSON.stringify(list)}`;
+}
+
+const spotPool = (extra: object = {}) =>
+    `nodePools=${JSON.stringify([{ name: "app", requirements: { capacityTypes: ["spot"], instanceCategories: ["m"] }, ...extra }])}`;
+
+test("the served pack has every policy of the pack", async () => {
+    expect((await pack.policyNames()).sort()).toEqual(allPolicies.map((p) => p.name).sort());
+});
+
+const cases: [string, string, () => string[], number][] = [
+    ["prod as configured", "prod", () => [], 0],
+    ["dev as configured", "dev", () => [], 0],
+    ["prod with an unbounded spot pool", "prod", () => [spotPool()], 2],
+    ["dev with a spot pool that never consolidates (advisory)", "dev", () => [spotPool({ disruption: { consolidateAfter: "Never" } })], 2],
+    ["stage with the inactive color held at 0 (a stack policy)", "stage", () => [services("stage", (s) => (s.inactiveReplicas = 0))], 1],
+    [
+        "prod in selector mode with one replica and every namespace admitted",
+        "prod",
+        () => [
+            services("prod", (s) => {
+                s.trafficMode = "selector";
+                s.autoscaling.minReplicas = 1;
+            }),
+            `gateway=${JSON.stringify({ ...(stackValue("prod", "gateway") as object), allowedRoutes: "All" })}`,
+        ],
+        3,
+    ],
+];
+
+test.each(cases)("%s: the same violations offline and through the analyzer", async (_name, stack, set, count) => {
+    const p = await plan(stack, ...set());
+    await pack.configure(loadPolicyConfig(stack));
+    const served = await pack.analyze(p);
+    const offline = (await evaluatePolicies(p)).violations;
+    expect(sorted(offline)).toEqual(sorted(served));
+    expect(offline).toHaveLength(count);
+});
+
+test("during a preview, values not known yet (a KMS key ARN, a namespace) do not stop the checks", async () => {
+    // What the engine sends for a computed string during `pulumi preview`.
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const stackUrn = "urn:pulumi:prod::eks-platform::pulumi:pulumi:Stack::eks-platform-prod";
+    const at = (type: string, name: string, inputs: Record<string, unknown>): PlannedResource => ({
+        urn: `urn:pulumi:prod::eks-platform::${type}::${name}`,
+        type,
+        name,
+        parent: stackUrn,
+        provider: undefined,
+        providers: {},
+        custom: true,
+        protect: false,
+        inputs,
+        dependencies: [],
+    });
+    const cluster = at("eks:index:Cluster", "cluster-eks", {
+        createOidcProvider: true,
+        encryptionConfigKeyArn: UNKNOWN,
+        enabledClusterLogTypes: ["api", "audit", "authenticator"],
+        endpointPublicAccess: false,
+    });
+    const deployment = at("kubernetes:apps/v1:Deployment", "api", {
+        metadata: { name: "api", namespace: UNKNOWN },
+        spec: { template: { spec: { containers: [{ name: "api", image: "repo/api:1.0.0" }] } } },
+    });
+    const p = {
+        project: "eks-platform",
+        stack: "prod",
+        config: {},
+        outputs: {},
+        resources: [{ ...at("pulumi:pulumi:Stack", "eks-platform-prod", {}), urn: stackUrn, parent: undefined }, cluster, deployment],
+    };
+    await pack.configure({ all: "mandatory" });
+    const served = (await pack.analyze(p)).filter((v) => v.policy !== "kubernetes-explicit-provider");
+    // A policy stopped by an unknown value is reported at advisory level ("can't run ... during preview").
+    expect(served.filter((v) => v.level !== "mandatory")).toEqual([]);
+    expect(served.filter((v) => v.policy.startsWith("eks-"))).toEqual([]);
+    expect(served.find((v) => v.policy === "deployment-readiness-probe")).toEqual({
+        policy: "deployment-readiness-probe",
+        level: "mandatory",
+        urn: deployment.urn,
+        message: 'Deployment [unknown]/api container "api" has no readinessProbe: its pods would receive traffic before they are ready.',
+    });
+});
