@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IdentityMode } from "../config";
 import { NODE_MANAGED_POLICIES, PolicyStatement, boundedName, managedPolicyArn } from "../lib/iam";
-import { KarpenterPolicyScope, KarpenterStatement, controllerPolicyStatements, interruptionQueuePolicy } from "../lib/karpenterPolicy";
+import { KarpenterPolicyScope, controllerPolicyStatements, interruptionQueuePolicy } from "../lib/karpenterPolicy";
 import { RESTRICTED_POD_SECURITY } from "../lib/labels";
 import { SYSTEM_NODE_LABEL, systemNodeScheduling } from "./cluster";
 import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
@@ -131,27 +131,6 @@ export function karpenterNames(clusterName: string) {
 }
 
 /**
- * Controller statements with values known only at deploy time (account, partition, ARNs), as WorkloadIdentity
- * takes them: the statement list is fixed, so each statement's resources and conditions are lifted one by one.
- */
-function deferredStatements(known: Pick<KarpenterPolicyScope, "clusterName" | "region">, scope: pulumi.Output<KarpenterPolicyScope>): PolicyStatement[] {
-    const shape = controllerPolicyStatements({ ...known, accountId: "", partition: "", nodeRoleArn: "", interruptionQueueArn: "" });
-    const resolved = scope.apply(controllerPolicyStatements);
-    const at = (i: number): pulumi.Output<KarpenterStatement> =>
-        resolved.apply((list) => {
-            if (list[i]?.Sid !== shape[i].Sid) throw new Error(`controller policy statement ${i} changed shape`);
-            return list[i];
-        });
-    return shape.map((s, i) => ({
-        Sid: s.Sid,
-        Effect: s.Effect,
-        Action: [...s.Action],
-        Resource: at(i).apply((r) => (typeof r.Resource === "string" ? r.Resource : [...r.Resource])),
-        ...(s.Condition ? { Condition: at(i).apply((r) => r.Condition ?? {}) } : {}),
-    }));
-}
-
-/**
  * Karpenter as upstream's getting-started sets it up: the node role (with its EKS access entry), the
  * interruption queue fed by five EventBridge rules, the controller's identity and permissions, the CRDs and
  * the controller itself on the system node group.
@@ -257,7 +236,11 @@ export class Karpenter extends pulumi.ComponentResource {
                 namespaceName: KARPENTER_NAMESPACE,
                 serviceAccountName: KARPENTER_SERVICE_ACCOUNT,
                 mode: args.identityMode,
-                statements: deferredStatements({ clusterName: args.clusterName, region: args.region }, scope),
+                statements: scope.apply((resolved) =>
+                    controllerPolicyStatements(resolved).map(
+                        (st): PolicyStatement => ({ ...st, Action: [...st.Action], Resource: typeof st.Resource === "string" ? st.Resource : [...st.Resource] }),
+                    ),
+                ),
                 labels: { "app.kubernetes.io/name": "karpenter" },
                 tags,
             },

@@ -25,8 +25,11 @@ export interface WorkloadIdentityArgs {
     readonly serviceAccountName: string;
     /** `irsa`: OIDC web identity + role-arn annotation; `podIdentity`: EKS Pod Identity association. */
     readonly mode: IdentityMode;
-    /** Inline permissions (least privilege: data actions name their resources). Default: none. */
-    readonly statements?: readonly PolicyStatement[];
+    /**
+     * Inline permissions (least privilege: data actions name their resources). May be an output when the
+     * statements need deploy-time values (account, ARNs). Default (or an empty list): no inline policy.
+     */
+    readonly statements?: pulumi.Input<readonly PolicyStatement[]>;
     /** AWS managed or customer policies to attach, where upstream ships one. Default: none. */
     readonly managedPolicyArns?: readonly string[];
     /** Labels for the ServiceAccount. */
@@ -112,11 +115,13 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
         );
 
         const permissions: pulumi.Resource[] = [];
-        if (args.statements && args.statements.length > 0) {
+        const statements = args.statements;
+        // IAM rejects a policy without statements: a known empty list means no inline policy at all.
+        if (statements !== undefined && !(Array.isArray(statements) && statements.length === 0)) {
             permissions.push(
                 new aws.iam.RolePolicy(
                     `${name}-permissions`,
-                    { role: role.name, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: args.statements }) },
+                    { role: role.name, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
                     { parent: this },
                 ),
             );
