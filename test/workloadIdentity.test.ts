@@ -3,7 +3,8 @@ import { runPlan } from "../plan/harness";
 import { identityRoleName, irsaTrustPolicy, podIdentityTrustPolicy } from "../components/workloadIdentity";
 import { applicationStatements } from "../lib/appPermissions";
 import { boundedName } from "../lib/iam";
-import { find, loadIsolated, ofType, Plan } from "./harness";
+import { diffPlans } from "../plan/render";
+import { find, loadIsolated, ofType, plan, Plan } from "./harness";
 
 const ISSUER = "oidc.eks.ap-northeast-2.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789";
 const PROVIDER_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;
@@ -104,5 +105,42 @@ describe("WorkloadIdentity", () => {
         expect(text).not.toContain("StringLike");
         expect(text).not.toContain("*");
         expect(podIdentityTrustPolicy().Statement).toHaveLength(1);
+    });
+
+    test("prod: every service account with AWS access has a role trusting exactly that namespace and account", async () => {
+        const p = await plan("prod");
+        const accounts = ofType(p, "kubernetes:core/v1:ServiceAccount").map((r) => (r.inputs as { metadata: { name: string; namespace: string; annotations?: Record<string, string> } }).metadata);
+        expect(accounts.map((m) => `${m.namespace}/${m.name}`).sort()).toEqual(["app-api/app-api", "karpenter/karpenter", "kube-system/aws-load-balancer-controller"]);
+        const roles = new Map(
+            ofType(p, "aws:iam/role:Role").map((r) => {
+                const inputs = r.inputs as { name: string; assumeRolePolicy: string };
+                return [`arn:aws:iam::123456789012:role/${inputs.name}`, JSON.parse(inputs.assumeRolePolicy)];
+            }),
+        );
+        for (const sa of accounts) {
+            const trust = roles.get(sa.annotations!["eks.amazonaws.com/role-arn"]);
+            const conditions = trust.Statement[0].Condition.StringEquals as Record<string, string>;
+            expect(Object.entries(conditions).map(([k, v]) => [k.replace(/^.*:/, ""), v])).toEqual([
+                ["sub", `system:serviceaccount:${sa.namespace}:${sa.name}`],
+                ["aud", "sts.amazonaws.com"],
+            ]);
+        }
+    });
+
+    test("switching the stack to Pod Identity touches identity objects only", async () => {
+        const changes = diffPlans(await plan("prod"), await plan("prod", "identityMode=podIdentity"));
+        const summary = changes.map((c) => `${c.op} ${c.type}`).sort();
+        expect(summary).toEqual([
+            ...Array(3).fill("create aws:eks/podIdentityAssociation:PodIdentityAssociation"),
+            ...Array(3).fill("update aws:iam/role:Role"),
+            ...Array(3).fill("update kubernetes:core/v1:ServiceAccount"),
+        ]);
+        for (const c of changes.filter((x) => x.type === "kubernetes:core/v1:ServiceAccount")) {
+            expect(c.changes.map((f) => [f.path, f.after])).toEqual([["metadata.annotations", undefined]]);
+        }
+        for (const c of changes.filter((x) => x.type === "aws:iam/role:Role")) {
+            const after = JSON.parse(c.changes.find((f) => f.path === "assumeRolePolicy")!.after as string);
+            expect(after.Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+        }
     });
 });
