@@ -16,6 +16,11 @@ describe("Cluster", () => {
         expect((key.inputs as { enableKeyRotation: boolean }).enableKeyRotation).toBe(true);
         expect(c.encryptionConfigKeyArn).toMatch(/^arn:aws:kms:ap-northeast-2:123456789012:key\//);
         expect(c.endpointPrivateAccess).toBe(true);
+        expect(c.tags).toEqual({ environment: stack, owner: "platform", "karpenter.sh/discovery": `service-${stack}` });
+        // Every AWS resource is tagged with the stack and cluster through the provider's default tags.
+        expect(inputsOf(p, "pulumi:providers:aws", "aws").defaultTags).toEqual(
+            JSON.stringify({ tags: { environment: stack, owner: "platform", "eks-platform/stack": stack, "eks-platform/cluster": `service-${stack}` } }),
+        );
         expect(c.accessEntries).toEqual({
             "admin-0": {
                 principalArn: "arn:aws:iam::123456789012:role/platform-admin",
