@@ -1,4 +1,7 @@
-import { ConfigError, parseStackConfig } from "../config";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { ConfigError, parseStackConfig, stackConfigSchema } from "../config";
 import { projectDefaults, stackConfig } from "../plan/stackConfig";
 import { planError, STACKS } from "./harness";
 
@@ -121,5 +124,17 @@ describe("stack config", () => {
         expect(err.name).toBe("ConfigError");
         // Nothing at all: no provider, no VPC, nothing half-applied.
         expect(err.registered).toEqual([]);
+    });
+
+    test("every key is declared in Pulumi.yaml (description and default) and documented in the README table", () => {
+        const root = path.resolve(__dirname, "..");
+        const declared = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")).config as Record<string, Record<string, unknown>>;
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const keys = Object.keys(stackConfigSchema.shape);
+        expect(Object.keys(declared).filter((k) => !k.includes(":")).sort()).toEqual([...keys].sort());
+        for (const key of keys) {
+            expect([key, typeof declared[key].description, "default" in declared[key]]).toEqual([key, "string", true]);
+            expect([key, readme.includes(`| \`${key}\` |`)]).toEqual([key, true]);
+        }
     });
 });
