@@ -9,6 +9,10 @@ export type { Plan, PlannedResource };
 
 export const STACKS = ["dev", "stage", "prod"] as const;
 
+// Each isolated load brings a fresh copy of the Pulumi SDK, and each copy adds its own process exit hooks:
+// expected here (one per plan), so the default limit of 10 listeners would only warn about a non-leak.
+process.setMaxListeners(0);
+
 /** Jest's registry caches modules; each plan needs the program (and its SDK copies) evaluated afresh. */
 export function loadIsolated(program: string): unknown {
     let exported: unknown;
