@@ -11,12 +11,13 @@
  *   green: Deployment ─ HPA ─ PDB ─ Service ─ TargetGroupConfiguration ┴─ HTTPRoute <name>          (weights 100/0)
  *                                                                       └ HTTPRoute <name>-preview  (inactive color)
  */
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute" with { "resolution-mode": "import" };
 import type { IParentReference } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/ParentReference" with { "resolution-mode": "import" };
 import { COLORS, Color, ServiceConfig } from "../config";
-import { applicationStatements } from "../lib/appPermissions";
+import { applicationStatements, isSecretName } from "../lib/appPermissions";
 import { AWS_GATEWAY_API_VERSION, AWS_GATEWAY_KINDS, TargetGroupConfiguration } from "../lib/awsLoadBalancerTypes";
 import { GATEWAY_ROUTES_LABEL, READINESS_GATE_LABEL, RESTRICTED_POD_SECURITY } from "../lib/labels";
 import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
@@ -402,6 +403,17 @@ export class BlueGreenService extends pulumi.ComponentResource {
         );
         const inNamespace = { parent: this, dependsOn: [namespace] };
 
+        // Secrets named without an ARN live in the stack's account and region, known only at deploy time.
+        const statements = service.aws.secrets.some((s) => isSecretName(s.secret))
+            ? pulumi
+                  .all([
+                      aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+                      aws.getPartitionOutput({}, { parent: this }).partition,
+                      aws.getRegionOutput({}, { parent: this }).region,
+                  ])
+                  .apply(([accountId, partition, region]) => applicationStatements(service.aws, { accountId, partition, region }))
+            : applicationStatements(service.aws);
+
         const identity = new WorkloadIdentity(
             name,
             {
@@ -411,7 +423,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 namespaceName: service.namespace,
                 serviceAccountName: service.name,
                 mode: service.identityMode,
-                statements: applicationStatements(service.aws),
+                statements,
                 labels: commonLabels(service),
                 tags: args.tags,
             },

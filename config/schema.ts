@@ -366,9 +366,12 @@ export const S3_ACCESS = ["read", "write", "readwrite"] as const;
 const s3Bucket = z
     .string()
     .regex(/^(arn:aws[a-z-]*:s3:::)?[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name or ARN (arn:aws:s3:::<bucket>)");
-const secretArn = z
+const secretRef = z
     .string()
-    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w\/+=.@-]+$/, "a Secrets Manager secret ARN");
+    .regex(
+        /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w\/+=.@-]+|[\w\/+=.@-]{1,512})$/,
+        "a Secrets Manager secret name (app/db) or ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)",
+    );
 
 const serviceSchema = z
     .object({
@@ -439,7 +442,8 @@ const serviceSchema = z
             .object({
                 identityMode: z.enum(IDENTITY_MODES).optional(),
                 s3Buckets: z.array(z.object({ bucket: s3Bucket, access: z.enum(S3_ACCESS) }).strict()).default([]),
-                secrets: z.array(z.object({ arn: secretArn }).strict()).default([]),
+                /** Secrets the service reads, by name (in the stack's account and region) or ARN. */
+                secrets: z.array(z.object({ secret: secretRef }).strict()).default([]),
             })
             .strict()
             .default({ s3Buckets: [], secrets: [] }),

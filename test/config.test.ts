@@ -101,6 +101,16 @@ describe("stack config", () => {
         ["unknown key", "activeColour=green", /unknown key 'eks-platform:activeColour'/],
         ["unknown nested key", 'vpc={"cidr":"10.0.0.0/16"}', /unknown key 'vpc\.cidr'/],
         ["reserved tag key", 'tags={"kubernetes.io/cluster/x":"owned"}', /'tags' has key "kubernetes\.io\/cluster\/x", expected a key outside the reserved prefixes/],
+        [
+            "S3 access level",
+            'services=[{"name":"a","hostnames":["a.example.com"],"previewHostname":"p.example.com","image":{"repository":"r.example.com/a","blue":"1.0.0"},"autoscaling":{"minReplicas":2,"maxReplicas":3},"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"memory":"1Gi"}},"aws":{"s3Buckets":[{"bucket":"data","access":"admin"}]}}]',
+            /'services\[0\]\.aws\.s3Buckets\[0\]\.access' is "admin", expected one of "read", "write", "readwrite"/,
+        ],
+        [
+            "secret reference",
+            'services=[{"name":"a","hostnames":["a.example.com"],"previewHostname":"p.example.com","image":{"repository":"r.example.com/a","blue":"1.0.0"},"autoscaling":{"minReplicas":2,"maxReplicas":3},"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"memory":"1Gi"}},"aws":{"secrets":[{"secret":"arn:aws:s3:::not-a-secret"}]}}]',
+            /'services\[0\]\.aws\.secrets\[0\]\.secret' is "arn:aws:s3:::not-a-secret", expected a Secrets Manager secret name/,
+        ],
         ["active color", "activeColor=purple", /'activeColor' is "purple", expected one of "blue", "green"/],
     ])("refuses a bad %s", (_what, assignment, message) => {
         expect(errorFor("dev", assignment)).toMatch(message);

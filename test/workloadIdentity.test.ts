@@ -1,7 +1,7 @@
 import * as path from "path";
 import { runPlan } from "../plan/harness";
 import { identityRoleName, irsaTrustPolicy, podIdentityTrustPolicy } from "../components/workloadIdentity";
-import { applicationStatements } from "../lib/appPermissions";
+import { applicationStatements, secretArn } from "../lib/appPermissions";
 import { boundedName } from "../lib/iam";
 import { diffPlans } from "../plan/render";
 import { find, loadIsolated, ofType, plan, Plan } from "./harness";
@@ -93,6 +93,23 @@ describe("WorkloadIdentity", () => {
         ]);
         const resources = policy.Statement.flatMap((s: { Resource: string | string[] }) => [s.Resource].flat());
         expect(resources).not.toContain("*");
+    });
+
+    test("a secret given by name is scoped to exactly that secret in the stack's account and region", () => {
+        const scope = { partition: "aws", region: "ap-northeast-2", accountId: "123456789012" };
+        expect(secretArn("app-api/db", scope)).toBe("arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:app-api/db-??????");
+        expect(secretArn("arn:aws:secretsmanager:us-east-1:210987654321:secret:x-AbCdEf", scope)).toBe("arn:aws:secretsmanager:us-east-1:210987654321:secret:x-AbCdEf");
+        expect(() => secretArn("app-api/db")).toThrow(/named without an ARN/);
+    });
+
+    test("prod plan: a service's secret by name becomes its ARN pattern in the role policy", async () => {
+        const services = JSON.parse((await plan("prod")).config["eks-platform:services"]);
+        services[0].aws.secrets = [{ secret: "app-api/prod/api-key" }];
+        const p = await plan("prod", `services=${JSON.stringify(services)}`);
+        const policy = JSON.parse((find(p, "aws:iam/rolePolicy:RolePolicy", "app-api-permissions").inputs as { policy: string }).policy);
+        expect(policy.Statement.find((st: { Sid: string }) => st.Sid === "ReadSecrets").Resource).toEqual([
+            "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:app-api/prod/api-key-??????",
+        ]);
     });
 
     test("no access configured means no permissions at all", () => {
