@@ -350,6 +350,14 @@ export function httpRoute(service: ServiceConfig, parentRef: IParentReference): 
     };
 }
 
+/**
+ * Whether the inactive color has pods to preview: it needs an image and must not be scaled to zero. A cold
+ * inactive color gets no preview route (a route to no pods only answers 503); warm it to check it.
+ */
+export function hasPreview(service: ServiceConfig): boolean {
+    return colorImage(service, service.inactiveColor) !== null && service.inactiveReplicas !== 0;
+}
+
 /** The preview route: the preview hostname always reaches the inactive color, to check it before a switch. */
 export function previewRoute(service: ServiceConfig, parentRef: IParentReference): IHTTPRoute {
     return {
@@ -378,7 +386,8 @@ export interface BlueGreenSummary {
     readonly activeColor: Color;
     readonly images: Record<Color, string | null>;
     readonly url: string;
-    readonly previewUrl: string;
+    /** null while the inactive color has no pods (see `hasPreview`). */
+    readonly previewUrl: string | null;
 }
 
 /**
@@ -462,17 +471,20 @@ export class BlueGreenService extends pulumi.ComponentResource {
         // Routes wait for the Deployments: traffic moves only once the color it moves to has rolled out.
         const routeOpts = { parent: this, dependsOn: [namespace, ...routeDeps, ...backends, ...deployments] };
         const route = new k8s.apiextensions.CustomResource(`${name}-route`, httpRoute(service, args.parentRef), routeOpts);
-        const preview = new k8s.apiextensions.CustomResource(`${name}-preview`, previewRoute(service, args.parentRef), routeOpts);
+        const routes = [route];
+        if (hasPreview(service)) {
+            routes.push(new k8s.apiextensions.CustomResource(`${name}-preview`, previewRoute(service, args.parentRef), routeOpts));
+        }
 
         const summary: BlueGreenSummary = {
             activeColor: service.activeColor,
             images: { blue: colorImage(service, "blue"), green: colorImage(service, "green") },
             url: `https://${service.hostnames[0]}`,
-            previewUrl: `https://${service.previewHostname}`,
+            previewUrl: hasPreview(service) ? `https://${service.previewHostname}` : null,
         };
         this.namespace = namespace.metadata.name;
         this.roleArn = identity.roleArn;
-        this.summary = pulumi.all([route.id, preview.id]).apply(() => summary);
+        this.summary = pulumi.all(routes.map((r) => r.id)).apply(() => summary);
         this.registerOutputs({ namespace: this.namespace, roleArn: this.roleArn, summary: this.summary });
     }
 }

@@ -411,6 +411,7 @@ const serviceSchema = z
          * Replicas of the inactive color: null (the default) keeps it warm at the HPA minimum, so a switch or a
          * rollback is instant and changes nothing but the route. A number (0 to autoscaling.minReplicas) pins the
          * inactive color at that size; then a switch also resizes both colors (their Deployment or HPA changes).
+         * At 0 the inactive color has no preview route (nothing to preview): warm it before checking and switching.
          */
         inactiveReplicas: z.number().int().min(0).max(1000).nullable().default(null),
         resources: z

@@ -99,12 +99,13 @@ describe("switching safety (offline plan diffs)", () => {
         });
     });
 
-    test("prod: giving a color its first image creates only its Deployment, HPA and PDB; the routes keep their shape", async () => {
+    test("prod: giving a color its first image creates its Deployment, HPA, PDB and preview route; the main route keeps its shape", async () => {
         const noGreen = withService("prod", (s) => (s.image.green = null));
         const changes = diffPlans(await plan("prod", noGreen), await plan("prod"));
-        expect(summary(changes)).toEqual([
+        expect([...summary(changes)].sort()).toEqual([
             "create kubernetes:apps/v1:Deployment app-api-green",
             "create kubernetes:autoscaling/v2:HorizontalPodAutoscaler app-api-green",
+            `create ${ROUTE} app-api-preview`,
             "create kubernetes:policy/v1:PodDisruptionBudget app-api-green",
         ]);
         const p = await plan("prod", noGreen);
@@ -135,15 +136,18 @@ describe("switching safety (offline plan diffs)", () => {
         expect(fields(changes, "app-api-blue")).toEqual({ "spec.maxReplicas": [3, 1] });
     });
 
-    test("inactiveReplicas: 0: a switch changes only the Deployments' replicas (the pod template stays), plus the routes", async () => {
+    test("inactiveReplicas: 0: a switch changes only the Deployments' replicas (the pod template stays), plus the route", async () => {
         const cold = withService("prod", (s) => (s.inactiveReplicas = 0));
         const changes = diffPlans(await plan("prod", cold), await plan("prod", cold, "activeColor=green"));
         expect(summary(changes)).toEqual([
             `update ${DEPLOYMENT} app-api-blue`,
             `update ${DEPLOYMENT} app-api-green`,
-            `update ${ROUTE} app-api-preview`,
             `update ${ROUTE} app-api-route`,
         ]);
+        // A cold inactive color has nothing to preview: no preview route, no preview URL.
+        const coldPlan = await plan("prod", cold);
+        expect(coldPlan.resources.filter((r) => r.type === ROUTE && r.name === "app-api-preview")).toEqual([]);
+        expect((coldPlan.outputs.services as Record<string, { previewUrl: string | null }>)["app-api"].previewUrl).toBeNull();
         expect(fields(changes, "app-api-blue")).toEqual({ "spec.replicas": [undefined, 0] });
         expect(fields(changes, "app-api-green")).toEqual({ "spec.replicas": [0, undefined] });
     });

@@ -45,7 +45,7 @@ const cases: [string, string, () => string[], number][] = [
     ["dev as configured", "dev", () => [], 0],
     ["prod with an unbounded spot pool", "prod", () => [spotPool()], 2],
     ["dev with a spot pool that never consolidates (advisory)", "dev", () => [spotPool({ disruption: { consolidateAfter: "Never" } })], 2],
-    ["stage with the inactive color held at 0 (a stack policy)", "stage", () => [services("stage", (s) => (s.inactiveReplicas = 0))], 1],
+    ["stage with a 50% canary (a stack policy)", "stage", () => [services("stage", (s) => (s.canaryWeight = 50))], 1],
     [
         "prod in selector mode with one replica and every namespace admitted",
         "prod",

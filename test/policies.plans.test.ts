@@ -120,19 +120,26 @@ describe("a bad value set on a stack is caught by its policy", () => {
         ]);
     });
 
-    test("an inactive color held at 0 in stage: the preview route has no pods behind it", async () => {
+    test("an inactive color held at 0 in stage gets no preview route, so no route sends traffic to no pods", async () => {
         const p = await plan(
             "stage",
             servicesWith("stage", (s) => {
                 s[0].inactiveReplicas = 0;
             }),
         );
-        expect(mandatory((await evaluatePolicies(p)).violations)).toEqual([
-            expect.objectContaining({
-                policy: "bluegreen-backends-have-replicas",
-                urn: expect.stringMatching(/HTTPRoute::app-api-preview$/),
-                message: "HTTPRoute app-api/app-api-preview sends traffic (weight 1) to Service app-api/app-api-green, whose color green has 0 replicas (Deployment app-api/app-api-green).",
+        expect(p.resources.filter((r) => r.name === "app-api-preview")).toEqual([]);
+        expect(mandatory((await evaluatePolicies(p)).violations)).toEqual([]);
+    });
+
+    test("a 50% canary in stage leaves no single active color", async () => {
+        const p = await plan(
+            "stage",
+            servicesWith("stage", (s) => {
+                s[0].canaryWeight = 50;
             }),
+        );
+        expect(mandatory((await evaluatePolicies(p)).violations)).toEqual([
+            expect.objectContaining({ policy: "bluegreen-colors", urn: expect.stringMatching(/HTTPRoute::app-api-route$/) }),
         ]);
     });
 
