@@ -3,8 +3,8 @@
  * and traffic moves between them by changing the HTTPRoute's weights (or, in `selector` mode, one Service's
  * selector). Everything a color runs (Deployment, HPA, PDB, Service, TargetGroupConfiguration) is built from
  * that color's own settings only, never from which color is active, so a switch never restarts a pod and
- * changes only the traffic objects. (The one exception is opt-in: `inactiveReplicas` sizes the inactive color
- * down, so a switch also resizes both colors; see `colorSize`.)
+ * changes only the traffic objects. A color can be held at a fixed size (`scaledDown`), but never while it is
+ * the active one, so that holds even then.
  *
  *   Namespace ─ ServiceAccount (WorkloadIdentity)
  *   blue:  Deployment ─ HPA ─ PDB ─ Service ─ TargetGroupConfiguration ┐
@@ -129,15 +129,14 @@ export interface ColorSize {
 }
 
 /**
- * The size of a color. With `inactiveReplicas` null (the default) both colors autoscale between the same
- * bounds whichever is active, so a switch changes nothing here. With a number, the inactive color is held:
- * at n ≥ 1 by pinning its HPA to n, at 0 by `replicas: 0` on its Deployment; a switch then changes the
- * Deployment or HPA of both colors (documented trade-off of scaling the inactive color down).
+ * The size of a color, from that color's own settings only: autoscaling between the service's bounds, or held by
+ * `scaledDown` (at n ≥ 1 by pinning its HPA to n, at 0 by `replicas: 0` on its Deployment, since an HPA does
+ * not act on a target at 0). Which color is active never enters, so a switch never resizes anything.
  */
 export function colorSize(service: ServiceConfig, color: Color): ColorSize {
     const { minReplicas, maxReplicas } = service.autoscaling;
-    const held = service.inactiveReplicas;
-    if (color === service.activeColor || held === null) return { minReplicas, maxReplicas };
+    const held = service.scaledDown[color];
+    if (held === undefined) return { minReplicas, maxReplicas };
     if (held === 0) return { replicas: 0, minReplicas, maxReplicas };
     return { minReplicas: held, maxReplicas: held };
 }
@@ -355,7 +354,7 @@ export function httpRoute(service: ServiceConfig, parentRef: IParentReference): 
  * inactive color gets no preview route (a route to no pods only answers 503); warm it to check it.
  */
 export function hasPreview(service: ServiceConfig): boolean {
-    return colorImage(service, service.inactiveColor) !== null && service.inactiveReplicas !== 0;
+    return colorImage(service, service.inactiveColor) !== null && service.scaledDown[service.inactiveColor] !== 0;
 }
 
 /** The preview route: the preview hostname always reaches the inactive color, to check it before a switch. */

@@ -158,7 +158,13 @@ function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
         if (s.image[active] === null) {
             problems.push(`'${where}' is "${active}" for service ${s.name}, expected a color with an image: services[${i}].image.${active} is not set`);
         }
-        if (s.canaryWeight > 0 && (s.image[inactive] === null || s.inactiveReplicas === 0)) {
+        const held = s.scaledDown[active];
+        if (held !== undefined) {
+            problems.push(
+                `'${where}' is "${active}" for service ${s.name}, expected a color that autoscales: services[${i}].scaledDown.${active} holds it at ${held} (remove it and pulumi up to warm ${active} before switching)`,
+            );
+        }
+        if (s.canaryWeight > 0 && (s.image[inactive] === null || s.scaledDown[inactive] === 0)) {
             problems.push(
                 `'services[${i}].canaryWeight' is ${s.canaryWeight}, expected 0 while the inactive color ${inactive} has ${s.image[inactive] === null ? "no image" : "0 replicas"}`,
             );

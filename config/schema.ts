@@ -408,12 +408,17 @@ const serviceSchema = z
                 }
             }),
         /**
-         * Replicas of the inactive color: null (the default) keeps it warm at the HPA minimum, so a switch or a
-         * rollback is instant and changes nothing but the route. A number (0 to autoscaling.minReplicas) pins the
-         * inactive color at that size; then a switch also resizes both colors (their Deployment or HPA changes).
-         * At 0 the inactive color has no preview route (nothing to preview): warm it before checking and switching.
+         * Colors held at a fixed size instead of autoscaling, e.g. `{"green": 0}` to scale the inactive color
+         * down (default: none; both colors autoscale, warm, so a switch or rollback moves traffic only). A held
+         * color can never be the active one: unpin it and `pulumi up` (it warms up) before switching to it.
          */
-        inactiveReplicas: z.number().int().min(0).max(1000).nullable().default(null),
+        scaledDown: z
+            .object({
+                blue: z.number().int().min(0).max(1000).optional(),
+                green: z.number().int().min(0).max(1000).optional(),
+            })
+            .strict()
+            .default({}),
         resources: z
             .object({
                 requests: z.object({ cpu: quantity, memory: quantity }).strict(),
@@ -461,12 +466,15 @@ const serviceSchema = z
         if (s.hostnames.includes(s.previewHostname)) {
             ctx.addIssue({ code: "custom", path: ["previewHostname"], message: "a hostname not in hostnames" });
         }
-        if (s.inactiveReplicas !== null && s.inactiveReplicas > s.autoscaling.minReplicas) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["inactiveReplicas"],
-                message: `null (warm at the HPA minimum) or 0 to autoscaling.minReplicas (${s.autoscaling.minReplicas}): the inactive color is scaled down, never up`,
-            });
+        for (const color of COLORS) {
+            const held = s.scaledDown[color];
+            if (held !== undefined && held > s.autoscaling.minReplicas) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["scaledDown", color],
+                    message: `0 to autoscaling.minReplicas (${s.autoscaling.minReplicas}): a color is scaled down, never up`,
+                });
+            }
         }
         if (s.canaryWeight > 0 && s.trafficMode !== "route") {
             ctx.addIssue({

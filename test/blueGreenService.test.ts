@@ -125,31 +125,32 @@ describe("switching safety (offline plan diffs)", () => {
         expect(fields(changes, "app-api-stable")).toEqual({ "spec.selector.color": ["blue", "green"] });
     });
 
-    test("dev (inactiveReplicas: 1): a switch also re-pins the HPAs, but never touches a Deployment or pod template", async () => {
-        const changes = diffPlans(await plan("dev"), await plan("dev", "activeColor=green"));
-        expect(summary(changes)).toEqual([
-            "update kubernetes:autoscaling/v2:HorizontalPodAutoscaler app-api-blue",
-            "update kubernetes:autoscaling/v2:HorizontalPodAutoscaler app-api-green",
-            `update ${ROUTE} app-api-preview`,
-            `update ${ROUTE} app-api-route`,
-        ]);
-        expect(fields(changes, "app-api-blue")).toEqual({ "spec.maxReplicas": [3, 1] });
+    test("dev (green held at 1): switching to green is refused until it autoscales again; then only the routes change", async () => {
+        const err = await planError("dev", "activeColor=green");
+        expect(err.message).toMatch(
+            /'activeColor' is "green" for service app-api, expected a color that autoscales: services\[0\]\.scaledDown\.green holds it at 1/,
+        );
+        const warm = withService("dev", (s) => delete s.scaledDown);
+        // Releasing the hold is its own step: only green's HPA changes.
+        const release = diffPlans(await plan("dev"), await plan("dev", warm));
+        expect(summary(release)).toEqual(["update kubernetes:autoscaling/v2:HorizontalPodAutoscaler app-api-green"]);
+        expect(fields(release, "app-api-green")).toEqual({ "spec.maxReplicas": [1, 3] });
+        const changes = diffPlans(await plan("dev", warm), await plan("dev", warm, "activeColor=green"));
+        expect(summary(changes)).toEqual([`update ${ROUTE} app-api-preview`, `update ${ROUTE} app-api-route`]);
     });
 
-    test("inactiveReplicas: 0: a switch changes only the Deployments' replicas (the pod template stays), plus the route", async () => {
-        const cold = withService("prod", (s) => (s.inactiveReplicas = 0));
-        const changes = diffPlans(await plan("prod", cold), await plan("prod", cold, "activeColor=green"));
-        expect(summary(changes)).toEqual([
-            `update ${DEPLOYMENT} app-api-blue`,
-            `update ${DEPLOYMENT} app-api-green`,
-            `update ${ROUTE} app-api-route`,
-        ]);
-        // A cold inactive color has nothing to preview: no preview route, no preview URL.
+    test("a color held at 0: no preview route, switching to it is refused, warming it changes only its Deployment and adds the preview", async () => {
+        const cold = withService("prod", (s) => (s.scaledDown = { green: 0 }));
         const coldPlan = await plan("prod", cold);
+        expect(inputsOf(coldPlan, DEPLOYMENT, "app-api-green").spec.replicas).toBe(0);
+        expect(inputsOf(coldPlan, DEPLOYMENT, "app-api-blue").spec.replicas).toBeUndefined();
+        // A cold color has nothing to preview: no preview route, no preview URL.
         expect(coldPlan.resources.filter((r) => r.type === ROUTE && r.name === "app-api-preview")).toEqual([]);
         expect((coldPlan.outputs.services as Record<string, { previewUrl: string | null }>)["app-api"].previewUrl).toBeNull();
-        expect(fields(changes, "app-api-blue")).toEqual({ "spec.replicas": [undefined, 0] });
-        expect(fields(changes, "app-api-green")).toEqual({ "spec.replicas": [0, undefined] });
+        expect((await planError("prod", cold, "activeColor=green")).message).toMatch(/services\[0\]\.scaledDown\.green holds it at 0/);
+        const warming = diffPlans(coldPlan, await plan("prod"));
+        expect(summary(warming)).toEqual([`create ${ROUTE} app-api-preview`, `update ${DEPLOYMENT} app-api-green`]);
+        expect(fields(warming, "app-api-green")).toEqual({ "spec.replicas": [0, undefined] });
     });
 
     test("routes wait for both colors' Services, TargetGroupConfigurations and Deployments", async () => {
@@ -185,7 +186,7 @@ describe("schema validation of every rendered object", () => {
             }
         }
         // Selector mode adds the stable Service; a canary and a cold inactive color change weights and replicas.
-        const variants = await plan("prod", withService("prod", (s) => Object.assign(s, { trafficMode: "selector", inactiveReplicas: 0 })));
+        const variants = await plan("prod", withService("prod", (s) => Object.assign(s, { trafficMode: "selector", scaledDown: { green: 0 } })));
         objects.push(...k8sObjects(variants, "Service"), ...k8sObjects(variants, "Deployment"), ...k8sObjects(variants, "HTTPRoute"));
         objects.push(...k8sObjects(await plan("prod", withService("prod", (s) => (s.canaryWeight = 25))), "HTTPRoute"));
 
@@ -293,12 +294,15 @@ describe("builders", () => {
         }
     });
 
-    test("inactive color size: warm at the HPA minimum by default, pinned or at 0 with inactiveReplicas", () => {
+    test("color size: autoscaling by default, held by scaledDown, never dependent on the active color", () => {
         expect(colorSize(prod, "green")).toEqual({ minReplicas: 4, maxReplicas: 20 });
-        expect(colorSize({ ...prod, inactiveReplicas: 2 }, "green")).toEqual({ minReplicas: 2, maxReplicas: 2 });
-        expect(colorSize({ ...prod, inactiveReplicas: 2 }, "blue")).toEqual({ minReplicas: 4, maxReplicas: 20 });
-        expect(colorSize({ ...prod, inactiveReplicas: 0 }, "green")).toEqual({ replicas: 0, minReplicas: 4, maxReplicas: 20 });
-        expect(plain(deploymentSpec({ ...prod, inactiveReplicas: 0 }, "green")).replicas).toBe(0);
+        expect(colorSize({ ...prod, scaledDown: { green: 2 } }, "green")).toEqual({ minReplicas: 2, maxReplicas: 2 });
+        expect(colorSize({ ...prod, scaledDown: { green: 2 } }, "blue")).toEqual({ minReplicas: 4, maxReplicas: 20 });
+        expect(colorSize({ ...prod, scaledDown: { green: 0 } }, "green")).toEqual({ replicas: 0, minReplicas: 4, maxReplicas: 20 });
+        expect(colorSize({ ...prod, activeColor: "green", inactiveColor: "blue", scaledDown: { blue: 2 } }, "blue")).toEqual(
+            colorSize({ ...prod, scaledDown: { blue: 2 } }, "blue"),
+        );
+        expect(plain(deploymentSpec({ ...prod, scaledDown: { green: 0 } }, "green")).replicas).toBe(0);
     });
 
     test("weights: 100/0 on the active color, canary split, never all 0, at most 999", () => {
@@ -371,11 +375,12 @@ describe("refusals: a config error naming the key, before anything is registered
         ["canaryWeight 100", [withService("prod", (s) => (s.canaryWeight = 100))], /'services\[0\]\.canaryWeight' is 100, expected ≤ 99/],
         ["canaryWeight below 0", [withService("prod", (s) => (s.canaryWeight = -1))], /'services\[0\]\.canaryWeight' is -1, expected ≥ 0/],
         ["canary to an inactive color with no image", [withService("prod", (s) => Object.assign(s, { canaryWeight: 10, image: { ...s.image, green: null } }))], /'services\[0\]\.canaryWeight' is 10, expected 0 while the inactive color green has no image/],
-        ["canary to an inactive color at 0 replicas", [withService("prod", (s) => Object.assign(s, { canaryWeight: 10, inactiveReplicas: 0 }))], /'services\[0\]\.canaryWeight' is 10, expected 0 while the inactive color green has 0 replicas/],
+        ["canary to an inactive color at 0 replicas", [withService("prod", (s) => Object.assign(s, { canaryWeight: 10, scaledDown: { green: 0 } }))], /'services\[0\]\.canaryWeight' is 10, expected 0 while the inactive color green has 0 replicas/],
         ["an active color at 0 replicas (HPA minimum 0)", [withService("prod", (s) => (s.autoscaling.minReplicas = 0))], /'services\[0\]\.autoscaling\.minReplicas' is 0, expected ≥ 1/],
         ["canary in selector mode", [withService("prod", (s) => Object.assign(s, { canaryWeight: 10, trafficMode: "selector" }))], /'services\[0\]\.canaryWeight' is 10, expected 0 with trafficMode "selector"/],
         ["an unknown traffic mode", [withService("prod", (s) => (s.trafficMode = "dns"))], /'services\[0\]\.trafficMode' is "dns", expected one of "route", "selector"/],
-        ["inactiveReplicas above the HPA minimum", [withService("prod", (s) => (s.inactiveReplicas = 5))], /'services\[0\]\.inactiveReplicas' is 5, expected null \(warm at the HPA minimum\) or 0 to autoscaling\.minReplicas \(4\)/],
+        ["a hold above the HPA minimum", [withService("prod", (s) => (s.scaledDown = { green: 5 }))], /'services\[0\]\.scaledDown\.green' is 5, expected 0 to autoscaling\.minReplicas \(4\): a color is scaled down, never up/],
+        ["a switch to a color held at 0", [withService("prod", (s) => (s.scaledDown = { green: 0 })), "activeColor=green"], /'activeColor' is "green" for service app-api, expected a color that autoscales: services\[0\]\.scaledDown\.green holds it at 0/],
         ["preStop not shorter than the grace period", [withService("prod", (s) => (s.preStopSleepSeconds = 45))], /'services\[0\]\.preStopSleepSeconds' is 45, expected < terminationGracePeriodSeconds \(45\)/],
         ["an image tag 'latest'", [withService("prod", (s) => (s.image.green = "latest"))], /'services\[0\]\.image\.green' is "latest"/],
         ["two services in one namespace", [withService("prod", () => undefined, (l) => l.push({ ...l[0], name: "worker", namespace: "app-api", hostnames: ["worker.example.com"], previewHostname: "preview-worker.example.com" }))], /'services\[1\]\.namespace' is "app-api" for service worker, expected a namespace no other service uses/],

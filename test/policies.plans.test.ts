@@ -124,7 +124,7 @@ describe("a bad value set on a stack is caught by its policy", () => {
         const p = await plan(
             "stage",
             servicesWith("stage", (s) => {
-                s[0].inactiveReplicas = 0;
+                s[0].scaledDown = { green: 0 };
             }),
         );
         expect(p.resources.filter((r) => r.name === "app-api-preview")).toEqual([]);
