@@ -13,17 +13,19 @@ export function renderTree(plan: Plan): string {
         list.push(r);
         children.set(r.parent, list);
     }
-    const lines: string[] = [];
+    const rows: [string, string][] = [];
     const walk = (parent: string | undefined, prefix: string) => {
         const list = children.get(parent) ?? [];
         list.forEach((r, i) => {
             const last = i === list.length - 1;
             const branch = parent === undefined ? "" : last ? "└─ " : "├─ ";
-            lines.push(`${prefix}${branch}${r.type.padEnd(Math.max(0, 58 - prefix.length - branch.length))} ${r.name}`);
+            rows.push([`${prefix}${branch}${r.type}`, r.name]);
             walk(r.urn, parent === undefined ? "" : prefix + (last ? "   " : "│  "));
         });
     };
     walk(undefined, "");
+    const width = Math.max(...rows.map(([left]) => left.length));
+    const lines = rows.map(([left, name]) => `${left.padEnd(width)}  ${name}`);
 
     const counts = new Map<string, number>();
     for (const r of plan.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
