@@ -116,6 +116,16 @@ function duplicates(values: readonly string[]): string[] {
     return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
 }
 
+/**
+ * Whether a listener hostname serves a route hostname. A wildcard covers exactly one more label: that is what
+ * an ACM wildcard certificate covers, so deeper names would attach to the listener but fail TLS.
+ */
+export function servedBy(listenerHostname: string, host: string): boolean {
+    if (!listenerHostname.startsWith("*.")) return host === listenerHostname;
+    const suffix = listenerHostname.slice(1);
+    return host.endsWith(suffix) && !host.slice(0, -suffix.length).includes(".") && host.length > suffix.length;
+}
+
 /** Rules that span keys: uniqueness and the blue/green switching refusals. */
 function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
     const problems: string[] = [];
@@ -139,11 +149,17 @@ function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
     const namespaces = cfg.services.map((s) => s.namespace ?? s.name);
     cfg.services.forEach((s, i) => {
         const where = s.namespace ? `services[${i}].namespace` : `services[${i}].name`;
-        if (namespaces[i] === "default" || namespaces[i].startsWith("kube-") || namespaces[i] === cfg.gateway.namespace) {
+        if (["default", "karpenter", cfg.gateway.namespace].includes(namespaces[i]) || namespaces[i].startsWith("kube-")) {
             problems.push(
-                `'${where}' gives service ${s.name} the namespace ${JSON.stringify(namespaces[i])}, expected a namespace of its own (not default, kube-* or the gateway's ${cfg.gateway.namespace})`,
+                `'${where}' gives service ${s.name} the namespace ${JSON.stringify(namespaces[i])}, expected a namespace of its own (not default, kube-*, karpenter or the gateway's ${cfg.gateway.namespace})`,
             );
         }
+        // A route whose hostnames the listener does not serve never attaches: refuse it here, not as a silent 404.
+        [...s.hostnames.map((h, j) => [h, `services[${i}].hostnames[${j}]`]), [s.previewHostname, `services[${i}].previewHostname`]].forEach(([host, key]) => {
+            if (!servedBy(cfg.gateway.hostname, host)) {
+                problems.push(`'${key}' is ${JSON.stringify(host)}, expected a hostname the Gateway serves (gateway.hostname ${JSON.stringify(cfg.gateway.hostname)})`);
+            }
+        });
         const first = namespaces.indexOf(namespaces[i]);
         if (first !== i) {
             problems.push(

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ConfigError, parseStackConfig, stackConfigSchema } from "../config";
+import { ConfigError, parseStackConfig, servedBy, stackConfigSchema } from "../config";
 import { projectDefaults, stackConfig } from "../plan/stackConfig";
 import { planError, STACKS } from "./harness";
 
@@ -114,6 +114,19 @@ describe("stack config", () => {
         ["active color", "activeColor=purple", /'activeColor' is "purple", expected one of "blue", "green"/],
     ])("refuses a bad %s", (_what, assignment, message) => {
         expect(errorFor("dev", assignment)).toMatch(message);
+    });
+
+    test("service hostnames must be served by the Gateway's listener (one label under its wildcard)", () => {
+        expect(servedBy("*.example.com", "api.example.com")).toBe(true);
+        expect(servedBy("*.example.com", "api.dev.example.com")).toBe(false);
+        expect(servedBy("*.example.com", "example.com")).toBe(false);
+        expect(servedBy("*.example.com", "api.example.org")).toBe(false);
+        expect(servedBy("api.example.com", "api.example.com")).toBe(true);
+        const services = JSON.parse(raw("prod").services);
+        services[0].hostnames = ["api.example.org"];
+        expect(errorFor("prod", `services=${JSON.stringify(services)}`)).toMatch(
+            /'services\[0\]\.hostnames\[0\]' is "api\.example\.org", expected a hostname the Gateway serves \(gateway\.hostname "\*\.example\.com"\)/,
+        );
     });
 
     test("an open endpoint is refused in prod", () => {
