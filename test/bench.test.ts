@@ -1,0 +1,30 @@
+/** The benchmark's pure parts (the timings themselves are for `npm run bench` to report, never to assert). */
+import { generatedServicesConfig, median, renderBenchTable } from "../plan/bench";
+import { parseStackConfig } from "../config";
+
+describe("bench", () => {
+    test("median of odd and even samples", () => {
+        expect(median([5, 1, 3])).toBe(3);
+        expect(median([4, 1, 3, 2])).toBe(2.5);
+    });
+
+    test("a generated stack has N distinct, valid services served by the prod Gateway", () => {
+        const config = generatedServicesConfig("prod", 50);
+        const raw = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/^eks-platform:/, ""), v]));
+        const parsed = parseStackConfig(raw, "eks-platform", "prod");
+        expect(parsed.services).toHaveLength(50);
+        expect(new Set(parsed.services.map((s) => s.namespace)).size).toBe(50);
+        expect(parsed.services[49].hostnames).toEqual(["svc-050.example.com"]);
+        expect(parsed.services[49].previewHostname).toBe("preview-svc-050.example.com");
+    });
+
+    test("the table aligns its columns and rounds to whole milliseconds", () => {
+        const table = renderBenchTable([
+            { label: "prod", services: 1, resources: 81, medianMs: 240.4, resourcesPerSecond: 336.9 },
+            { label: "prod × 50 services", services: 50, resources: 963, medianMs: 2151.6, resourcesPerSecond: 447.6 },
+        ]).split("\n");
+        expect(table[0]).toBe("case                services  resources  median ms  resources/s");
+        expect(table[2]).toBe("prod                       1         81        240          337");
+        expect(table[3]).toBe("prod × 50 services        50        963       2152          448");
+    });
+});
