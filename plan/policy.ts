@@ -278,47 +278,35 @@ class PlanIndex {
     }
 }
 
-type AsType = ResourceValidationArgs["asType"];
+type AsType = ResourceValidationArgs["asType"] & PolicyResource["asType"];
 
-function resourceArgs(index: PlanIndex, r: PlannedResource, settings: Record<string, unknown>): ResourceValidationArgs {
+/** What a resource policy and a stack policy both see of one resource: its identity, props, options and provider. */
+function describedResource(index: PlanIndex, r: PlannedResource) {
     const props = index.propsOf(r);
-    const args: ResourceValidationArgs = {
+    const provider = index.providerOf(r);
+    return {
         type: r.type,
         props,
         urn: r.urn,
         name: r.name,
         opts: options(r),
-        stackTags: new Map(),
-        isType: (cls) => isTypeOf(r.type, cls as ResourceClass),
+        isType: (cls: unknown) => isTypeOf(r.type, cls as ResourceClass),
         asType: ((cls: ResourceClass) => (isTypeOf(r.type, cls) ? props : undefined)) as AsType,
+        ...(provider ? { provider } : {}),
+    };
+}
+
+function resourceArgs(index: PlanIndex, r: PlannedResource, settings: Record<string, unknown>): ResourceValidationArgs {
+    return {
+        ...describedResource(index, r),
+        stackTags: new Map(),
         getConfig: <T extends object>() => structuredClone(settings) as T,
         notApplicable,
     };
-    const provider = index.providerOf(r);
-    if (provider) args.provider = provider;
-    return args;
 }
 
-type PolicyResourceAsType = PolicyResource["asType"];
-
 function stackResources(index: PlanIndex): PolicyResource[] {
-    const resources = index.plan.resources.map((r): PolicyResource => {
-        const props = index.propsOf(r);
-        const resource: PolicyResource = {
-            type: r.type,
-            props,
-            urn: r.urn,
-            name: r.name,
-            opts: options(r),
-            dependencies: [],
-            propertyDependencies: {},
-            isType: (cls) => isTypeOf(r.type, cls as ResourceClass),
-            asType: ((cls: ResourceClass) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResourceAsType,
-        };
-        const provider = index.providerOf(r);
-        if (provider) resource.provider = provider;
-        return resource;
-    });
+    const resources = index.plan.resources.map((r): PolicyResource => ({ ...describedResource(index, r), dependencies: [], propertyDependencies: {} }));
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     index.plan.resources.forEach((r, i) => {
         if (r.parent && byUrn.has(r.parent)) resources[i].parent = byUrn.get(r.parent);
