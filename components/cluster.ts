@@ -3,7 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { inheritedAwsProvider } from "../lib/providers";
-import { NODE_MANAGED_POLICIES, managedPolicyArn, serviceTrustPolicy } from "../lib/iam";
+import { createNodeRole } from "../lib/nodeRole";
 
 /** Label on system nodes; controllers select it, application pods never do. */
 export const SYSTEM_NODE_LABEL = { key: "platform/node-class", value: "system" } as const;
@@ -143,13 +143,10 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const nodeRole = new aws.iam.Role(
+        const { role: nodeRole, attachments } = createNodeRole(
             `${name}-system-node`,
-            { description: `System node group of ${args.clusterName}`, assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), tags },
+            { description: `System node group of ${args.clusterName}`, tags },
             { parent: this },
-        );
-        const attachments = NODE_MANAGED_POLICIES.map(
-            (policy) => new aws.iam.RolePolicyAttachment(`${name}-system-node-${policy}`, { role: nodeRole.name, policyArn: managedPolicyArn(policy) }, { parent: this }),
         );
         this.systemNodeRoleArn = nodeRole.arn;
 

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IdentityMode } from "../config";
-import { NODE_MANAGED_POLICIES, PolicyStatement, boundedName, managedPolicyArn } from "../lib/iam";
+import { PolicyStatement, boundedName } from "../lib/iam";
+import { createNodeRole } from "../lib/nodeRole";
 import { KarpenterPolicyScope, controllerPolicyStatements, interruptionQueuePolicy } from "../lib/karpenterPolicy";
 import { RESTRICTED_POD_SECURITY } from "../lib/labels";
 import { SYSTEM_NODE_LABEL, systemNodeScheduling } from "./cluster";
@@ -154,26 +155,10 @@ export class Karpenter extends pulumi.ComponentResource {
         const caller = aws.getCallerIdentityOutput({}, { parent: this });
 
         // Node role: passed by the controller to the instance profiles it creates for each EC2NodeClass.
-        const nodeRole = new aws.iam.Role(
+        const { role: nodeRole, attachments } = createNodeRole(
             `${name}-node`,
-            {
-                name: names.nodeRole,
-                description: `Nodes launched by Karpenter in ${args.clusterName}`,
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: pulumi.interpolate`ec2.${partition.dnsSuffix}` }, Action: "sts:AssumeRole" }],
-                }),
-                tags,
-            },
+            { roleName: names.nodeRole, description: `Nodes launched by Karpenter in ${args.clusterName}`, tags },
             { parent: this },
-        );
-        const attachments = NODE_MANAGED_POLICIES.map(
-            (policy) =>
-                new aws.iam.RolePolicyAttachment(
-                    `${name}-node-${policy}`,
-                    { role: nodeRole.name, policyArn: partition.partition.apply((p) => managedPolicyArn(policy, p)) },
-                    { parent: this },
-                ),
         );
         // Nodes join through an access entry (the cluster runs authenticationMode API); EC2_LINUX takes no groups or policies.
         const accessEntry = new aws.eks.AccessEntry(

@@ -4,6 +4,7 @@
  */
 import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 
 export type PolicyDocument = aws.iam.PolicyDocument;
 export type PolicyStatement = aws.iam.PolicyStatement;
@@ -21,7 +22,7 @@ export function managedPolicyArn(name: string, partition = "aws"): string {
 }
 
 /** Trust policy for a role assumed by an AWS service principal such as `ec2.amazonaws.com`. */
-export function serviceTrustPolicy(service: string): PolicyDocument {
+export function serviceTrustPolicy(service: pulumi.Input<string>): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
