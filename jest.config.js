@@ -6,6 +6,10 @@ module.exports = {
     transform: {
         "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
     },
-    // Each test file runs whole offline plans; the Pulumi SDK keeps global state, so files run in separate workers.
+    // Offline plans are computed once per run by the plan service (test/planService) and shared by every file.
+    globalSetup: "<rootDir>/test/planService/globalSetup.ts",
+    globalTeardown: "<rootDir>/test/planService/globalTeardown.ts",
+    // Two cores here and in CI: two workers, while the plan service's planners run the plans.
+    maxWorkers: 2,
     testTimeout: 120000,
 };

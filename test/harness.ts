@@ -1,39 +1,40 @@
 /**
  * The shared test harness: offline plans of the real program (the same `runPlan` as `npm run plan`),
- * cached per config within a test file, and small lookups that fail loudly.
+ * computed once per test run by the plan service, and small lookups that fail loudly.
  */
-import { Plan, PlannedResource, find, ofType, runPlan } from "../plan/harness";
+import { Plan, PlannedResource, find, ofType } from "../plan/harness";
+import { failureError, requestPlan } from "./planService/client";
+import type { PlanRequest } from "./planService/protocol";
 
 export { find, ofType };
 export type { Plan, PlannedResource };
 
 export const STACKS = ["dev", "stage", "prod"] as const;
 
-// Each isolated load brings a fresh copy of the Pulumi SDK, and each copy adds its own process exit hooks:
-// expected here (one per plan), so the default limit of 10 listeners would only warn about a non-leak.
-process.setMaxListeners(0);
+const cache = new Map<string, Promise<Plan>>();
 
-/** Jest's registry caches modules; each plan needs the program (and its SDK copies) evaluated afresh. */
-export function loadIsolated(program: string): unknown {
-    let exported: unknown;
-    jest.isolateModules(() => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        exported = require(program);
-    });
-    return exported;
+/**
+ * Plans a stack (with `key=value` overrides), or another program with a given config. The plan service started
+ * by jest's global setup (`planService/`) computes each distinct request once per `npm test` run and shares it
+ * between test files; identical requests within a file share one promise.
+ */
+export function plan(stack: string, ...set: string[]): Promise<Plan> {
+    return planRequest({ stack, set });
 }
 
-const cache = new Map<string, Promise<Plan>>();
-let queue: Promise<unknown> = Promise.resolve();
+/** Plans `program` (a fixture) with exactly `config`, as `runPlan({ program, config })` would. */
+export function planProgram(program: string, stack: string, config: Record<string, string>): Promise<Plan> {
+    return planRequest({ stack, config, program });
+}
 
-/** Plans a stack (with `key=value` overrides); identical requests share one run. */
-export function plan(stack: string, ...set: string[]): Promise<Plan> {
-    const key = JSON.stringify([stack, set]);
+function planRequest(request: PlanRequest): Promise<Plan> {
+    const key = JSON.stringify(request);
     let p = cache.get(key);
     if (!p) {
-        // Runs are serialized: the SDK's runtime state is global to the process.
-        p = queue.then(() => runPlan({ stack, set, load: loadIsolated }));
-        queue = p.catch(() => undefined);
+        p = requestPlan(request).then((answer) => {
+            if (!answer.ok) throw failureError(answer.error);
+            return answer.plan;
+        });
         cache.set(key, p);
     }
     return p;
@@ -51,14 +52,11 @@ export function k8sObjects(p: Plan, kind: string): Record<string, any>[] {
         .map((r) => r.inputs as Record<string, any>);
 }
 
-/** Runs a plan that must fail, and returns the error. */
-export async function planError(stack: string, ...set: string[]): Promise<Error> {
-    try {
-        await runPlan({ stack, set, load: loadIsolated });
-    } catch (err) {
-        return err as Error;
-    }
-    throw new Error(`expected the plan of ${stack} with ${set.join(" ")} to fail`);
+/** Runs a plan that must fail, and returns the error (with `registered`, the types registered before it). */
+export async function planError(stack: string, ...set: string[]): Promise<Error & { registered: readonly string[] }> {
+    const answer = await requestPlan({ stack, set });
+    if (answer.ok) throw new Error(`expected the plan of ${stack} with ${set.join(" ")} to fail`);
+    return failureError(answer.error);
 }
 
 /** The URN of the provider a resource names (`<urn>::<id>` reference), or undefined. */

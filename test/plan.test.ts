@@ -1,6 +1,7 @@
 /**
  * The offline plan as users run it: `node scripts/run.js plan ...` (what `npm run plan --` calls), checked on
- * its exit code, stdout and stderr.
+ * its exit code, stdout and stderr. Each case is a fresh process on purpose, unlike the rest of the suite (which
+ * shares plans through the plan service): argument parsing, exit codes and output through a pipe are what it tests.
  */
 import { spawnSync } from "child_process";
 import * as path from "path";

@@ -1,17 +1,16 @@
 import * as path from "path";
-import { runPlan } from "../plan/harness";
 import { identityRoleName, irsaTrustPolicy, podIdentityTrustPolicy } from "../components/workloadIdentity";
 import { applicationStatements, secretArn } from "../lib/appPermissions";
 import { boundedName } from "../lib/iam";
 import { diffPlans } from "../plan/render";
-import { find, loadIsolated, ofType, plan, Plan } from "./harness";
+import { find, ofType, plan, Plan, planProgram } from "./harness";
 
 const ISSUER = "oidc.eks.ap-northeast-2.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789";
 const PROVIDER_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;
 
 let fixture: Plan;
 beforeAll(async () => {
-    fixture = await runPlan({ stack: "test", config: {}, program: path.join(__dirname, "fixtures/identity.ts"), load: loadIsolated });
+    fixture = await planProgram(path.join(__dirname, "fixtures/identity.ts"), "test", {});
 });
 
 function trustOf(p: Plan, name: string): unknown {

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// `npm test`: the type check (`tsc --noEmit`) and jest run side by side (this machine and CI have two cores, and
+// each is mostly single-threaded). Arguments go to jest. Exits non-zero when either fails; the type checker's
+// output is printed after jest's so that the two never interleave.
+"use strict";
+const { spawn } = require("child_process");
+const path = require("path");
+
+const root = path.resolve(__dirname, "..");
+const bin = (pkg, file) => path.join(path.dirname(require.resolve(`${pkg}/package.json`, { paths: [root] })), file);
+
+function run(file, args, stdio) {
+    const child = spawn(process.execPath, [file, ...args], { cwd: root, stdio });
+    let output = "";
+    if (stdio === "pipe") {
+        child.stdout.on("data", (d) => (output += d));
+        child.stderr.on("data", (d) => (output += d));
+    }
+    return new Promise((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output })));
+}
+
+(async () => {
+    const typecheck = run(bin("typescript", "bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], "pipe");
+    const jest = run(bin("jest", "bin/jest.js"), process.argv.slice(2), "inherit");
+    const [tsc, tests] = await Promise.all([typecheck, jest]);
+    if (tsc.code !== 0) process.stdout.write(`\nType check (tsc --noEmit) failed:\n${tsc.output}`);
+    else process.stdout.write("Type check (tsc --noEmit): no errors\n");
+    process.exitCode = tsc.code || tests.code;
+})();

@@ -1,0 +1,26 @@
+/** The jest workers' side of the test plan service (see `service.ts`). */
+import * as http from "http";
+import { PLAN_SERVICE_ENV, PlanAnswer, PlanFailure, PlanRequest } from "./protocol";
+
+export function requestPlan(request: PlanRequest): Promise<PlanAnswer> {
+    const socketPath = process.env[PLAN_SERVICE_ENV];
+    if (!socketPath) throw new Error(`${PLAN_SERVICE_ENV} is not set: run the tests through jest (its global setup starts the plan service)`);
+    return new Promise((resolve, reject) => {
+        const req = http.request({ socketPath, path: "/plan", method: "POST" }, (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => (body += chunk));
+            res.on("end", () => resolve(JSON.parse(body) as PlanAnswer));
+        });
+        req.on("error", reject);
+        req.end(JSON.stringify(request));
+    });
+}
+
+/** A planner's failure, rebuilt as the Error `runPlan` threw (with the types it had registered). */
+export function failureError(failure: PlanFailure): Error & { registered: readonly string[] } {
+    const err = new Error(failure.message) as Error & { registered: readonly string[] };
+    err.name = failure.name;
+    err.registered = failure.registered;
+    return err;
+}

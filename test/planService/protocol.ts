@@ -1,0 +1,25 @@
+/** Messages between the test plan service and its planner processes (JSON over IPC and HTTP). */
+import type { Plan } from "../../plan/harness";
+
+export interface PlanRequest {
+    readonly stack: string;
+    readonly set?: readonly string[];
+    readonly config?: Record<string, string>;
+    readonly program?: string;
+}
+
+export interface PlanFailure {
+    readonly name: string;
+    readonly message: string;
+    /** Types the failed program registered before it stopped (see `runPlan`). */
+    readonly registered: readonly string[];
+}
+
+/** What the service answers for one request. */
+export type PlanAnswer = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly error: PlanFailure };
+
+/** A planner's answer to request `id`. */
+export type PlanReply = PlanAnswer & { readonly id: number };
+
+/** The environment variable through which jest workers find the service (set by the global setup). */
+export const PLAN_SERVICE_ENV = "EKS_PLAN_SERVICE_SOCKET";
