@@ -1,13 +1,17 @@
 /**
  * `npm run bench [-- --runs N]`: how long the offline plan takes for each stack, and how it scales with the
  * number of services (prod with 1, 10 and 50 generated services). Each case runs N times (default 5) after one
- * untimed warm-up run; the table shows the median. A benchmark to read, not a timed test.
+ * untimed warm-up run; the table shows the median. Then whole processes: the prod plan as `npm run plan` runs it,
+ * and the test suite itself (`--test-runs N`, default 1, 0 to skip) with its ratio to that plan, so a slower
+ * suite shows. A benchmark to read, not a timed test.
  */
+import { spawnSync } from "child_process";
+import * as path from "path";
 import { performance } from "perf_hooks";
 import { runPlan } from "./harness";
-import { listStacks, projectName, stackConfig } from "./stackConfig";
+import { listStacks, PROJECT_ROOT, projectName, stackConfig } from "./stackConfig";
 
-export const BENCH_DEFAULTS = { runs: 5, serviceCounts: [1, 10, 50], baseStack: "prod" } as const;
+export const BENCH_DEFAULTS = { runs: 5, testRuns: 1, serviceCounts: [1, 10, 50], baseStack: "prod" } as const;
 
 interface BenchCase {
     readonly label: string;
@@ -48,18 +52,58 @@ export function generatedServicesConfig(stack: string, count: number): Record<st
     return { ...config, [key]: JSON.stringify(generated) };
 }
 
-function parseRuns(argv: readonly string[]): number {
+export interface BenchOptions {
+    /** Timed runs per plan case (and of the whole-process prod plan). */
+    readonly runs: number;
+    /** Timed runs of the whole test suite (`npm test`); 0 skips it. */
+    readonly testRuns: number;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     let runs: number = BENCH_DEFAULTS.runs;
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--runs") {
-            const value = Number(argv[++i]);
-            if (!Number.isInteger(value) || value < 1) throw new RangeError(`--runs must be a positive integer, got ${argv[i]}`);
-            runs = value;
-        } else {
-            throw new RangeError(`unknown argument ${argv[i]} (usage: npm run bench [-- --runs N])`);
+    let testRuns: number = BENCH_DEFAULTS.testRuns;
+    const count = (flag: string, raw: string | undefined, min: number): number => {
+        const value = Number(raw);
+        if (raw === undefined || !Number.isInteger(value) || value < min) {
+            throw new RangeError(`${flag} must be an integer ≥ ${min}, got ${raw ?? "nothing"} (usage: ${BENCH_USAGE})`);
         }
+        return value;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--runs") runs = count("--runs", argv[++i], 1);
+        else if (argv[i] === "--test-runs") testRuns = count("--test-runs", argv[++i], 0);
+        else throw new RangeError(`unknown argument ${argv[i]} (usage: ${BENCH_USAGE})`);
     }
-    return runs;
+    return { runs, testRuns };
+}
+
+const BENCH_USAGE = "npm run bench [-- --runs N] [--test-runs N]";
+
+/** Wall time of one child process running `node <args>` in the project (its output discarded). */
+function timeProcess(args: readonly string[]): number {
+    const start = performance.now();
+    const run = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, stdio: "ignore" });
+    if (run.status !== 0) throw new Error(`node ${args.join(" ")} exited with ${run.status ?? run.signal}`);
+    return performance.now() - start;
+}
+
+export interface SuiteTimes {
+    readonly planMs: readonly number[];
+    readonly testMs: readonly number[];
+}
+
+/** The test suite's own time, against one whole-process prod plan measured in the same run. */
+export function renderSuiteTimes(t: SuiteTimes): string {
+    const plan = median(t.planMs);
+    const lines = [`Whole-process \`npm run plan -- --stack prod\`: ${(plan / 1000).toFixed(1)} s (median of ${t.planMs.length})`];
+    if (t.testMs.length > 0) {
+        const suite = median(t.testMs);
+        lines.push(
+            `\`npm test\` (type check and jest): ${(suite / 1000).toFixed(1)} s (median of ${t.testMs.length}), ` +
+                `${(suite / plan).toFixed(1)}× one whole-process prod plan`,
+        );
+    }
+    return lines.join("\n");
 }
 
 async function measure(c: BenchCase, runs: number): Promise<BenchRow> {
@@ -85,8 +129,9 @@ export function renderBenchTable(rows: readonly BenchRow[]): string {
 
 export async function bench(argv: readonly string[]): Promise<number> {
     let runs: number;
+    let testRuns: number;
     try {
-        runs = parseRuns(argv);
+        ({ runs, testRuns } = parseBenchArgs(argv));
     } catch (err) {
         process.stderr.write(`${(err as Error).message}\n`);
         return 2;
@@ -129,6 +174,11 @@ export async function bench(argv: readonly string[]): Promise<number> {
                 `(${perService.toFixed(1)} ms per added service)`,
         );
     }
+    // Whole processes, as users and CI run them: module loading included.
+    const run = path.join(PROJECT_ROOT, "scripts/run.js");
+    const planMs = Array.from({ length: runs }, () => timeProcess([run, "plan", "--stack", BENCH_DEFAULTS.baseStack, "--format", "json"]));
+    const testMs = Array.from({ length: testRuns }, () => timeProcess([path.join(PROJECT_ROOT, "scripts/test.js")]));
+    lines.push("", renderSuiteTimes({ planMs, testMs }));
     process.stdout.write(`${lines.join("\n")}\n`);
     return 0;
 }

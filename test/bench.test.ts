@@ -1,5 +1,5 @@
 /** The benchmark's pure parts (the timings themselves are for `npm run bench` to report, never to assert). */
-import { generatedServicesConfig, median, renderBenchTable } from "../plan/bench";
+import { generatedServicesConfig, median, parseBenchArgs, renderBenchTable, renderSuiteTimes } from "../plan/bench";
 import { parseStackConfig } from "../config";
 
 describe("bench", () => {
@@ -26,5 +26,21 @@ describe("bench", () => {
         expect(table[0]).toBe("case                services  resources  median ms  resources/s");
         expect(table[2]).toBe("prod                       1         81        240          337");
         expect(table[3]).toBe("prod × 50 services        50        963       2152          448");
+    });
+
+    test("the suite's own time is shown against one whole-process prod plan", () => {
+        expect(renderSuiteTimes({ planMs: [4000, 5000, 4200], testMs: [42000] }).split("\n")).toEqual([
+            "Whole-process `npm run plan -- --stack prod`: 4.2 s (median of 3)",
+            "`npm test` (type check and jest): 42.0 s (median of 1), 10.0× one whole-process prod plan",
+        ]);
+        expect(renderSuiteTimes({ planMs: [4000], testMs: [] })).toBe("Whole-process `npm run plan -- --stack prod`: 4.0 s (median of 1)");
+    });
+
+    test("arguments: runs, test runs (0 skips the suite), and refusals naming the flag", () => {
+        expect(parseBenchArgs([])).toEqual({ runs: 5, testRuns: 1 });
+        expect(parseBenchArgs(["--runs", "3", "--test-runs", "0"])).toEqual({ runs: 3, testRuns: 0 });
+        expect(() => parseBenchArgs(["--runs", "0"])).toThrow("--runs must be an integer ≥ 1, got 0");
+        expect(() => parseBenchArgs(["--test-runs"])).toThrow("--test-runs must be an integer ≥ 0, got nothing");
+        expect(() => parseBenchArgs(["--fast"])).toThrow("unknown argument --fast");
     });
 });

@@ -21,7 +21,8 @@ process.on("message", (message: { id: number; request: PlanRequest }) => {
 });
 
 function reply(message: PlanReply): void {
-    process.send?.(message);
+    // The run may have ended while this plan was computing (a warm-up nobody asked for, say): nobody to tell.
+    if (process.connected) process.send?.(message);
 }
 
 // The parent is the only reason to live: without it, leave at once.

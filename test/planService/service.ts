@@ -49,8 +49,9 @@ class Planner {
         });
     }
 
+    /** Ends the planner at once, even mid-plan (a warm-up plan nobody waits for, when jest ran a single file). */
     stop(): void {
-        if (this.child.connected) this.child.disconnect();
+        this.child.kill();
     }
 }
 
