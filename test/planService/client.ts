@@ -6,7 +6,9 @@ export function requestPlan(request: PlanRequest): Promise<PlanAnswer> {
     const socketPath = process.env[PLAN_SERVICE_ENV];
     if (!socketPath) throw new Error(`${PLAN_SERVICE_ENV} is not set: run the tests through jest (its global setup starts the plan service)`);
     return new Promise((resolve, reject) => {
-        const req = http.request({ socketPath, path: "/plan", method: "POST" }, (res) => {
+        // One connection per request (agent: false): Node's default agent keeps sockets alive, and a request
+        // written on a socket the service is just closing for idleness fails with EPIPE.
+        const req = http.request({ socketPath, path: "/plan", method: "POST", agent: false }, (res) => {
             let body = "";
             res.setEncoding("utf8");
             res.on("data", (chunk: string) => (body += chunk));

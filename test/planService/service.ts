@@ -78,6 +78,9 @@ export class PlanService {
     }
 
     listen(): Promise<void> {
+        // A request waits as long as its plan queues (minutes on a loaded machine): no server-side timeouts.
+        this.server.requestTimeout = 0;
+        this.server.headersTimeout = 0;
         return new Promise((resolve) => this.server.listen(this.socket, resolve));
     }
 
