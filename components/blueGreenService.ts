@@ -19,7 +19,7 @@ import type { IParentReference } from "@kubernetes-models/gateway-api/gateway.ne
 import { COLORS, Color, ServiceConfig } from "../config";
 import { applicationStatements, isSecretName } from "../lib/appPermissions";
 import { AWS_GATEWAY_API_VERSION, AWS_GATEWAY_KINDS, TargetGroupConfiguration } from "../lib/awsLoadBalancerTypes";
-import { GATEWAY_ROUTES_LABEL, READINESS_GATE_LABEL, RESTRICTED_POD_SECURITY } from "../lib/labels";
+import { GATEWAY_ROUTES_LABEL, READINESS_GATE_LABEL, RESTRICTED_POD_SECURITY, ROUTE_READY_WAIT } from "../lib/labels";
 import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
 
 type DeploymentSpec = k8s.types.input.apps.v1.DeploymentSpec;
@@ -95,6 +95,18 @@ export function colorName(service: Pick<ServiceConfig, "name">, color: Color): s
 
 export function previewRouteName(service: Pick<ServiceConfig, "name">): string {
     return `${service.name}-preview`;
+}
+
+/**
+ * Pulumi names of the objects a switch changes: the main route, the preview route and, in `selector` mode, the
+ * stable Service. `npm run switch` targets exactly these (and nothing a color runs).
+ */
+export function trafficObjectNames(component: string, trafficMode: ServiceConfig["trafficMode"]): { route: string; preview: string; stable?: string } {
+    return {
+        route: `${component}-route`,
+        preview: `${component}-preview`,
+        ...(trafficMode === "selector" ? { stable: `${component}-stable` } : {}),
+    };
 }
 
 /** The fixed selector of a color: `app` and `color`. */
@@ -344,7 +356,7 @@ export function httpRoute(service: ServiceConfig, parentRef: IParentReference): 
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
-        metadata: { name: service.name, namespace: service.namespace, labels: commonLabels(service) },
+        metadata: { name: service.name, namespace: service.namespace, labels: commonLabels(service), annotations: { ...ROUTE_READY_WAIT } },
         spec: { parentRefs: [{ ...parentRef }], hostnames: [...service.hostnames], rules: routeRules(service) },
     };
 }
@@ -362,7 +374,12 @@ export function previewRoute(service: ServiceConfig, parentRef: IParentReference
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
-        metadata: { name: previewRouteName(service), namespace: service.namespace, labels: { ...commonLabels(service), role: "preview" } },
+        metadata: {
+            name: previewRouteName(service),
+            namespace: service.namespace,
+            labels: { ...commonLabels(service), role: "preview" },
+            annotations: { ...ROUTE_READY_WAIT },
+        },
         spec: {
             parentRefs: [{ ...parentRef }],
             hostnames: [service.previewHostname],
@@ -465,14 +482,15 @@ export class BlueGreenService extends pulumi.ComponentResource {
             }
             backend(resourceName, objectName, colorServiceSpec(service, color), labels);
         }
-        if (service.trafficMode === "selector") backend(`${name}-stable`, service.name, stableServiceSpec(service), commonLabels(service));
+        const traffic = trafficObjectNames(name, service.trafficMode);
+        if (traffic.stable) backend(traffic.stable, service.name, stableServiceSpec(service), commonLabels(service));
 
         // Routes wait for the Deployments: traffic moves only once the color it moves to has rolled out.
         const routeOpts = { parent: this, dependsOn: [namespace, ...routeDeps, ...backends, ...deployments] };
-        const route = new k8s.apiextensions.CustomResource(`${name}-route`, httpRoute(service, args.parentRef), routeOpts);
+        const route = new k8s.apiextensions.CustomResource(traffic.route, httpRoute(service, args.parentRef), routeOpts);
         const routes = [route];
         if (hasPreview(service)) {
-            routes.push(new k8s.apiextensions.CustomResource(`${name}-preview`, previewRoute(service, args.parentRef), routeOpts));
+            routes.push(new k8s.apiextensions.CustomResource(traffic.preview, previewRoute(service, args.parentRef), routeOpts));
         }
 
         const summary: BlueGreenSummary = {

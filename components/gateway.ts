@@ -15,7 +15,7 @@ import {
     ListenerConfiguration,
     LoadBalancerConfiguration,
 } from "../lib/awsLoadBalancerTypes";
-import { GATEWAY_ROUTES_LABEL, RESTRICTED_POD_SECURITY } from "../lib/labels";
+import { GATEWAY_ROUTES_LABEL, RESTRICTED_POD_SECURITY, ROUTE_READY_WAIT } from "../lib/labels";
 
 export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
 const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1" as const;
@@ -135,7 +135,7 @@ export function httpsRedirectRouteObject(gateway: SharedGatewaySettings): IHTTPR
     return {
         apiVersion: GATEWAY_API_VERSION,
         kind: "HTTPRoute",
-        metadata: { name: `${gateway.name}-https-redirect`, namespace: gateway.namespace },
+        metadata: { name: `${gateway.name}-https-redirect`, namespace: gateway.namespace, annotations: { ...ROUTE_READY_WAIT } },
         spec: {
             parentRefs: [{ group: GATEWAY_API_GROUP, kind: "Gateway", name: gateway.name, sectionName: GATEWAY_LISTENERS.http }],
             rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],

@@ -442,6 +442,18 @@ const serviceSchema = z
                 periodSeconds: 10,
                 startupFailureThreshold: 30,
             }),
+        /**
+         * What `npm run switch` holds a switch to: it watches the color that took traffic for `watchMinutes` and
+         * switches back when its 5xx rate (percent of requests, per minute) or p99 latency goes over the limit.
+         */
+        switchGuard: z
+            .object({
+                watchMinutes: z.number().int().min(0).max(120).default(10),
+                maxErrorRatePercent: z.number().min(0).max(100).default(1),
+                maxLatencyMs: z.number().int().min(1).max(60000).default(1000),
+            })
+            .strict()
+            .default({ watchMinutes: 10, maxErrorRatePercent: 1, maxLatencyMs: 1000 }),
         terminationGracePeriodSeconds: z.number().int().min(5).max(600).default(45),
         preStopSleepSeconds: z.number().int().min(0).max(120).default(15),
         aws: z

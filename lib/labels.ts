@@ -13,3 +13,17 @@ export const RESTRICTED_POD_SECURITY: Record<string, string> = {
     "pod-security.kubernetes.io/warn": "restricted",
     "pod-security.kubernetes.io/audit": "restricted",
 };
+
+/**
+ * What `pulumi up` waits for on an HTTPRoute before it reports the route applied: its (one) parent Gateway has
+ * Accepted it and resolved every backendRef (Gateway API route status conditions). Without it the provider
+ * returns as soon as the object is written, so a switch could report success for a route that never attached.
+ * Five minutes covers the controller's reconcile and the ALB rule update; past it the update fails loudly.
+ * The annotation takes a JSON list of expressions, all of which must hold (Pulumi Kubernetes provider ≥ 4.18).
+ */
+export const ROUTE_READY_WAIT: Readonly<Record<string, string>> = {
+    "pulumi.com/waitFor": JSON.stringify(
+        ["Accepted", "ResolvedRefs"].map((type) => `jsonpath={.status.parents[0].conditions[?(@.type=="${type}")].status}=True`),
+    ),
+    "pulumi.com/timeoutSeconds": "300",
+};
