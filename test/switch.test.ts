@@ -8,6 +8,7 @@ import * as path from "path";
 import { parseStackConfig, ServiceConfig } from "../config";
 import { judgeMinute, requiredReplicas } from "../ops/switch/checks";
 import { parseSwitchArgs, renderReport } from "../ops/switch/cli";
+import { automationStackClient } from "../ops/switch/clients";
 import { loadBalancerDimension, minuteQueries, targetGroupDimension } from "../ops/switch/metrics";
 import { runSwitch, SWITCH_EXIT_CODES, SwitchRequest } from "../ops/switch/run";
 import { configAssignments, parseDuration, parseSteps, switchSteps } from "../ops/switch/steps";
@@ -289,6 +290,32 @@ describe("switch pure parts", () => {
             { Name: "LoadBalancer", Value: "app/b/2" },
         ]);
         expect(() => targetGroupDimension(LB_ARN)).toThrow("not a target group ARN");
+    });
+});
+
+describe("the Automation API side", () => {
+    test("config is set with path syntax; the update targets the URNs only, with the stack's policy pack", async () => {
+        const seen: unknown[] = [];
+        const fakeStack = {
+            setConfig: async (...args: unknown[]) => void seen.push(["setConfig", ...args]),
+            up: async (opts: Record<string, unknown>) => void seen.push(["up", { ...opts, onOutput: typeof opts.onOutput }]),
+        };
+        const client = automationStackClient(fakeStack as unknown as Parameters<typeof automationStackClient>[0], "policies/config/prod.json");
+        await client.setConfig("services[0].activeColor", "green");
+        await client.up(TARGETS, "switch app-api to green: 100%");
+        expect(seen).toEqual([
+            ["setConfig", "services[0].activeColor", { value: "green" }, true],
+            [
+                "up",
+                {
+                    target: TARGETS,
+                    message: "switch app-api to green: 100%",
+                    policyPacks: ["policies"],
+                    policyPackConfigs: ["policies/config/prod.json"],
+                    onOutput: "function",
+                },
+            ],
+        ]);
     });
 });
 

@@ -79,7 +79,8 @@ const PULUMI_ACTION = "pulumi/actions";
 /** Jobs that change a stack: a `pulumi up` in a script or through the Pulumi action. */
 function isDeployJob(job: Job): boolean {
     return (
-        runs(job).some((r) => /\bpulumi up\b/.test(r)) ||
+        // `npm run switch` (without --dry-run) runs `pulumi up` through the Automation API.
+        runs(job).some((r) => /\bpulumi up\b/.test(r) || (/\bnpm run --silent switch\b|\bnpm run switch\b/.test(r) && !r.includes("--dry-run"))) ||
         usesAction(job, PULUMI_ACTION).some((s) => ["up", "update", "destroy", "refresh"].includes(String(s.with?.command)))
     );
 }
@@ -340,7 +341,7 @@ describe("deploys", () => {
     });
 
     test("each deploy checks the stack offline, runs `pulumi up` with the stack's policy config, then commits its config", () => {
-        for (const [wf, id, job] of deploys) {
+        for (const [wf, id, job] of deploys.filter(([w]) => w.file === "main.yml")) {
             const scripts = runs(job);
             const at = (re: RegExp): number => scripts.findIndex((r) => re.test(r));
             const offline = at(/npm run plan -- --stack "\$STACK" --policy/);
@@ -373,7 +374,7 @@ describe("deploys", () => {
         expect(fs.existsSync(path.join(ROOT, "scripts", "inactive-color.js"))).toBe(true);
     });
 
-    test("switch.yml: dispatched with stack, service and color; sets the color with `pulumi config set`", () => {
+    test("switch.yml: dispatched with stack, service and color; moves traffic only through the guarded switch", () => {
         const wf = byFile("switch.yml");
         const inputs = (wf.on?.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[]; required?: boolean }> }).inputs;
         expect(Object.keys(inputs).sort()).toEqual(["color", "service", "stack"]);
@@ -381,9 +382,23 @@ describe("deploys", () => {
         expect([...(inputs.stack.options ?? [])].sort()).toEqual(STACKS);
         expect(inputs.color).toMatchObject({ type: "choice", options: ["blue", "green"], required: true });
         expect(inputs.service.required).toBe(true);
-        const script = runs(wf.jobs.switch).join("\n");
-        expect(script).toContain('pulumi config set --stack "$STACK" activeColor "$COLOR"');
-        expect(script).toContain('pulumi config set --stack "$STACK" --path "services[$INDEX].activeColor" "$COLOR"');
+        const scripts = runs(wf.jobs.switch);
+        const script = scripts.join("\n");
+        // The dry run (URNs and checks) goes to the job summary first, then the guarded switch writes its report there.
+        expect(script).toContain('npm run --silent switch -- --stack "$STACK" --service "$SERVICE" --to "$COLOR" --dry-run');
+        expect(script).toContain('npm run --silent switch -- --stack "$STACK" --service "$SERVICE" --to "$COLOR" --report "$GITHUB_STEP_SUMMARY"');
+        const at = (re: RegExp): number => scripts.findIndex((r) => re.test(r));
+        const dryRun = at(/--dry-run/);
+        const guarded = at(/--report "\$GITHUB_STEP_SUMMARY"/);
+        const commit = at(/git push (-q )?origin HEAD:main/);
+        expect([dryRun >= 0, guarded > dryRun, commit > guarded]).toEqual([true, true, true]);
+        expect(scripts[commit]).toContain('git add "Pulumi.$STACK.yaml"');
+        expect(usesAction(wf.jobs.switch, "actions/checkout")[0]?.with?.ref).toBe("main");
+        // Nothing else sets colors or runs an untargeted update (the switch's own update carries the policy pack).
+        expect(script).not.toMatch(/pulumi config set|pulumi up/);
+        // The stack file is committed whatever the outcome (a rollback included), so Git holds the final color.
+        const steps = wf.jobs.switch.steps as { name?: string; if?: string }[];
+        expect(steps.find((s) => s.name === "commit the stack config")?.if).toBe("always() && steps.switch.outcome != 'skipped'");
     });
 });
 
