@@ -7,6 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { loadStackConfig } from "./config";
+import { awsProviderCredentials } from "./lib/kubeconfig";
 import { BlueGreenService } from "./components/blueGreenService";
 import { Cluster } from "./components/cluster";
 import { Karpenter } from "./components/karpenter";
@@ -17,8 +18,10 @@ import { Network } from "./components/network";
 
 const config = loadStackConfig();
 
+/** The one identity of the stack: the Kubernetes provider's token is fetched as the same profile/role (see Cluster). */
 const awsProvider = new aws.Provider("aws", {
     region: config.region as aws.Region,
+    ...awsProviderCredentials(config.deployIdentity, `pulumi-${config.stack}`),
     defaultTags: { tags: { ...config.tags, "eks-platform/stack": config.stack, "eks-platform/cluster": config.clusterName } },
 });
 
@@ -42,9 +45,14 @@ const cluster = new Cluster(
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
         publicSubnetIds: network.publicSubnetIds,
+        region: config.region,
         endpoint: config.clusterEndpoint,
+        supportType: config.clusterSupportType,
+        logRetentionDays: config.controlPlaneLogRetentionDays,
         systemNodeGroup: config.systemNodeGroup,
-        adminPrincipalArns: config.adminPrincipalArns,
+        deployers: config.deployers,
+        clusterCreatorAdmin: config.clusterCreatorAdmin,
+        deployIdentity: config.deployIdentity,
         deletionProtection: config.deletionProtection,
         tags: config.tags,
     },
@@ -79,6 +87,7 @@ const nodePools = new NodePools(
         nodeClass: config.nodeClass,
         nodePools: config.nodePools,
         nodeRoleName: karpenter.nodeRoleName,
+        createSpotServiceLinkedRole: config.createSpotServiceLinkedRole,
         crds: karpenter.crds,
         controller: karpenter.controller,
         tags: config.tags,
@@ -121,6 +130,7 @@ const blueGreenServices = config.services.map(
                 parentRef: sharedGateway.httpsParentRef,
                 routeDependencies: [...loadBalancerController.crds, sharedGateway],
                 podDependencies: [loadBalancerController.release],
+                autoscalerDependencies: [cluster.metricsServer],
                 tags: config.tags,
             },
             inCluster,
@@ -133,6 +143,8 @@ export const clusterEndpoint = cluster.endpoint;
 export const oidcProviderArn = cluster.oidcProviderArn;
 export const oidcIssuer = cluster.oidcIssuer;
 export const clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+export const privateSubnetIds = network.privateSubnetIds;
+export const controlPlaneLogGroup = cluster.logGroupName;
 export const kubeconfig = cluster.kubeconfig;
 // [outputs]
 export const karpenterNodeRoleName = karpenter.nodeRoleName;

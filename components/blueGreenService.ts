@@ -65,6 +65,8 @@ export interface BlueGreenServiceArgs {
      * readiness gates only into pods created while it runs. Default: none.
      */
     readonly podDependencies?: readonly pulumi.Resource[];
+    /** What the HorizontalPodAutoscalers need to work: the metrics server they read CPU from. Default: none. */
+    readonly autoscalerDependencies?: readonly pulumi.Resource[];
     /** AWS tags for the workload identity's role. Default: none. */
     readonly tags?: Record<string, string>;
 }
@@ -477,7 +479,11 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 deployments.push(
                     new k8s.apps.v1.Deployment(resourceName, { metadata, spec: deploymentSpec(service, color) }, { parent: this, dependsOn: [namespace, identity, ...(args.podDependencies ?? [])] }),
                 );
-                new k8s.autoscaling.v2.HorizontalPodAutoscaler(resourceName, { metadata, spec: hpaSpec(service, color) }, inNamespace);
+                new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                    resourceName,
+                    { metadata, spec: hpaSpec(service, color) },
+                    { parent: this, dependsOn: [namespace, ...(args.autoscalerDependencies ?? [])] },
+                );
                 new k8s.policy.v1.PodDisruptionBudget(resourceName, { metadata, spec: pdbSpec(service, color) }, inNamespace);
             }
             backend(resourceName, objectName, colorServiceSpec(service, color), labels);

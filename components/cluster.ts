@@ -2,8 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterEndpointConfig, DeployerConfig, DeployIdentityConfig } from "../config";
+import { callerProblem, withoutCreatorAdmin } from "../lib/clusterAccess";
+import { controlPlaneLogGroupName, logsKeyPolicy } from "../lib/controlPlaneLogs";
+import { clusterOfKubeconfig, kubeconfigFor } from "../lib/kubeconfig";
 import { inheritedAwsProvider } from "../lib/providers";
 import { createNodeRole } from "../lib/nodeRole";
+import { ClusterAccess } from "./clusterAccess";
 
 /** Label on system nodes; controllers select it, application pods never do. */
 export const SYSTEM_NODE_LABEL = { key: "platform/node-class", value: "system" } as const;
@@ -24,7 +29,17 @@ export function systemNodeScheduling(): {
 /** Control-plane log types sent to CloudWatch. */
 export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
-const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+/**
+ * EKS add-on versions pinned here until they are resolved per Kubernetes minor. metrics-server is an EKS
+ * community add-on (`aws eks describe-addon-versions --addon-name metrics-server`); v0.9.0 builds are the ones
+ * offered for Kubernetes 1.34 and later.
+ */
+export const ADDON_VERSIONS = {
+    "metrics-server": "v0.9.0-eksbuild.11",
+} as const;
+
+/** A kubeconfig for people: whoever runs kubectl, with their own credentials (they need an entry in `deployers`). */
+const AMBIENT: DeployIdentityConfig = { profile: null, roleArn: null };
 
 export interface ClusterArgs {
     /** EKS cluster name. */
@@ -36,8 +51,14 @@ export interface ClusterArgs {
     readonly privateSubnetIds: pulumi.Input<string[]>;
     /** Subnets for internet-facing load balancers. */
     readonly publicSubnetIds: pulumi.Input<string[]>;
-    /** API endpoint exposure; private access is always on. */
-    readonly endpoint: { readonly publicAccess: boolean; readonly publicAccessCidrs: readonly string[] };
+    /** Region, for the Kubernetes provider's token. */
+    readonly region: string;
+    /** API endpoint exposure and who may reach it; private access is always on. */
+    readonly endpoint: ClusterEndpointConfig;
+    /** STANDARD (upgraded when standard support ends) or EXTENDED (kept, billed at the extended-support rate). */
+    readonly supportType: "STANDARD" | "EXTENDED";
+    /** Retention of the control-plane log group, in days. */
+    readonly logRetentionDays: number;
     /** The system managed node group (AL2023, tainted for system workloads). */
     readonly systemNodeGroup: {
         readonly instanceType: string;
@@ -46,16 +67,21 @@ export interface ClusterArgs {
         readonly maxSize: number;
         readonly diskSizeGiB: number;
     };
-    /** IAM principals that get cluster-admin through access entries. */
-    readonly adminPrincipalArns: readonly string[];
+    /** IAM principals with an access entry each, and their access level. */
+    readonly deployers: readonly DeployerConfig[];
+    /** Give the identity running pulumi its own admin access entry (it must not be one of `deployers`). */
+    readonly clusterCreatorAdmin: boolean;
+    /** Profile and/or role of the stack's AWS provider; the Kubernetes provider's token is fetched as the same. */
+    readonly deployIdentity: DeployIdentityConfig;
     /** EKS deletion protection plus Pulumi `protect` on the cluster and its KMS key. */
     readonly deletionProtection: boolean;
     readonly tags: Record<string, string>;
 }
 
 /**
- * The EKS control plane with IRSA, envelope encryption and audit logs, a small tainted system node group,
- * the core add-ons, and the Kubernetes provider every Kubernetes object in the project goes through.
+ * The EKS control plane with IRSA, envelope encryption and audit logs into a managed log group, explicit
+ * access entries (no hidden creator admin), a small tainted system node group, the core add-ons with
+ * metrics-server, and the Kubernetes provider every Kubernetes object in the project goes through.
  */
 export class Cluster extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
@@ -71,6 +97,10 @@ export class Cluster extends pulumi.ComponentResource {
     /** Resolves once the system node group exists, for things that need somewhere to run. */
     public readonly systemNodeGroupName: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
+    /** The metrics-server add-on: HorizontalPodAutoscalers depend on it. */
+    public readonly metricsServer: aws.eks.Addon;
+    /** The control-plane log group. */
+    public readonly logGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:Cluster", name, {}, opts);
@@ -88,25 +118,58 @@ export class Cluster extends pulumi.ComponentResource {
         );
         new aws.kms.Alias(`${name}-secrets`, { name: `alias/eks/${args.clusterName}`, targetKeyId: key.keyId }, { parent: this });
 
-        const accessEntries: Record<string, eks.types.input.AccessEntryArgs> = {};
-        args.adminPrincipalArns.forEach((principalArn, i) => {
-            accessEntries[`admin-${i}`] = {
-                principalArn,
-                accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } } },
-            };
+        // Who runs pulumi, resolved from an assumed-role session to its role (the ARN an access entry names).
+        const callerIdentity = aws.getCallerIdentityOutput({}, { parent: this });
+        const session = aws.iam.getSessionContextOutput({ arn: callerIdentity.arn }, { parent: this });
+        const dryRun = pulumi.runtime.isDryRun();
+        const caller = session.issuerArn.apply((callerArn) => {
+            const problem = callerProblem({ callerArn, deployers: args.deployers, clusterCreatorAdmin: args.clusterCreatorAdmin, dryRun });
+            if (problem) throw new pulumi.ResourceError(`Invalid stack config: ${problem}`, this, true);
+            return callerArn;
         });
+
+        // Created before the cluster, so EKS writes into it instead of creating one that never expires.
+        const logGroupName = controlPlaneLogGroupName(args.clusterName);
+        const partition = aws.getPartitionOutput({}, { parent: this });
+        const logsKey = new aws.kms.Key(
+            `${name}-logs`,
+            {
+                description: `Control-plane logs of EKS cluster ${args.clusterName} (${logGroupName})`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: pulumi.jsonStringify(
+                    pulumi
+                        .all([partition.partition, partition.dnsSuffix, callerIdentity.accountId])
+                        .apply(([p, dnsSuffix, accountId]) => logsKeyPolicy({ partition: p, dnsSuffix, accountId, region: args.region, logGroupName })),
+                ),
+                tags,
+            },
+            { parent: this, protect: args.deletionProtection },
+        );
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-control-plane`,
+            { name: logGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: logsKey.arn, tags },
+            { parent: this, protect: args.deletionProtection },
+        );
+
+        const credentialOpts =
+            args.deployIdentity.profile !== null || args.deployIdentity.roleArn !== null
+                ? { profileName: args.deployIdentity.profile ?? undefined, roleArn: args.deployIdentity.roleArn ?? undefined }
+                : undefined;
 
         const cluster = new eks.Cluster(
             `${name}-eks`,
             {
-                name: args.clusterName,
+                // Through an output, so that the control plane (a child of this multi-language component) waits for
+                // the log group and for the caller check: a refused caller stops the update before the cluster exists.
+                name: pulumi.all([caller, logGroup.name]).apply(() => args.clusterName),
                 version: args.kubernetesVersion,
                 vpcId: args.vpcId,
                 privateSubnetIds: args.privateSubnetIds,
                 publicSubnetIds: args.publicSubnetIds,
                 nodeAssociatePublicIpAddress: false,
                 authenticationMode: eks.AuthenticationMode.Api,
-                accessEntries,
+                // Access entries are ClusterAccess's, each visible in the plan; none come from pulumi-eks.
                 createOidcProvider: true,
                 skipDefaultNodeGroup: true,
                 // Nodes use the EKS-managed cluster security group; the extra pulumi-eks groups would be unused.
@@ -117,13 +180,22 @@ export class Cluster extends pulumi.ComponentResource {
                 endpointPublicAccess: args.endpoint.publicAccess,
                 publicAccessCidrs: args.endpoint.publicAccess ? [...args.endpoint.publicAccessCidrs] : undefined,
                 deletionProtection: args.deletionProtection,
+                // pulumi-eks defaults to EXTENDED: a version past standard support would be billed at the extended rate.
+                upgradePolicy: { supportType: args.supportType },
+                providerCredentialOpts: credentialOpts,
                 // CoreDNS is installed below, after the nodes it runs on exist.
                 corednsAddonOptions: { enabled: false },
                 kubeProxyAddonOptions: { enabled: true },
                 tags,
             },
             // A multi-language component gets providers only when named: pass on the inherited AWS provider.
-            { parent: this, protect: args.deletionProtection, providers: inheritedAwsProvider(this) },
+            {
+                parent: this,
+                protect: args.deletionProtection,
+                providers: inheritedAwsProvider(this),
+                dependsOn: [logGroup],
+                transforms: [withoutCreatorAdmin],
+            },
         );
 
         // The cluster name as an output that resolves after the cluster exists, so dependents wait for it.
@@ -131,11 +203,31 @@ export class Cluster extends pulumi.ComponentResource {
         this.endpoint = cluster.core.endpoint;
         this.oidcProviderArn = cluster.oidcProviderArn;
         this.oidcIssuer = cluster.oidcIssuer;
-        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+        const kubeconfig = (identity: DeployIdentityConfig) =>
+            pulumi
+                .all([cluster.kubeconfig, this.clusterName])
+                .apply(([k]) => JSON.stringify(kubeconfigFor({ clusterName: args.clusterName, region: args.region, ...clusterOfKubeconfig(k), identity })));
+        // For people: their own credentials, as listed in deployers.
+        this.kubeconfig = pulumi.secret(kubeconfig(AMBIENT));
         this.kmsKeyArn = key.arn;
+        this.logGroupName = logGroup.name;
 
         const eksCluster = aws.eks.getClusterOutput({ name: this.clusterName }, { parent: this });
         this.clusterSecurityGroupId = eksCluster.vpcConfig.clusterSecurityGroupId;
+
+        const access = new ClusterAccess(
+            `${name}-access`,
+            {
+                clusterName: this.clusterName,
+                clusterSecurityGroupId: this.clusterSecurityGroupId,
+                deployers: args.deployers,
+                callerArn: args.clusterCreatorAdmin ? caller : undefined,
+                privateAccessCidrs: args.endpoint.privateAccessCidrs,
+                privateAccessSecurityGroupIds: args.endpoint.privateAccessSecurityGroupIds,
+                tags,
+            },
+            { parent: this },
+        );
         // Karpenter finds the security group for its nodes by this tag.
         new aws.ec2.Tag(
             `${name}-cluster-sg-discovery`,
@@ -194,12 +286,13 @@ export class Cluster extends pulumi.ComponentResource {
         this.systemNodeGroupName = nodeGroup.nodeGroupName;
 
         // Add-ons that need nodes: CoreDNS (tolerates CriticalAddonsOnly by default) and the Pod Identity agent.
-        const addon = (addonName: string, configurationValues?: object) =>
+        const addon = (addonName: string, configurationValues?: object, addonVersion?: string) =>
             new aws.eks.Addon(
                 `${name}-${addonName}`,
                 {
                     clusterName: this.clusterName,
                     addonName,
+                    addonVersion,
                     resolveConflictsOnCreate: "OVERWRITE",
                     resolveConflictsOnUpdate: "PRESERVE",
                     configurationValues: configurationValues ? JSON.stringify(configurationValues) : undefined,
@@ -209,11 +302,19 @@ export class Cluster extends pulumi.ComponentResource {
             );
         addon("coredns", { ...systemNodeScheduling(), replicaCount: 2 });
         addon("eks-pod-identity-agent");
+        // EKS installs no metrics server: without one, CPU HPAs report FailedGetResourceMetric and never scale.
+        this.metricsServer = addon(
+            "metrics-server",
+            { ...systemNodeScheduling(), replicas: 2 },
+            ADDON_VERSIONS["metrics-server"],
+        );
 
         this.provider = new k8s.Provider(
             `${name}-k8s`,
-            { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true, deleteUnreachable: false },
-            { parent: this },
+            // The token is fetched as the stack's AWS provider authenticates; nothing reaches the API before the
+            // access entries and the endpoint's ingress rules exist.
+            { kubeconfig: kubeconfig(args.deployIdentity), enableServerSideApply: true, deleteUnreachable: false },
+            { parent: this, dependsOn: [access] },
         );
 
         this.registerOutputs({
@@ -226,6 +327,7 @@ export class Cluster extends pulumi.ComponentResource {
             kmsKeyArn: this.kmsKeyArn,
             systemNodeRoleArn: this.systemNodeRoleArn,
             systemNodeGroupName: this.systemNodeGroupName,
+            logGroupName: this.logGroupName,
         });
     }
 }

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool" with { "resolution-mode": "import" };
@@ -114,6 +115,14 @@ export function nodePoolSpec(cfg: NodePoolConfig, nodeClassName: string): NodePo
     };
 }
 
+/** The AWS service whose service-linked role (`AWSServiceRoleForEC2Spot`) EC2 needs before it launches Spot capacity. */
+export const SPOT_SERVICE = "spot.amazonaws.com";
+
+/** Whether any pool may launch Spot instances. */
+export function allowsSpot(pools: readonly NodePoolConfig[]): boolean {
+    return pools.some((p) => p.requirements.capacityTypes.includes("spot"));
+}
+
 export interface NodePoolsArgs {
     readonly clusterName: string;
     readonly stack: string;
@@ -122,6 +131,11 @@ export interface NodePoolsArgs {
     readonly nodePools: readonly NodePoolConfig[];
     /** Node role name; resolves once the role has its policies and access entry. */
     readonly nodeRoleName: pulumi.Input<string>;
+    /**
+     * Create `AWSServiceRoleForEC2Spot` when a pool allows Spot. It is one per account: creation fails where it
+     * exists already (another stack, or anything that ever used Spot there); set false in those accounts.
+     */
+    readonly createSpotServiceLinkedRole: boolean;
     /** Karpenter's CRD chart: every object here depends on it. */
     readonly crds: pulumi.Resource;
     /** Karpenter's controller: objects are deleted before it, while it can still drain and terminate nodes. */
@@ -136,7 +150,19 @@ export class NodePools extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodePoolsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:karpenter:NodePools", name, {}, opts);
-        const dependsOn = [args.crds, args.controller];
+        const dependsOn: pulumi.Resource[] = [args.crds, args.controller];
+
+        if (args.createSpotServiceLinkedRole && allowsSpot(args.nodePools)) {
+            // Without it Karpenter's first Spot launch fails (ServiceLinkedRoleCreationNotPermitted unless it may
+            // create the role itself). Retained on delete: the role is the account's, other stacks may use Spot.
+            dependsOn.push(
+                new aws.iam.ServiceLinkedRole(
+                    `${name}-spot`,
+                    { awsServiceName: SPOT_SERVICE },
+                    { parent: this, retainOnDelete: true },
+                ),
+            );
+        }
 
         const nodeClass = new k8s.apiextensions.CustomResource(
             `${name}-${DEFAULT_NODE_CLASS_NAME}`,

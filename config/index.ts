@@ -43,6 +43,11 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
+/** Keys that existed before, with what replaces them. */
+const REPLACED_KEYS: Record<string, string> = {
+    adminPrincipalArns: `'adminPrincipalArns' was replaced by 'deployers', expected each principal there as {"principalArn": "<arn>", "access": "admin"}`,
+};
+
 function describe(value: unknown): string {
     if (value === undefined) return "(missing)";
     const text = JSON.stringify(value);
@@ -69,6 +74,7 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown, project: string): 
         return issue.keys
             .map((k) => {
                 const key = keyPath([...path, k]);
+                if (path.length === 0 && k in REPLACED_KEYS) return REPLACED_KEYS[k];
                 return path.length === 0
                     ? `unknown key '${project}:${k}' (known keys: ${Object.keys(stackConfigSchema.shape).join(", ")})`
                     : `unknown key '${key}'`;
@@ -186,8 +192,38 @@ function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
             );
         }
     });
+    problems.push(...accessProblems(cfg));
     if (stack === "prod" && cfg.clusterEndpoint.publicAccessCidrs.includes("0.0.0.0/0")) {
         problems.push(`'clusterEndpoint.publicAccessCidrs' contains "0.0.0.0/0", expected no open API endpoint in prod`);
+    }
+    return problems;
+}
+
+/**
+ * Who can reach the cluster's API: someone must hold `admin` (pulumi writes cluster-scoped objects), and the
+ * role both providers assume must be covered exactly once (listed, or the caller entry, never both: EKS refuses
+ * a second access entry for one principal).
+ */
+function accessProblems(cfg: RawStackConfig): string[] {
+    const problems: string[] = [];
+    if (!cfg.clusterCreatorAdmin && !cfg.deployers.some((d) => d.access === "admin")) {
+        problems.push(
+            `'deployers' has no principal with access "admin", expected one (the role that runs pulumi up) or clusterCreatorAdmin true: no access entry would let pulumi reach the Kubernetes API`,
+        );
+    }
+    const role = cfg.deployIdentity.roleArn;
+    if (role !== null) {
+        const listed = cfg.deployers.findIndex((d) => d.principalArn === role);
+        if (listed >= 0 && cfg.clusterCreatorAdmin) {
+            problems.push(
+                `'clusterCreatorAdmin' is true, expected false: the caller ${role} (deployIdentity.roleArn) is deployers[${listed}], and EKS allows one access entry per principal`,
+            );
+        }
+        if (listed < 0 && !cfg.clusterCreatorAdmin) {
+            problems.push(
+                `'deployIdentity.roleArn' is ${JSON.stringify(role)}, expected a role listed in deployers (or clusterCreatorAdmin true): pulumi runs as it and needs an access entry`,
+            );
+        }
     }
     return problems;
 }

@@ -52,6 +52,10 @@ const iamPrincipalArn = z
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, "an IAM role or user ARN");
 
+const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, "an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "a security group id such as sg-0123456789abcdef0");
+
 const acmCertificateArn = z
     .string()
     .regex(
@@ -110,12 +114,23 @@ const existingVpcSchema = z
     })
     .strict();
 
+/** Where the first `pulumi up` of a private-only cluster can come from; the refusal message names them. */
+const PRIVATE_ENDPOINT_BOOTSTRAP =
+    "pulumi reaches the API through it, so name the runner's network (a runner in the VPC, existingVpc with the runner's subnet, or a connected network) or first up with publicAccess limited to the runner's /32; README: Reaching a private cluster";
+
 const clusterEndpointSchema = z
     .object({
         /** Whether the API server has a public endpoint at all (private access is always on). */
         publicAccess: z.boolean().default(false),
         /** Networks allowed to reach the public endpoint; required when publicAccess is on. */
         publicAccessCidrs: z.array(cidr).default([]),
+        /**
+         * Networks allowed to reach the private endpoint on 443 (ingress rules on the EKS cluster security group),
+         * e.g. the subnet of the self-hosted runner that deploys, a VPN or a peered network.
+         */
+        privateAccessCidrs: z.array(cidr).default([]),
+        /** Security groups (in the cluster's VPC or a peered one) allowed to reach the private endpoint on 443. */
+        privateAccessSecurityGroupIds: z.array(securityGroupId).default([]),
     })
     .strict()
     .superRefine((v, ctx) => {
@@ -124,6 +139,13 @@ const clusterEndpointSchema = z
                 code: "custom",
                 path: ["publicAccessCidrs"],
                 message: "at least one CIDR when publicAccess is true (an endpoint open to every network is never the default)",
+            });
+        }
+        if (!v.publicAccess && v.privateAccessCidrs.length === 0 && v.privateAccessSecurityGroupIds.length === 0) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["privateAccessCidrs"],
+                message: `at least one source (here or in privateAccessSecurityGroupIds) when publicAccess is false: the endpoint is private only and ${PRIVATE_ENDPOINT_BOOTSTRAP}`,
             });
         }
     });
@@ -146,6 +168,58 @@ const systemNodeGroupSchema = z
             ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `≤ maxSize (${v.maxSize})` });
         }
     });
+
+/**
+ * Kubernetes access of a deployer, as an EKS access policy with cluster scope. A server-side dry run is
+ * authorized exactly like the write it simulates, and this program writes cluster-scoped objects (CRDs,
+ * ClusterRoles, GatewayClass, namespaces): `pulumi up` and a `pulumi preview` that dry-runs its changes both need
+ * `admin`. `edit` writes namespaced objects only; `view` reads namespaced objects only.
+ */
+export const ACCESS_LEVELS = ["admin", "edit", "view"] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+const deployerSchema = z
+    .object({
+        /** IAM role or user that runs pulumi (or kubectl) against the cluster. */
+        principalArn: iamPrincipalArn,
+        access: z.enum(ACCESS_LEVELS),
+    })
+    .strict();
+
+const deployersSchema = z.array(deployerSchema).superRefine((deployers, ctx) => {
+    deployers.forEach((d, i) => {
+        const first = deployers.findIndex((other) => other.principalArn === d.principalArn);
+        if (first !== i) {
+            ctx.addIssue({
+                code: "custom",
+                path: [i, "principalArn"],
+                message: `a principal listed once (deployers[${first}] lists it too; EKS allows one access entry per principal)`,
+            });
+        }
+    });
+});
+
+/**
+ * The identity the stack's AWS provider and the Kubernetes provider's token both use. Null fields mean the
+ * ambient credentials (environment, e.g. the role a CI job assumed through OIDC).
+ */
+const deployIdentitySchema = z
+    .object({
+        /** Named profile of the AWS shared config (local use); null for ambient credentials. */
+        profile: z
+            .string()
+            .regex(/^[\w+=,.@-]{1,64}$/, "an AWS profile name")
+            .nullable()
+            .default(null),
+        /** Role both providers assume on top of the profile or ambient credentials; null to use them as they are. */
+        roleArn: iamRoleArn.nullable().default(null),
+    })
+    .strict();
+
+/** CloudWatch Logs retention periods (days) the API accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** EKS upgrade policy: STANDARD upgrades the control plane when standard support ends; EXTENDED keeps it, billed at the extended rate. */
+export const SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
 
 export const IDENTITY_MODES = ["irsa", "podIdentity"] as const;
 export type IdentityMode = (typeof IDENTITY_MODES)[number];
@@ -276,6 +350,7 @@ const nodePoolSchema = z
                         z
                             .object({
                                 nodes: z.string().regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, "a node count or percentage such as 10% or 2"),
+                                /** Cron schedule, always evaluated in UTC by Karpenter (09:00 in Seoul is "0 0 * * *"). */
                                 schedule: z
                                     .string()
                                     .regex(/^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/, "a cron schedule such as '0 9 * * mon-fri'")
@@ -513,13 +588,21 @@ export const stackConfigSchema = z
         vpc: vpcSchema,
         existingVpc: existingVpcSchema.nullable(),
         clusterEndpoint: clusterEndpointSchema,
+        clusterSupportType: z.enum(SUPPORT_TYPES),
+        controlPlaneLogRetentionDays: z
+            .number()
+            .int()
+            .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `a CloudWatch Logs retention: one of ${LOG_RETENTION_DAYS.join(", ")}`),
         systemNodeGroup: systemNodeGroupSchema,
-        adminPrincipalArns: z.array(iamPrincipalArn),
+        deployers: deployersSchema,
+        clusterCreatorAdmin: z.boolean(),
+        deployIdentity: deployIdentitySchema,
         deletionProtection: z.boolean(),
         identityMode: z.enum(IDENTITY_MODES),
         versions: versionsSchema,
         nodeClass: nodeClassSchema,
         nodePools: z.array(nodePoolSchema).min(1),
+        createSpotServiceLinkedRole: z.boolean(),
         gateway: gatewaySchema,
         activeColor: z.enum(COLORS),
         services: z.array(serviceSchema),
@@ -533,6 +616,9 @@ export type GatewayConfig = z.infer<typeof gatewaySchema>;
 export type SystemNodeGroupConfig = z.infer<typeof systemNodeGroupSchema>;
 export type NodeClassConfig = z.infer<typeof nodeClassSchema>;
 export type VersionsConfig = z.infer<typeof versionsSchema>;
+export type ClusterEndpointConfig = z.infer<typeof clusterEndpointSchema>;
+export type DeployerConfig = z.infer<typeof deployerSchema>;
+export type DeployIdentityConfig = z.infer<typeof deployIdentitySchema>;
 
 /** Top-level keys whose config value is a plain string (everything else is JSON). */
-export const STRING_KEYS: ReadonlySet<string> = new Set(["region", "clusterName", "kubernetesVersion", "identityMode", "activeColor"]);
+export const STRING_KEYS: ReadonlySet<string> = new Set(["region", "clusterName", "kubernetesVersion", "identityMode", "activeColor", "clusterSupportType"]);

@@ -16,6 +16,8 @@ const runtimeState: { getStore(): { settings: { monitor: unknown } } } = require
 const rpc: { deserializeProperties(struct: unknown): Record<string, unknown> } = require("@pulumi/pulumi/runtime/rpc");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const callbackProto: { Callback: new () => { setTarget(t: string): void; setToken(t: string): void } } = require("@pulumi/pulumi/proto/callback_pb");
 
 export interface PlannedResource {
     readonly urn: string;
@@ -32,6 +34,8 @@ export interface PlannedResource {
     readonly inputs: Record<string, unknown>;
     /** URNs this resource depends on (dependsOn and the resources its inputs came from). */
     readonly dependencies: readonly string[];
+    /** Transforms passed with the resource (they act on the children a multi-language component creates). */
+    readonly transforms?: readonly pulumi.ResourceTransform[];
 }
 
 export interface Plan {
@@ -46,6 +50,11 @@ export interface PlanOptions {
     readonly stack: string;
     /** `key=value` assignments applied over the stack file, as `pulumi config set` would. */
     readonly set?: readonly string[];
+    /**
+     * IAM role or user ARN the plan runs as (what STS reports). Default: the stack's first `admin` deployer, as if
+     * CI's deploy role ran it; without one, a user named offline-plan.
+     */
+    readonly caller?: string;
     /** Use this config map instead of reading the stack files (keys `<namespace>:<key>`). */
     readonly config?: Record<string, string>;
     /** Program to run; defaults to the project's `index.ts`. */
@@ -73,6 +82,7 @@ interface RegisterRequest {
     getProtect(): boolean;
     getObject(): unknown;
     getDependenciesList(): string[];
+    getTransformsList(): { getToken(): string }[];
 }
 
 interface MockMonitorLike {
@@ -89,6 +99,28 @@ function forgetProjectModules(): void {
     }
 }
 
+/**
+ * Stands in for the SDK's transform callback server (a gRPC server the engine calls back): under mocks no
+ * engine runs the transforms, so each is kept by token for the plan to record with its resource.
+ */
+function recordTransforms(): Map<string, pulumi.ResourceTransform> {
+    const byToken = new Map<string, pulumi.ResourceTransform>();
+    const store = runtimeState.getStore() as unknown as { supportsTransforms: boolean; callbacks: unknown };
+    store.supportsTransforms = true;
+    store.callbacks = {
+        async registerTransform(transform: pulumi.ResourceTransform) {
+            const token = `transform-${byToken.size}`;
+            byToken.set(token, transform);
+            const callback = new callbackProto.Callback();
+            callback.setTarget("offline-plan");
+            callback.setToken(token);
+            return callback;
+        },
+        async awaitStackRegistrations() {},
+    };
+    return byToken;
+}
+
 let running = false;
 
 /** Runs the program offline and returns what it registered. Runs are serialized: the SDK state is global. */
@@ -102,14 +134,18 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         // Validate exactly as the program will, before the SDK starts: a ConfigError then surfaces as one clean
         // rejection instead of racing the stack's own registration.
         const prefix = `${project}:`;
-        if (!options.program) parseStackConfig(
-            Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])),
-            project,
-            options.stack,
-        );
+        const parsed = options.program
+            ? undefined
+            : parseStackConfig(
+                  Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])),
+                  project,
+                  options.stack,
+              );
+        const caller = options.caller ?? parsed?.deployers.find((d) => d.access === "admin")?.principalArn;
 
-        await pulumi.runtime.setMocks(new PlanMocks(), project, options.stack, false);
+        await pulumi.runtime.setMocks(new PlanMocks(caller), project, options.stack, false);
         pulumi.runtime.setAllConfig(config);
+        const transforms = recordTransforms();
 
         const monitor = runtimeState.getStore().settings.monitor as MockMonitorLike;
         const register = monitor.registerResource.bind(monitor);
@@ -127,6 +163,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                         protect: req.getProtect(),
                         inputs: rpc.deserializeProperties(req.getObject()),
                         dependencies: req.getDependenciesList(),
+                        transforms: req.getTransformsList().map((cb) => transforms.get(cb.getToken())!),
                     });
                 }
                 callback(err, res);

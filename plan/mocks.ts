@@ -18,8 +18,23 @@ function str(v: unknown, fallback: string): string {
     return typeof v === "string" && v.length > 0 ? v : fallback;
 }
 
+/** Who the offline plan runs as when nothing says otherwise. */
+export const OFFLINE_CALLER = `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`;
+
 export class PlanMocks implements pulumi.runtime.Mocks {
     region = "us-east-1";
+
+    /**
+     * @param caller IAM role or user ARN that STS reports as the caller: a role is seen as an assumed-role
+     * session (as CI's OIDC role is), which `getSessionContext` resolves back to the role, path included.
+     */
+    constructor(readonly caller: string = OFFLINE_CALLER) {}
+
+    /** `sts:GetCallerIdentity`'s ARN for the caller: an assumed-role session drops the role's path. */
+    private callerSessionArn(): string {
+        const m = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(this.caller);
+        return m ? `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/offline-plan` : this.caller;
+    }
 
     private arn(service: string, resource: string, regional = true): string {
         return `arn:aws:${service}:${regional ? this.region : ""}:${MOCK_ACCOUNT_ID}:${resource}`;
@@ -142,7 +157,13 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`, userId: "AIDAOFFLINEPLAN", id: MOCK_ACCOUNT_ID };
+                return { accountId: MOCK_ACCOUNT_ID, arn: this.callerSessionArn(), userId: "AIDAOFFLINEPLAN", id: MOCK_ACCOUNT_ID };
+            case "aws:iam/getSessionContext:getSessionContext": {
+                const arn = String((args.inputs as Props).arn);
+                const session = /^arn:[a-z-]+:sts::\d{12}:assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+                const issuerArn = arn === this.callerSessionArn() ? this.caller : arn;
+                return { arn, issuerArn, issuerId: "AROAOFFLINEPLAN", issuerName: session?.[1] ?? arn.split("/").pop(), sessionName: session?.[2] ?? "", id: arn };
+            }
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             case "aws:index/getRegion:getRegion":

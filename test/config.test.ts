@@ -59,16 +59,26 @@ describe("stack config", () => {
         expect(dev.nodeClass.amiAlias).toBe("al2023@latest");
     });
 
-    test("Pulumi.yaml defaults alone are a valid configuration", () => {
-        // A new stack with an empty stack file gets the seed's shape from the declared defaults.
+    test("Pulumi.yaml defaults leave exactly the API's reach to choose; with a source and a deployer they are valid", () => {
+        // A new stack with an empty stack file gets the seed's shape from the declared defaults, except what only
+        // its owner can know: from where pulumi reaches a private-only endpoint, and who holds an access entry.
         const defaults = Object.fromEntries(Object.entries(projectDefaults()).map(([k, v]) => [k.slice(PROJECT.length + 1), v]));
-        const cfg = parseStackConfig(defaults, PROJECT, "sandbox");
+        expect(() => parseStackConfig(defaults, PROJECT, "sandbox")).toThrow(/^Invalid stack config: 'clusterEndpoint\.privateAccessCidrs' is \[\]/);
+        const endpoint = JSON.stringify({ publicAccess: false, privateAccessCidrs: ["10.100.0.0/24"] });
+        expect(() => parseStackConfig({ ...defaults, clusterEndpoint: endpoint }, PROJECT, "sandbox")).toThrow(/'deployers' has no principal with access "admin"/);
+        const deployers = JSON.stringify([{ principalArn: "arn:aws:iam::123456789012:role/deploy", access: "admin" }]);
+        const cfg = parseStackConfig({ ...defaults, clusterEndpoint: endpoint, deployers }, PROJECT, "sandbox");
         expect(cfg.clusterName).toBe("service-sandbox");
         expect(cfg.systemNodeGroup).toEqual({ instanceType: "t3.medium", desiredSize: 2, minSize: 2, maxSize: 4, diskSizeGiB: 50 });
-        expect(cfg.clusterEndpoint).toEqual({ publicAccess: false, publicAccessCidrs: [] });
+        expect(cfg.clusterEndpoint).toEqual({ publicAccess: false, publicAccessCidrs: [], privateAccessCidrs: ["10.100.0.0/24"], privateAccessSecurityGroupIds: [] });
         expect(cfg.versions).toEqual({ karpenter: "1.14.1", awsLoadBalancerController: "3.5.0", gatewayApi: "v1.6.1" });
         expect(cfg.gateway.allowedRoutes).toBe("Selector");
         expect(cfg.services).toEqual([]);
+        expect(cfg.clusterSupportType).toBe("STANDARD");
+        expect(cfg.controlPlaneLogRetentionDays).toBe(90);
+        expect(cfg.clusterCreatorAdmin).toBe(false);
+        expect(cfg.deployIdentity).toEqual({ profile: null, roleArn: null });
+        expect(cfg.createSpotServiceLinkedRole).toBe(true);
     });
 
     test.each([
@@ -95,7 +105,15 @@ describe("stack config", () => {
         ],
         ["endpoint CIDR", 'clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["300.1.1.0/24"]}', /'clusterEndpoint\.publicAccessCidrs\[0\]' is "300\.1\.1\.0\/24"/],
         ["public endpoint without CIDRs", 'clusterEndpoint={"publicAccess":true}', /'clusterEndpoint\.publicAccessCidrs' is \(missing\), expected at least one CIDR when publicAccess is true/],
-        ["admin principal", 'adminPrincipalArns=["root"]', /'adminPrincipalArns\[0\]' is "root", expected an IAM role or user ARN/],
+        ["deployer principal", 'deployers=[{"principalArn":"root","access":"admin"}]', /'deployers\[0\]\.principalArn' is "root", expected an IAM role or user ARN/],
+        ["deployer access level", 'deployers=[{"principalArn":"arn:aws:iam::123456789012:role/a","access":"owner"}]', /'deployers\[0\]\.access' is "owner", expected one of "admin", "edit", "view"/],
+        ["replaced key", 'adminPrincipalArns=["arn:aws:iam::123456789012:role/a"]', /'adminPrincipalArns' was replaced by 'deployers', expected each principal there as \{"principalArn": "<arn>", "access": "admin"\}/],
+        ["private endpoint CIDR", 'clusterEndpoint={"privateAccessCidrs":["10.0.0.1/16"]}', /'clusterEndpoint\.privateAccessCidrs\[0\]' is "10\.0\.0\.1\/16", expected an IPv4 network in CIDR notation/],
+        ["private endpoint security group", 'clusterEndpoint={"privateAccessSecurityGroupIds":["sg-xyz"]}', /'clusterEndpoint\.privateAccessSecurityGroupIds\[0\]' is "sg-xyz", expected a security group id such as sg-0123456789abcdef0/],
+        ["support type", "clusterSupportType=LONG", /'clusterSupportType' is "LONG", expected one of "STANDARD", "EXTENDED"/],
+        ["log retention", "controlPlaneLogRetentionDays=45", /'controlPlaneLogRetentionDays' is 45, expected a CloudWatch Logs retention: one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653/],
+        ["deploy identity role", 'deployIdentity={"roleArn":"arn:aws:iam::123456789012:user/someone"}', /'deployIdentity\.roleArn' is "arn:aws:iam::123456789012:user\/someone", expected an IAM role ARN/],
+        ["spot role switch", "createSpotServiceLinkedRole=maybe", /'createSpotServiceLinkedRole' is "maybe", expected a JSON value/],
         ["boolean", "deletionProtection=yes", /'deletionProtection' is "yes", expected a JSON value/],
         ["identity mode", "identityMode=kiam", /'identityMode' is "kiam", expected one of "irsa", "podIdentity"/],
         ["unknown key", "activeColour=green", /unknown key 'eks-platform:activeColour'/],
@@ -133,6 +151,56 @@ describe("stack config", () => {
         expect(errorFor("prod", 'clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["0.0.0.0/0"]}')).toMatch(
             /'clusterEndpoint\.publicAccessCidrs' contains "0\.0\.0\.0\/0", expected no open API endpoint in prod/,
         );
+    });
+
+    describe("who reaches the API, and from where: refusals on one line naming key, value and what is allowed", () => {
+        const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+        const oneLine = (message: string) => {
+            expect(message.split("\n")).toHaveLength(1);
+            return message;
+        };
+
+        test("a principal listed twice (EKS takes one access entry per principal)", () => {
+            const deployers = JSON.stringify([
+                { principalArn: role("deploy"), access: "admin" },
+                { principalArn: role("ops"), access: "view" },
+                { principalArn: role("deploy"), access: "view" },
+            ]);
+            expect(oneLine(errorFor("prod", `deployers=${deployers}`))).toBe(
+                `Invalid stack config: 'deployers[2].principalArn' is "${role("deploy")}", expected a principal listed once (deployers[0] lists it too; EKS allows one access entry per principal)`,
+            );
+        });
+
+        test("a private-only endpoint that no network may reach, with the bootstrap options", () => {
+            expect(errorFor("prod", 'clusterEndpoint={"publicAccess":false}')).toMatch(/'clusterEndpoint\.privateAccessCidrs' is \(missing\), expected at least one source/);
+            const message = oneLine(errorFor("prod", 'clusterEndpoint={"publicAccess":false,"privateAccessCidrs":[],"privateAccessSecurityGroupIds":[]}'));
+            expect(message).toMatch(/^Invalid stack config: 'clusterEndpoint\.privateAccessCidrs' is \[\], expected at least one source \(here or in privateAccessSecurityGroupIds\) when publicAccess is false/);
+            for (const option of ["a runner in the VPC", "existingVpc", "a connected network", "publicAccess limited to the runner's /32", "README: Reaching a private cluster"]) {
+                expect(message).toContain(option);
+            }
+            // A security group is a source as good as a network; a public endpoint needs none.
+            expect(() => parseStackConfig(raw("prod", 'clusterEndpoint={"privateAccessSecurityGroupIds":["sg-0123456789abcdef0"]}'), PROJECT, "prod")).not.toThrow();
+            expect(() => parseStackConfig(raw("dev", 'clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["198.51.100.7/32"]}'), PROJECT, "dev")).not.toThrow();
+        });
+
+        test("nobody with admin access (and no caller entry)", () => {
+            const deployers = JSON.stringify([{ principalArn: role("ops"), access: "view" }]);
+            expect(oneLine(errorFor("dev", `deployers=${deployers}`))).toBe(
+                `Invalid stack config: 'deployers' has no principal with access "admin", expected one (the role that runs pulumi up) or clusterCreatorAdmin true: no access entry would let pulumi reach the Kubernetes API`,
+            );
+            expect(() => parseStackConfig(raw("dev", `deployers=${deployers}`, "clusterCreatorAdmin=true"), PROJECT, "dev")).not.toThrow();
+        });
+
+        test("the role pulumi runs as is covered exactly once: listed, or the caller entry", () => {
+            const listed = JSON.stringify({ profile: null, roleArn: role("pulumi-deploy-dev") });
+            expect(oneLine(errorFor("dev", `deployIdentity=${listed}`, "clusterCreatorAdmin=true"))).toBe(
+                `Invalid stack config: 'clusterCreatorAdmin' is true, expected false: the caller ${role("pulumi-deploy-dev")} (deployIdentity.roleArn) is deployers[0], and EKS allows one access entry per principal`,
+            );
+            const unlisted = JSON.stringify({ profile: "platform", roleArn: role("somebody-else") });
+            expect(oneLine(errorFor("dev", `deployIdentity=${unlisted}`))).toBe(
+                `Invalid stack config: 'deployIdentity.roleArn' is "${role("somebody-else")}", expected a role listed in deployers (or clusterCreatorAdmin true): pulumi runs as it and needs an access entry`,
+            );
+        });
     });
 
     test("every problem is reported at once, on one line", () => {

@@ -22,6 +22,11 @@ export function plan(stack: string, ...set: string[]): Promise<Plan> {
     return planRequest({ stack, set });
 }
 
+/** Plans a stack as run by `caller` (an IAM role or user ARN) instead of the stack's first admin deployer. */
+export function planAs(caller: string, stack: string, ...set: string[]): Promise<Plan> {
+    return planRequest({ stack, set, caller });
+}
+
 /** Plans `program` (a fixture) with exactly `config`, as `runPlan({ program, config })` would. */
 export function planProgram(program: string, stack: string, config: Record<string, string>): Promise<Plan> {
     return planRequest({ stack, config, program });
@@ -54,7 +59,12 @@ export function k8sObjects(p: Plan, kind: string): Record<string, any>[] {
 
 /** Runs a plan that must fail, and returns the error (with `registered`, the types registered before it). */
 export async function planError(stack: string, ...set: string[]): Promise<Error & { registered: readonly string[] }> {
-    const answer = await requestPlan({ stack, set });
+    return planErrorAs(undefined, stack, ...set);
+}
+
+/** Like `planError`, run as `caller` (default: the stack's first admin deployer). */
+export async function planErrorAs(caller: string | undefined, stack: string, ...set: string[]): Promise<Error & { registered: readonly string[] }> {
+    const answer = await requestPlan({ stack, set, ...(caller !== undefined ? { caller } : {}) });
     if (answer.ok) throw new Error(`expected the plan of ${stack} with ${set.join(" ")} to fail`);
     return failureError(answer.error);
 }

@@ -6,6 +6,8 @@ export interface PlanRequest {
     readonly set?: readonly string[];
     readonly config?: Record<string, string>;
     readonly program?: string;
+    /** IAM role or user ARN the plan runs as (what mocked STS reports); default: the stack's first admin deployer. */
+    readonly caller?: string;
 }
 
 export interface PlanFailure {
