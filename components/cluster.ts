@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../config";
 import type { ClusterEndpointConfig, DeployerConfig, DeployIdentityConfig } from "../config";
 import { callerProblem, withoutCreatorAdmin } from "../lib/clusterAccess";
 import { controlPlaneLogGroupName, logsKeyPolicy } from "../lib/controlPlaneLogs";
@@ -124,7 +125,8 @@ export class Cluster extends pulumi.ComponentResource {
         const dryRun = pulumi.runtime.isDryRun();
         const caller = session.issuerArn.apply((callerArn) => {
             const problem = callerProblem({ callerArn, deployers: args.deployers, clusterCreatorAdmin: args.clusterCreatorAdmin, dryRun });
-            if (problem) throw new pulumi.ResourceError(`Invalid stack config: ${problem}`, this, true);
+            // A RunError: the CLI prints the message alone (no stack trace); the offline plan exits 2 with it.
+            if (problem) throw new ConfigError([problem]);
             return callerArn;
         });
 

@@ -4,6 +4,7 @@
  * the benchmark all go through `runPlan`.
  */
 import * as path from "path";
+import * as vm from "vm";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../config";
 import { PlanMocks } from "./mocks";
@@ -183,16 +184,29 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
 async function execute(options: PlanOptions, project: string, config: Record<string, string>, resources: PlannedResource[]): Promise<Plan> {
     const program = options.program ?? path.join(PROJECT_ROOT, "index.ts");
     // A failing program rejects several SDK promises at once; collect the strays instead of crashing the process.
+    // The first one fails the plan, as the language host's unhandled-rejection handler fails `pulumi up`: a
+    // registration whose input rejected never resolves its outputs, so waiting for the stack would never end.
     const strays: unknown[] = [];
-    const onRejection = (reason: unknown) => strays.push(reason);
-    process.on("unhandledRejection", onRejection);
+    let fail: (reason: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    const onRejection = (reason: unknown) => {
+        strays.push(reason);
+        fail(reason);
+    };
+    // The harness is the language host here and owns unhandled rejections while the program runs. Under jest the
+    // global `process` is a copy; the process the rejections are emitted on is the main context's.
+    const host = vm.runInThisContext("process") as NodeJS.Process;
+    const previous = host.listeners("unhandledRejection");
+    host.removeAllListeners("unhandledRejection");
+    host.on("unhandledRejection", onRejection);
     try {
-        return await executeProgram(program, options, project, config, resources);
+        return await Promise.race([executeProgram(program, options, project, config, resources), failed]);
     } catch (err) {
         throw err;
     } finally {
         await new Promise((resolve) => setImmediate(resolve));
-        process.off("unhandledRejection", onRejection);
+        host.off("unhandledRejection", onRejection);
+        for (const listener of previous) host.on("unhandledRejection", listener as (...args: unknown[]) => void);
     }
 }
 

@@ -21,14 +21,60 @@ describe("Cluster", () => {
         expect(inputsOf(p, "pulumi:providers:aws", "aws").defaultTags).toEqual(
             JSON.stringify({ tags: { environment: stack, owner: "platform", "eks-platform/stack": stack, "eks-platform/cluster": `service-${stack}` } }),
         );
-        expect(c.accessEntries).toEqual({
-            "admin-0": {
-                principalArn: "arn:aws:iam::123456789012:role/platform-admin",
-                accessPolicies: {
-                    admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
-                },
-            },
+        // Access entries are ClusterAccess's (test/clusterAccess.test.ts), none are pulumi-eks's.
+        expect(c.accessEntries).toBeUndefined();
+    });
+
+    test.each([
+        ["dev", 14],
+        ["stage", 30],
+        ["prod", 365],
+    ])("%s: the control-plane log group exists before the cluster, kept %i days, encrypted with a key only CloudWatch Logs may use for it", async (stack, days) => {
+        const p = await plan(stack);
+        const logGroup = find(p, "aws:cloudwatch/logGroup:LogGroup", "cluster-control-plane");
+        const key = find(p, "aws:kms/key:Key", "cluster-logs");
+        // The name EKS writes control-plane logs to (EKS user guide, "Send control plane logs to CloudWatch Logs").
+        expect(logGroup.inputs).toMatchObject({ name: `/aws/eks/service-${stack}/cluster`, retentionInDays: days });
+        expect((logGroup.inputs as { kmsKeyId: string }).kmsKeyId).toMatch(/^arn:aws:kms:ap-northeast-2:123456789012:key\//);
+        expect(logGroup.dependencies).toContain(key.urn);
+        expect(find(p, CLUSTER, "cluster-eks").dependencies).toContain(logGroup.urn);
+        // Key policy per the CloudWatch Logs guide ("Encrypt log data in CloudWatch Logs using AWS KMS").
+        const policy = JSON.parse((key.inputs as { policy: string }).policy);
+        expect(policy.Statement).toContainEqual({
+            Sid: "CloudWatchLogsUsesItForTheControlPlaneLogGroup",
+            Effect: "Allow",
+            Principal: { Service: "logs.ap-northeast-2.amazonaws.com" },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:ap-northeast-2:123456789012:log-group:/aws/eks/service-${stack}/cluster` } },
         });
+        expect(policy.Statement).toContainEqual(expect.objectContaining({ Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*" }));
+        expect([logGroup.protect, key.protect]).toEqual(stack === "prod" ? [true, true] : [false, false]);
+        expect((await plan(stack)).outputs.controlPlaneLogGroup).toBe(`/aws/eks/service-${stack}/cluster`);
+    });
+
+    test.each(STACKS)("%s: upgradePolicy is explicit: STANDARD, never pulumi-eks's EXTENDED default", async (stack) => {
+        expect(inputsOf(await plan(stack), CLUSTER, "cluster-eks").upgradePolicy).toEqual({ supportType: "STANDARD" });
+    });
+
+    test("clusterSupportType=EXTENDED keeps the version on extended support", async () => {
+        expect(inputsOf(await plan("prod", "clusterSupportType=EXTENDED"), CLUSTER, "cluster-eks").upgradePolicy).toEqual({ supportType: "EXTENDED" });
+    });
+
+    test.each(STACKS)("%s: metrics-server community add-on, pinned, on the system nodes, before every HPA", async (stack) => {
+        const p = await plan(stack);
+        const metrics = find(p, "aws:eks/addon:Addon", "cluster-metrics-server");
+        const inputs = metrics.inputs as { addonName: string; addonVersion: string; configurationValues: string };
+        expect(inputs.addonName).toBe("metrics-server");
+        expect(inputs.addonVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+        const values = JSON.parse(inputs.configurationValues);
+        expect(values.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" }]);
+        expect(values.nodeSelector).toEqual({ "platform/node-class": "system" });
+        expect(values.replicas).toBe(2);
+        expect(metrics.dependencies).toContain(find(p, "aws:eks/nodeGroup:NodeGroup", "cluster-system").urn);
+        const hpas = ofType(p, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        expect(hpas.length).toBeGreaterThan(0);
+        for (const hpa of hpas) expect([hpa.name, hpa.dependencies.includes(metrics.urn)]).toEqual([hpa.name, true]);
     });
 
     test("prod: private endpoint only, deletion protection and Pulumi protect", async () => {

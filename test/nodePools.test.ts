@@ -73,8 +73,42 @@ describe("NodePools and EC2NodeClass from the plan", () => {
         expect(pool.spec.disruption).toEqual({
             consolidationPolicy: "WhenEmptyOrUnderutilized",
             consolidateAfter: "5m",
-            budgets: [{ nodes: "10%" }, { nodes: "0", schedule: "0 9 * * mon-fri", duration: "8h", reasons: ["Underutilized"] }],
+            budgets: [{ nodes: "10%" }, { nodes: "0", schedule: "0 0 * * mon-fri", duration: "9h", reasons: ["Underutilized"] }],
         });
+    });
+
+    test("prod: the no-consolidation window is Seoul office hours, 09:00-18:00 Monday to Friday, though Karpenter reads it in UTC", async () => {
+        const [pool] = k8sObjects(await plan("prod"), "NodePool");
+        const window = pool.spec.disruption.budgets.find((b: { schedule?: string }) => b.schedule !== undefined);
+        const [minute, hour, , , days] = window.schedule.split(" ");
+        const hours = Number(/^(\d+)h$/.exec(window.duration)![1]);
+        // Karpenter evaluates budget schedules in UTC (Karpenter docs, concepts/disruption). Place the window on a
+        // week and read it on Seoul's clock from the time zone database, not from a hard-coded offset.
+        const seoul = (date: Date) =>
+            new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Seoul", weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(date);
+        const weekdays = { mon: 0, tue: 1, wed: 2, thu: 3, fri: 4 } as const;
+        expect(days).toBe("mon-fri");
+        // 2026-11-30 is a Monday (UTC).
+        const opens = Object.values(weekdays).map((d) => new Date(Date.UTC(2026, 10, 30 + d, Number(hour), Number(minute))));
+        expect(opens.map(seoul)).toEqual(["Mon 09:00", "Tue 09:00", "Wed 09:00", "Thu 09:00", "Fri 09:00"]);
+        expect(opens.map((o) => seoul(new Date(o.getTime() + hours * 3600_000)))).toEqual(["Mon 18:00", "Tue 18:00", "Wed 18:00", "Thu 18:00", "Fri 18:00"]);
+    });
+
+    test.each([
+        ["dev", 1],
+        ["stage", 1],
+        ["prod", 0],
+    ])("%s: the account's Spot service-linked role exactly when a pool allows spot (%i)", async (stack, count) => {
+        const p = await plan(stack);
+        const roles = ofType(p, "aws:iam/serviceLinkedRole:ServiceLinkedRole");
+        // The service whose role is AWSServiceRoleForEC2Spot (EC2 user guide, "Service-linked role for Spot Instance requests").
+        expect(roles.map((r) => r.inputs)).toEqual(Array(count).fill({ awsServiceName: "spot.amazonaws.com" }));
+        // NodePools wait for it: Karpenter's first Spot launch would fail without it.
+        for (const role of roles) for (const pool of ofType(p, NODE_POOL)) expect(pool.dependencies).toContain(role.urn);
+    });
+
+    test("createSpotServiceLinkedRole=false leaves an existing role alone (creating it again fails)", async () => {
+        expect(ofType(await plan("dev", "createSpotServiceLinkedRole=false"), "aws:iam/serviceLinkedRole:ServiceLinkedRole")).toEqual([]);
     });
 
     test("stage: on-demand and spot from the same four types", async () => {
