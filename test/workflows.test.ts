@@ -7,7 +7,7 @@
 import { validateWorkflow } from "@action-validator/core";
 import * as fs from "fs";
 import * as path from "path";
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
@@ -144,6 +144,19 @@ function stacksOf(wf: Workflow, job: Job): string[] {
         return input?.options ?? [];
     }
     return stack ? [stack] : [];
+}
+
+/**
+ * The repository variable naming the runner a job gets for a stack: `${{ vars.X }}`, or the switch's
+ * `${{ inputs.stack == 'prod' && vars.A || vars.B }}` (or the same over `matrix.stack`), evaluated.
+ */
+function runnerVariableFor(job: Job, stack: string): string {
+    const runsOn = String(job["runs-on"]);
+    const plain = /^\$\{\{\s*vars\.(\w+)\s*\}\}$/.exec(runsOn);
+    if (plain) return plain[1];
+    const choice = /^\$\{\{\s*(?:inputs|matrix)\.stack == '(\w+)' && vars\.(\w+) \|\| vars\.(\w+)\s*\}\}$/.exec(runsOn);
+    if (choice) return stack === choice[1] ? choice[2] : choice[3];
+    throw new Error(`runs-on expression not understood by this test: ${runsOn}`);
 }
 
 const concurrencyOf = (job: Job): { group: string; cancel: unknown } | undefined =>
@@ -340,6 +353,25 @@ describe("deploys", () => {
         }
     });
 
+    test("jobs that reach a cluster's API run where it is reachable: prod inside its network, never a GitHub-hosted runner", () => {
+        // prod's endpoint is private (its stack file names the networks that get 443): only a self-hosted runner in
+        // one of them reaches it. dev and stage accept their publicAccessCidrs only, which GitHub's pool is not in.
+        const preview = byFile("pr.yml").jobs.preview;
+        const jobs: [string, Job, string[]][] = [
+            ...deploys.map(([wf, id, job]): [string, Job, string[]] => [`${wf.file}#${id}`, job, stacksOf(wf, job)]),
+            ["pr.yml#preview", preview, (preview.strategy?.matrix?.stack as string[]) ?? []],
+        ];
+        for (const [id, job, stacks] of jobs) {
+            expect([id, String(job["runs-on"]).includes("ubuntu")]).toEqual([id, false]);
+            for (const stack of stacks) {
+                expect([id, stack, runnerVariableFor(job, stack)]).toEqual([id, stack, stack === "prod" ? "PROD_DEPLOY_RUNNER" : "DEPLOY_RUNNER"]);
+            }
+        }
+        const prodEndpoint = (parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, any> }).config["eks-platform:clusterEndpoint"];
+        expect(prodEndpoint.publicAccess).toBe(false);
+        expect(prodEndpoint.privateAccessCidrs.length).toBeGreaterThan(0);
+    });
+
     test("each deploy checks the stack offline, runs `pulumi up` with the stack's policy config, then commits its config", () => {
         for (const [wf, id, job] of deploys.filter(([w]) => w.file === "main.yml")) {
             const scripts = runs(job);
@@ -415,12 +447,20 @@ describe("pull requests", () => {
         expect(usesAction(test, CONFIGURE_AWS)).toEqual([]);
     });
 
-    test("where a preview role is configured, `pulumi preview` of every stack with its policy config, commented on the PR", () => {
+    test("where a preview role is configured, `pulumi preview` of dev only with its policy config, commented on the PR", () => {
         const preview = wf.jobs.preview;
         expect(preview.if).toContain("vars.AWS_PREVIEW_ROLE_ARN != ''");
         // Pull requests from forks get no OIDC token and must not run on the deploy runner.
         expect(preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
-        expect([...((preview.strategy?.matrix?.stack as string[]) ?? [])].sort()).toEqual(STACKS);
+        // A server-side dry run needs the write access it simulates (admin here): the preview role is a deployer of dev
+        // only, so pull request code never holds admin on stage or prod.
+        expect(preview.strategy?.matrix?.stack).toEqual(["dev"]);
+        const deployers = (stack: string) =>
+            (parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, { principalArn: string }[]> }).config[
+                "eks-platform:deployers"
+            ].map((d) => d.principalArn.split("/").pop());
+        expect(deployers("dev")).toContain("pulumi-preview");
+        for (const stack of ["stage", "prod"]) expect([stack, deployers(stack).includes("pulumi-preview")]).toEqual([stack, false]);
         const [step] = usesAction(preview, PULUMI_ACTION);
         expect(step.with).toMatchObject({
             command: "preview",
