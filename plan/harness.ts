@@ -35,8 +35,11 @@ export interface PlannedResource {
     readonly inputs: Record<string, unknown>;
     /** URNs this resource depends on (dependsOn and the resources its inputs came from). */
     readonly dependencies: readonly string[];
-    /** Transforms passed with the resource (they act on the children a multi-language component creates). */
-    readonly transforms?: readonly pulumi.ResourceTransform[];
+    /**
+     * Names of the transform functions passed with the resource (they act on the children a multi-language
+     * component creates, which the offline plan never sees); names, so that a plan stays plain JSON.
+     */
+    readonly transforms?: readonly string[];
 }
 
 export interface Plan {
@@ -164,7 +167,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                         protect: req.getProtect(),
                         inputs: rpc.deserializeProperties(req.getObject()),
                         dependencies: req.getDependenciesList(),
-                        transforms: req.getTransformsList().map((cb) => transforms.get(cb.getToken())!),
+                        transforms: req.getTransformsList().map((cb) => transforms.get(cb.getToken())?.name || "(anonymous)"),
                     });
                 }
                 callback(err, res);
