@@ -74,7 +74,7 @@ export interface ClusterArgs {
     readonly clusterCreatorAdmin: boolean;
     /** Profile and/or role of the stack's AWS provider; the Kubernetes provider's token is fetched as the same. */
     readonly deployIdentity: DeployIdentityConfig;
-    /** EKS deletion protection plus Pulumi `protect` on the cluster and its KMS key. */
+    /** EKS deletion protection plus Pulumi `protect` on the cluster, its KMS keys and the control-plane log group. */
     readonly deletionProtection: boolean;
     readonly tags: Record<string, string>;
 }
