@@ -2,9 +2,22 @@
 import * as http from "http";
 import { PLAN_SERVICE_ENV, PlanAnswer, PlanFailure, PlanRequest } from "./protocol";
 
-export function requestPlan(request: PlanRequest): Promise<PlanAnswer> {
+export async function requestPlan(request: PlanRequest): Promise<PlanAnswer> {
     const socketPath = process.env[PLAN_SERVICE_ENV];
     if (!socketPath) throw new Error(`${PLAN_SERVICE_ENV} is not set: run the tests through jest (its global setup starts the plan service)`);
+    // A request is idempotent (the service answers identical requests once), so a connection the loaded machine
+    // dropped is simply tried again.
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return await post(socketPath, request);
+        } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            if (attempt >= 3 || !["EPIPE", "ECONNRESET", "ECONNREFUSED"].includes(code ?? "")) throw err;
+        }
+    }
+}
+
+function post(socketPath: string, request: PlanRequest): Promise<PlanAnswer> {
     return new Promise((resolve, reject) => {
         // One connection per request (agent: false): Node's default agent keeps sockets alive, and a request
         // written on a socket the service is just closing for idleness fails with EPIPE.
@@ -13,6 +26,7 @@ export function requestPlan(request: PlanRequest): Promise<PlanAnswer> {
             res.setEncoding("utf8");
             res.on("data", (chunk: string) => (body += chunk));
             res.on("end", () => resolve(JSON.parse(body) as PlanAnswer));
+            res.on("error", reject);
         });
         req.on("error", reject);
         req.end(JSON.stringify(request));
