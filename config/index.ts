@@ -13,7 +13,10 @@ import {
     stackConfigSchema,
 } from "./schema";
 
+import { findPlaceholders, placeholderMessage } from "./placeholders";
+
 export * from "./schema";
+export { findPlaceholders, placeholderMessage, placeholderReasons } from "./placeholders";
 
 /** A service with everything resolved from the stack: namespace, active color, identity mode. */
 export interface ServiceConfig extends Omit<ServiceConfigInput, "activeColor" | "namespace"> {
@@ -263,7 +266,40 @@ export function parseStackConfig(raw: Record<string, string>, project: string, s
     };
 }
 
-/** Reads every key of the project's namespace from `pulumi config` and validates it. */
+/**
+ * A stack still holding the shipped example values, run for real. Like ConfigError it is a `RunError`: the CLI
+ * prints the one-line message alone.
+ */
+export class PlaceholderError extends pulumi.RunError {
+    constructor(message: string) {
+        super(message);
+        this.name = "PlaceholderError";
+    }
+}
+
+/**
+ * Whether the program runs under Pulumi's test mocks (the offline plan, unit tests) rather than a real
+ * deployment: the SDK records the monitor address "mock" when `setMocks` installs one.
+ */
+export function runningUnderMocks(): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings?: { options?: { monitorAddr?: string } } } };
+    return state.getStore().settings?.options?.monitorAddr === "mock";
+}
+
+/**
+ * Refuses a real deployment of a config that still holds example values (account 123456789012, example.com,
+ * documentation networks, placeholder certificate ids), listing every one with its path, unless the stack sets
+ * `allowPlaceholders: true`. Mocked runs are never refused: the shipped stacks exist to be planned offline.
+ */
+export function assertNoPlaceholders(cfg: StackConfig, mocked: boolean): void {
+    if (mocked || cfg.allowPlaceholders) return;
+    const { project: _project, stack, allowPlaceholders: _allow, ...values } = cfg;
+    const found = findPlaceholders(values);
+    if (found.length) throw new PlaceholderError(placeholderMessage(stack, found));
+}
+
+/** Reads every key of the project's namespace from `pulumi config`, validates it, and guards real deployments. */
 export function loadStackConfig(): StackConfig {
     const project = pulumi.getProject();
     const prefix = `${project}:`;
@@ -271,5 +307,7 @@ export function loadStackConfig(): StackConfig {
     for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
         if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
     }
-    return parseStackConfig(raw, project, pulumi.getStack());
+    const cfg = parseStackConfig(raw, project, pulumi.getStack());
+    assertNoPlaceholders(cfg, runningUnderMocks());
+    return cfg;
 }

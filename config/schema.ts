@@ -586,7 +586,11 @@ export const stackConfigSchema = z
         kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS),
         tags,
         vpc: vpcSchema,
-        existingVpc: existingVpcSchema.nullable(),
+        /** `{}` (the declared default) or null: create a VPC from `vpc`. */
+        existingVpc: z.preprocess(
+            (v) => (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0 ? null : v),
+            existingVpcSchema.nullable(),
+        ),
         clusterEndpoint: clusterEndpointSchema,
         clusterSupportType: z.enum(SUPPORT_TYPES),
         controlPlaneLogRetentionDays: z
@@ -606,6 +610,8 @@ export const stackConfigSchema = z
         gateway: gatewaySchema,
         activeColor: z.enum(COLORS),
         services: z.array(serviceSchema),
+        /** Deploy although example values remain (see config/placeholders.ts); the offline plan never needs it. */
+        allowPlaceholders: z.boolean(),
     })
     .strict();
 

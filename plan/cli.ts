@@ -1,15 +1,49 @@
 /**
- * `npm run plan -- --stack <dev|stage|prod> [--set key=value]... [--format tree|json|yaml] [--diff key=value]... [--policy]`
- * `npm run bench`
+ * The offline plan's command line: `npm start`, `npm run plan -- ...`, `npm run bench`. See USAGE.
  *
- * Exit codes: 0 ok, 1 a mandatory policy violation, 2 invalid config, unknown stack or bad arguments.
+ * Exit codes: 0 ok; 1 a mandatory policy violation (with --policy); 2 bad input (arguments, Pulumi.yaml, a stack
+ * file, config the CLI or the program would refuse: one line on stderr, no stack trace); 3 the tool itself failed.
  */
 import { runPlan } from "./harness";
-import { diffPlans, planDocument, renderDiff, renderTree, renderYaml, Violation } from "./render";
-import { UnknownStackError } from "./stackConfig";
+import type { Plan } from "./harness";
+import {
+    diffPlans,
+    kubernetesObjects,
+    planDocument,
+    renderDiff,
+    renderOutputs,
+    renderTree,
+    renderYaml,
+    renderYamlObjects,
+    ResourceChange,
+    Violation,
+} from "./render";
+import { resolveStackConfig, StackConfigError, UnknownStackError } from "./stackConfig";
 
 const FORMATS = ["tree", "json", "yaml"] as const;
 type Format = (typeof FORMATS)[number];
+
+export const EXIT = { ok: 0, policyViolation: 1, badInput: 2, internalError: 3 } as const;
+
+export const USAGE = `Offline plan: runs the real index.ts under Pulumi's mocks with a stack's config. No cloud account, no Pulumi
+CLI, no network; values the cloud would assign (ids, ARNs, endpoints, the kubeconfig) are mocked.
+
+usage: npm run plan -- --stack <stack> [--set key=value]... [--diff key=value]... [--format tree|json|yaml] [--policy]
+       npm start                      (the dev stack's plan and outputs, and what to run next)
+       npm run bench [-- --runs N]
+
+  --stack, -s <stack>   a stack: a Pulumi.<stack>.yaml next to Pulumi.yaml
+  --set key=value       change config first, as \`pulumi config set --path key value\` would; the key may be a path
+                        such as services[0].image.green or tags["team"]; on a path "true"/"false" and integers
+                        become booleans and numbers; a structured key (object or list) takes JSON at its top level
+  --diff key=value      show what changes when key=value is set on top (same syntax; repeatable)
+  --format <f>          tree (default): the resource tree like \`pulumi preview\`; json: one document with every
+                        resource's inputs, parent, provider and dependencies; yaml: Kubernetes objects as applied
+                        (with --diff: the changed ones, after the change)
+  --policy              evaluate the policy pack in policies/ (with --diff: on the changed config)
+  --help, -h            this text
+
+exit codes: 0 ok, 1 a mandatory policy violation, 2 bad input (one line on stderr), 3 the tool itself failed`;
 
 interface PlanArgs {
     stack: string;
@@ -17,22 +51,31 @@ interface PlanArgs {
     diff: string[];
     format: Format;
     policy: boolean;
+    help: boolean;
 }
 
-class UsageError extends Error {}
+/** A mistake on the command line: one line, exit 2. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(`${message} (npm run plan -- --help)`);
+        this.name = "UsageError";
+    }
+}
 
-const USAGE =
-    "usage: npm run plan -- --stack <stack> [--set key=value]... [--format tree|json|yaml] [--diff key=value]... [--policy]\n" +
-    "       npm run bench [-- --runs N]";
-
-function parseArgs(argv: readonly string[]): PlanArgs {
-    const args: PlanArgs = { stack: "", set: [], diff: [], format: "tree", policy: false };
+export function parseArgs(argv: readonly string[]): PlanArgs {
+    const args: PlanArgs = { stack: "", set: [], diff: [], format: "tree", policy: false, help: false };
     for (let i = 0; i < argv.length; i++) {
-        const flag = argv[i];
+        // `--flag=value` and `--flag value` are the same.
+        const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
+        const flag = eq > 0 ? argv[i].slice(0, eq) : argv[i];
+        const inline = eq > 0 ? argv[i].slice(eq + 1) : undefined;
         const value = (): string => {
-            const v = argv[++i];
+            const v = inline ?? argv[++i];
             if (v === undefined) throw new UsageError(`${flag} needs a value`);
             return v;
+        };
+        const noValue = () => {
+            if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
         };
         switch (flag) {
             case "--stack":
@@ -47,25 +90,33 @@ function parseArgs(argv: readonly string[]): PlanArgs {
                 break;
             case "--format": {
                 const f = value();
-                if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got ${f}`);
+                if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got ${JSON.stringify(f)}`);
                 args.format = f as Format;
                 break;
             }
             case "--policy":
+                noValue();
                 args.policy = true;
                 break;
+            case "--help":
+            case "-h":
+                noValue();
+                args.help = true;
+                break;
             default:
-                throw new UsageError(`unknown argument ${flag}`);
+                throw new UsageError(flag.startsWith("-") ? `unknown flag ${flag}` : `unexpected argument ${JSON.stringify(flag)}`);
         }
     }
-    if (!args.stack) throw new UsageError("--stack is required");
+    if (!args.stack && !args.help) throw new UsageError("--stack is required");
     return args;
 }
 
-/** Config errors and unknown stacks are the user's to fix: one line, no stack trace, exit 2. */
+/** Input the user must fix: arguments, Pulumi.yaml, stack files, config. One line, no stack trace. */
 function userError(err: unknown): string | undefined {
-    if (err instanceof UnknownStackError || err instanceof UsageError) return err.message;
-    if (err instanceof Error && err.name === "ConfigError") return err.message;
+    if (!(err instanceof Error)) return undefined;
+    if (err instanceof UnknownStackError || err instanceof UsageError || err instanceof StackConfigError) return err.message;
+    // The program's own refusals (config/index.ts) come back from the SDK under their names.
+    if (["ConfigError", "PlaceholderError", "StackConfigError", "UsageError"].includes(err.name)) return err.message.split("\n")[0];
     return undefined;
 }
 
@@ -74,7 +125,7 @@ interface PolicyReport {
     readonly policyCount: number;
 }
 
-async function evaluate(plan: Awaited<ReturnType<typeof runPlan>>): Promise<PolicyReport> {
+async function evaluate(plan: Plan): Promise<PolicyReport> {
     // Loaded on demand: the policy pack is only needed with --policy.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { evaluatePolicies } = require("./policy") as typeof import("./policy");
@@ -92,29 +143,96 @@ function renderViolations(report: PolicyReport): string {
     return lines.join("\n");
 }
 
-async function plan(argv: readonly string[]): Promise<number> {
-    const args = parseArgs(argv);
-    const base = await runPlan({ stack: args.stack, set: args.set });
+function exitCode(report: PolicyReport | undefined): number {
+    return report?.violations.some((v) => v.level === "mandatory") ? EXIT.policyViolation : EXIT.ok;
+}
 
-    if (args.diff.length) {
-        const after = await runPlan({ stack: args.stack, set: [...args.set, ...args.diff] });
-        const changes = diffPlans(base, after);
-        if (args.format === "json") process.stdout.write(`${JSON.stringify({ stack: args.stack, diff: args.diff, changes }, null, 2)}\n`);
-        else process.stdout.write(`${renderDiff(changes, args.diff.join(" "))}\n`);
-        return 0;
+/** Writes to a stream and resolves once the data is handed to the OS (a pipe may take it slowly). */
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+    return new Promise((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+const out = (text: string) => write(process.stdout, text);
+const err = (text: string) => write(process.stderr, text);
+
+/** Resolves the stack's config (printing the CLI's warnings once) and plans it. */
+async function planWith(stack: string, set: readonly string[], warn: boolean): Promise<Plan> {
+    const resolved = resolveStackConfig(stack, set);
+    if (warn) for (const w of resolved.warnings) await err(`${w}\n`);
+    return runPlan({ stack, config: resolved.config, secretKeys: resolved.secretKeys });
+}
+
+/** `--diff`: what changes between the stack (with --set) and the stack with the --diff assignments on top. */
+async function diff(args: PlanArgs): Promise<number> {
+    const base = await planWith(args.stack, args.set, true);
+    const after = await planWith(args.stack, [...args.set, ...args.diff], false);
+    const changes = diffPlans(base, after);
+    const report = args.policy ? await evaluate(after) : undefined;
+    const assignment = args.diff.join(" ");
+    if (args.format === "json") {
+        const doc: Record<string, unknown> = { stack: args.stack, diff: args.diff, changes };
+        if (report) doc.violations = report.violations;
+        await out(`${JSON.stringify(doc, null, 2)}\n`);
+    } else if (args.format === "yaml") {
+        await out(renderChangedObjects(after, changes, assignment));
+        if (report) await err(`${renderViolations(report)}\n`);
+    } else {
+        await out(`${renderDiff(changes, assignment)}\n`);
+        if (report) await out(`\nAfter ${assignment}: ${renderViolations(report)}\n`);
     }
+    return exitCode(report);
+}
 
+/** The Kubernetes objects a --diff creates or changes, as they would be applied afterwards. */
+function renderChangedObjects(after: Plan, changes: readonly ResourceChange[], assignment: string): string {
+    const changed = new Set(changes.filter((c) => c.op !== "delete").map((c) => c.urn));
+    const deleted = changes.filter((c) => c.op === "delete");
+    const objects = kubernetesObjects(after, (r) => changed.has(r.urn));
+    const header = [`# Kubernetes objects created or changed by ${assignment}: ${objects.length}`];
+    for (const d of deleted) if (d.type.startsWith("kubernetes:")) header.push(`# deleted: ${d.type} ${d.name}`);
+    return `${header.join("\n")}\n${renderYamlObjects(objects)}`;
+}
+
+async function plan(args: PlanArgs): Promise<number> {
+    if (args.diff.length) return diff(args);
+    const base = await planWith(args.stack, args.set, true);
     const report = args.policy ? await evaluate(base) : undefined;
     if (args.format === "json") {
-        process.stdout.write(`${JSON.stringify(planDocument(base, report?.violations), null, 2)}\n`);
+        await out(`${JSON.stringify(planDocument(base, report?.violations), null, 2)}\n`);
     } else if (args.format === "yaml") {
-        process.stdout.write(renderYaml(base));
-        if (report) process.stderr.write(`${renderViolations(report)}\n`);
+        await out(renderYaml(base));
+        if (report) await err(`${renderViolations(report)}\n`);
     } else {
-        process.stdout.write(`${renderTree(base)}\n`);
-        if (report) process.stdout.write(`\n${renderViolations(report)}\n`);
+        await out(`${renderTree(base)}\n`);
+        if (report) await out(`\n${renderViolations(report)}\n`);
     }
-    return report?.violations.some((v) => v.level === "mandatory") ? 1 : 0;
+    return exitCode(report);
+}
+
+/** `npm start`: what this is, the dev stack's plan and outputs as `pulumi preview` shows them, and what next. */
+async function start(args: PlanArgs): Promise<number> {
+    const stack = args.stack || "dev";
+    const base = await planWith(stack, args.set, true);
+    await out(
+        [
+            `Offline plan of stack '${stack}': the real index.ts run under Pulumi's mocks with Pulumi.yaml and Pulumi.${stack}.yaml.`,
+            "Nothing is deployed and no cloud account is used; values the cloud would assign (ids, ARNs, endpoints, the",
+            "kubeconfig) are mocked.",
+            "",
+            renderTree(base),
+            "",
+            renderOutputs(base.outputs),
+            "",
+            "Next:",
+            "  npm run plan -- --stack prod --diff activeColor=green   what a blue/green switch in prod changes",
+            `  npm run plan -- --stack ${stack} --policy                    the policy pack on this plan`,
+            "  npm run plan -- --help                                   every option",
+            `  For a real deployment, first replace the example values (README "Before a real deployment"), then`,
+            `  pulumi preview --stack ${stack}`,
+            "",
+        ].join("\n"),
+    );
+    return EXIT.ok;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -124,11 +242,20 @@ export async function main(argv: readonly string[]): Promise<number> {
             const { bench } = require("./bench") as typeof import("./bench");
             return await bench(argv.slice(1));
         }
-        return await plan(argv[0] === "plan" ? argv.slice(1) : argv);
-    } catch (err) {
-        const message = userError(err);
-        if (message === undefined) throw err;
-        process.stderr.write(`${message}\n${err instanceof UsageError ? `${USAGE}\n` : ""}`);
-        return 2;
+        const command = argv[0] === "plan" || argv[0] === "start" ? argv[0] : "plan";
+        const rest = argv[0] === command ? argv.slice(1) : argv;
+        if (command === "start") {
+            const args = parseArgs(rest.includes("--stack") || rest.includes("-s") ? rest : ["--stack", "dev", ...rest]);
+            if (args.help) return (await out(`${USAGE}\n`), EXIT.ok);
+            return await start(args);
+        }
+        const args = parseArgs(rest);
+        if (args.help) return (await out(`${USAGE}\n`), EXIT.ok);
+        return await plan(args);
+    } catch (e) {
+        const message = userError(e);
+        if (message === undefined) throw e;
+        await err(`${message}\n`);
+        return EXIT.badInput;
     }
 }

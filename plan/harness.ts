@@ -8,11 +8,11 @@ import * as vm from "vm";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../config";
 import { PlanMocks } from "./mocks";
-import { PROJECT_ROOT, projectName, stackConfig } from "./stackConfig";
+import { PROJECT_ROOT, projectName, resolveStackConfig } from "./stackConfig";
 
 // Internal SDK modules: the monitor lives in the runtime store, the RPC serializer turns inputs back into JSON.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtimeState: { getStore(): { settings: { monitor: unknown } } } = require("@pulumi/pulumi/runtime/state");
+const runtimeState: { getStore(): { settings: { monitor: unknown; options: { monitorAddr?: string } } } } = require("@pulumi/pulumi/runtime/state");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc: { deserializeProperties(struct: unknown): Record<string, unknown> } = require("@pulumi/pulumi/runtime/rpc");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -46,13 +46,15 @@ export interface Plan {
     readonly project: string;
     readonly stack: string;
     readonly config: Record<string, string>;
+    /** Config keys holding secure values (offline, their plaintext is the placeholder `[secret]`). */
+    readonly secretKeys?: readonly string[];
     readonly resources: readonly PlannedResource[];
     readonly outputs: Record<string, unknown>;
 }
 
 export interface PlanOptions {
     readonly stack: string;
-    /** `key=value` assignments applied over the stack file, as `pulumi config set` would. */
+    /** `key=value` assignments applied over the stack file, as `pulumi config set --path` would. */
     readonly set?: readonly string[];
     /**
      * IAM role or user ARN the plan runs as (what STS reports). Default: the stack's first `admin` deployer, as if
@@ -61,6 +63,14 @@ export interface PlanOptions {
     readonly caller?: string;
     /** Use this config map instead of reading the stack files (keys `<namespace>:<key>`). */
     readonly config?: Record<string, string>;
+    /** With `config`: the keys the CLI would report as secret. */
+    readonly secretKeys?: readonly string[];
+    /**
+     * Run the program as it runs under the real CLI rather than under test mocks (the SDK reports a real
+     * monitor), so that its refusals of example values for real deployments can be tested. Resources are still
+     * only recorded, never created.
+     */
+    readonly asDeployment?: boolean;
     /** Program to run; defaults to the project's `index.ts`. */
     readonly program?: string;
     /**
@@ -134,7 +144,10 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
     const resources: PlannedResource[] = [];
     try {
         const project = projectName();
-        const config = options.config ?? stackConfig(options.stack, options.set ?? []);
+        const resolved = options.config
+            ? { config: options.config, secretKeys: [...(options.secretKeys ?? [])] }
+            : resolveStackConfig(options.stack, options.set ?? []);
+        const { config, secretKeys } = resolved;
         // Validate exactly as the program will, before the SDK starts: a ConfigError then surfaces as one clean
         // rejection instead of racing the stack's own registration.
         const prefix = `${project}:`;
@@ -148,7 +161,9 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         const caller = options.caller ?? parsed?.deployers.find((d) => d.access === "admin")?.principalArn;
 
         await pulumi.runtime.setMocks(new PlanMocks(caller), project, options.stack, false);
-        pulumi.runtime.setAllConfig(config);
+        pulumi.runtime.setAllConfig(config, secretKeys);
+        // The SDK marks a mocked run by its monitor address; a deployment has the engine's address there.
+        if (options.asDeployment) runtimeState.getStore().settings.options.monitorAddr = "127.0.0.1:0";
         const transforms = recordTransforms();
 
         const monitor = runtimeState.getStore().settings.monitor as MockMonitorLike;
@@ -173,7 +188,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                 callback(err, res);
             });
 
-        return await execute(options, project, config, resources);
+        return { ...(await execute(options, project, config, resources)), secretKeys };
     } catch (err) {
         // Callers (and tests) can check that a failed program registered nothing beyond the stack.
         if (err instanceof Error) Object.assign(err, { registered: resources.map((r) => r.type) });

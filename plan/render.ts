@@ -86,17 +86,58 @@ export function isKubernetesObject(r: PlannedResource): boolean {
     return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/") && !r.type.startsWith("kubernetes:yaml/");
 }
 
-export function kubernetesObjects(plan: Plan): Record<string, unknown>[] {
-    return plan.resources.filter(isKubernetesObject).map((r) => {
-        const { apiVersion, kind, metadata, ...rest } = r.inputs as Record<string, unknown>;
-        return { apiVersion, kind, metadata, ...rest };
-    });
+/** The Kubernetes objects of a plan (those `include` selects), as they would be applied. */
+export function kubernetesObjects(plan: Plan, include: (r: PlannedResource) => boolean = () => true): Record<string, unknown>[] {
+    return plan.resources
+        .filter((r) => isKubernetesObject(r) && include(r))
+        .map((r) => {
+            const { apiVersion, kind, metadata, ...rest } = unwrapSecrets(r.inputs) as Record<string, unknown>;
+            return { apiVersion, kind, metadata, ...rest };
+        });
+}
+
+export function renderYamlObjects(objects: readonly Record<string, unknown>[]): string {
+    return objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join("");
 }
 
 export function renderYaml(plan: Plan): string {
-    return kubernetesObjects(plan)
-        .map((o) => `---\n${stringify(o, { lineWidth: 0 })}`)
-        .join("");
+    return renderYamlObjects(kubernetesObjects(plan));
+}
+
+// ----------------------------------------------------------------------------------------------------------
+// outputs, as `pulumi preview` prints them
+// ----------------------------------------------------------------------------------------------------------
+
+function outputValue(value: unknown, indent: string): string {
+    if (value === "[secret]") return "[secret]";
+    if (typeof value === "string") return JSON.stringify(value);
+    if (value === null || value === undefined) return "null";
+    if (Array.isArray(value)) {
+        if (value.length === 0) return "[]";
+        const inner = `${indent}    `;
+        return `[\n${value.map((v, i) => `${inner}[${i}]: ${outputValue(v, inner)}`).join("\n")}\n${indent}]`;
+    }
+    if (typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>);
+        if (entries.length === 0) return "{}";
+        return `{\n${outputEntries(entries, `${indent}    `)}\n${indent}}`;
+    }
+    return String(value);
+}
+
+/** One line per key, names padded to the longest so that the colons align, as the CLI's property printer does. */
+function outputEntries(entries: readonly [string, unknown][], indent: string): string {
+    const width = Math.max(...entries.map(([k]) => k.length));
+    return [...entries]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${indent}${k.padEnd(width)}: ${outputValue(v, indent)}`)
+        .join("\n");
+}
+
+/** The stack outputs block of `pulumi preview`: `Outputs:`, then each output sorted by name. */
+export function renderOutputs(outputs: Record<string, unknown>): string {
+    const entries = Object.entries(unwrapSecrets(outputs) as Record<string, unknown>);
+    return entries.length ? `Outputs:\n${outputEntries(entries, "    ")}` : "Outputs: none";
 }
 
 // ----------------------------------------------------------------------------------------------------------

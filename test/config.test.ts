@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, parseStackConfig, servedBy, stackConfigSchema } from "../config";
-import { projectDefaults, stackConfig } from "../plan/stackConfig";
+import { projectDefaults, stackConfig, StackConfigError } from "../plan/stackConfig";
 import { planError, STACKS } from "./harness";
 
 const PROJECT = "eks-platform";
@@ -113,8 +113,6 @@ describe("stack config", () => {
         ["support type", "clusterSupportType=LONG", /'clusterSupportType' is "LONG", expected one of "STANDARD", "EXTENDED"/],
         ["log retention", "controlPlaneLogRetentionDays=45", /'controlPlaneLogRetentionDays' is 45, expected a CloudWatch Logs retention: one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653/],
         ["deploy identity role", 'deployIdentity={"roleArn":"arn:aws:iam::123456789012:user/someone"}', /'deployIdentity\.roleArn' is "arn:aws:iam::123456789012:user\/someone", expected an IAM role ARN/],
-        ["spot role switch", "createSpotServiceLinkedRole=maybe", /'createSpotServiceLinkedRole' is "maybe", expected a JSON value/],
-        ["boolean", "deletionProtection=yes", /'deletionProtection' is "yes", expected a JSON value/],
         ["identity mode", "identityMode=kiam", /'identityMode' is "kiam", expected one of "irsa", "podIdentity"/],
         ["unknown key", "activeColour=green", /unknown key 'eks-platform:activeColour'/],
         ["unknown nested key", 'vpc={"cidr":"10.0.0.0/16"}', /unknown key 'vpc\.cidr'/],
@@ -132,6 +130,18 @@ describe("stack config", () => {
         ["active color", "activeColor=purple", /'activeColor' is "purple", expected one of "blue", "green"/],
     ])("refuses a bad %s", (_what, assignment, message) => {
         expect(errorFor("dev", assignment)).toMatch(message);
+    });
+
+    test("a value of the wrong declared type is refused by the CLI's own check, before the program runs", () => {
+        // Pulumi.yaml declares deletionProtection `type: boolean`: the CLI accepts only true/false (pkg/workspace/config.go).
+        expect(() => raw("dev", "deletionProtection=yes")).toThrow(
+            new StackConfigError("Stack 'dev' with configuration key 'deletionProtection' must be of type 'boolean'"),
+        );
+        expect(() => raw("dev", "createSpotServiceLinkedRole=maybe")).toThrow(
+            new StackConfigError("Stack 'dev' with configuration key 'createSpotServiceLinkedRole' must be of type 'boolean'"),
+        );
+        // The program's own validation still refuses it when config reaches it by another way.
+        expect(() => parseStackConfig({ ...raw("dev"), deletionProtection: "yes" }, PROJECT, "dev")).toThrow(/'deletionProtection' is "yes", expected a JSON value/);
     });
 
     test("service hostnames must be served by the Gateway's listener (one label under its wildcard)", () => {
