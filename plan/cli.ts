@@ -4,7 +4,8 @@
  * Exit codes: 0 ok; 1 a mandatory policy violation (with --policy); 2 bad input (arguments, Pulumi.yaml, a stack
  * file, config the CLI or the program would refuse: one line on stderr, no stack trace); 3 the tool itself failed.
  */
-import { runPlan } from "./harness";
+import * as fs from "fs";
+import * as path from "path";
 import type { Plan } from "./harness";
 import {
     diffPlans,
@@ -18,7 +19,7 @@ import {
     ResourceChange,
     Violation,
 } from "./render";
-import { resolveStackConfig, StackConfigError, UnknownStackError } from "./stackConfig";
+import { PROJECT_ROOT, projectName, resolveStackConfig, StackConfigError, UnknownStackError } from "./stackConfig";
 
 const FORMATS = ["tree", "json", "yaml"] as const;
 type Format = (typeof FORMATS)[number];
@@ -41,12 +42,15 @@ usage: npm run plan -- --stack <stack> [--set key=value]... [--diff key=value]..
                         resource's inputs, parent, provider and dependencies; yaml: Kubernetes objects as applied
                         (with --diff: the changed ones, after the change)
   --policy              evaluate the policy pack in policies/ (with --diff: on the changed config)
+  --cwd, -C <dir>       read Pulumi.yaml and Pulumi.<stack>.yaml from <dir> (the program is still this project's)
   --help, -h            this text
 
 exit codes: 0 ok, 1 a mandatory policy violation, 2 bad input (one line on stderr), 3 the tool itself failed`;
 
 interface PlanArgs {
     stack: string;
+    /** Where Pulumi.yaml and the stack files are read (default: this project). */
+    cwd: string | undefined;
     set: string[];
     diff: string[];
     format: Format;
@@ -63,7 +67,7 @@ export class UsageError extends Error {
 }
 
 export function parseArgs(argv: readonly string[]): PlanArgs {
-    const args: PlanArgs = { stack: "", set: [], diff: [], format: "tree", policy: false, help: false };
+    const args: PlanArgs = { stack: "", cwd: undefined, set: [], diff: [], format: "tree", policy: false, help: false };
     for (let i = 0; i < argv.length; i++) {
         // `--flag=value` and `--flag value` are the same.
         const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
@@ -84,6 +88,10 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
                 break;
             case "--set":
                 args.set.push(value());
+                break;
+            case "--cwd":
+            case "-C":
+                args.cwd = value();
                 break;
             case "--diff":
                 args.diff.push(value());
@@ -156,16 +164,24 @@ const out = (text: string) => write(process.stdout, text);
 const err = (text: string) => write(process.stderr, text);
 
 /** Resolves the stack's config (printing the CLI's warnings once) and plans it. */
-async function planWith(stack: string, set: readonly string[], warn: boolean): Promise<Plan> {
-    const resolved = resolveStackConfig(stack, set);
+async function planWith(args: PlanArgs, set: readonly string[], warn: boolean): Promise<Plan> {
+    const root = args.cwd === undefined ? PROJECT_ROOT : path.resolve(args.cwd);
+    if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) throw new UsageError(`no Pulumi.yaml in ${root}`);
+    if (root !== PROJECT_ROOT && projectName(root) !== projectName()) {
+        throw new UsageError(`${path.join(root, "Pulumi.yaml")} names project ${projectName(root)}; this program is ${projectName()}`);
+    }
+    const resolved = resolveStackConfig(args.stack, set, root);
     if (warn) for (const w of resolved.warnings) await err(`${w}\n`);
-    return runPlan({ stack, config: resolved.config, secretKeys: resolved.secretKeys });
+    // Loaded only once the input is known good: the SDK takes a while to load, a usage error should not wait for it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runPlan } = require("./harness") as typeof import("./harness");
+    return runPlan({ stack: args.stack, config: resolved.config, secretKeys: resolved.secretKeys });
 }
 
 /** `--diff`: what changes between the stack (with --set) and the stack with the --diff assignments on top. */
 async function diff(args: PlanArgs): Promise<number> {
-    const base = await planWith(args.stack, args.set, true);
-    const after = await planWith(args.stack, [...args.set, ...args.diff], false);
+    const base = await planWith(args, args.set, true);
+    const after = await planWith(args, [...args.set, ...args.diff], false);
     const changes = diffPlans(base, after);
     const report = args.policy ? await evaluate(after) : undefined;
     const assignment = args.diff.join(" ");
@@ -195,7 +211,7 @@ function renderChangedObjects(after: Plan, changes: readonly ResourceChange[], a
 
 async function plan(args: PlanArgs): Promise<number> {
     if (args.diff.length) return diff(args);
-    const base = await planWith(args.stack, args.set, true);
+    const base = await planWith(args, args.set, true);
     const report = args.policy ? await evaluate(base) : undefined;
     if (args.format === "json") {
         await out(`${JSON.stringify(planDocument(base, report?.violations), null, 2)}\n`);
@@ -211,8 +227,8 @@ async function plan(args: PlanArgs): Promise<number> {
 
 /** `npm start`: what this is, the dev stack's plan and outputs as `pulumi preview` shows them, and what next. */
 async function start(args: PlanArgs): Promise<number> {
-    const stack = args.stack || "dev";
-    const base = await planWith(stack, args.set, true);
+    const stack = args.stack;
+    const base = await planWith(args, args.set, true);
     await out(
         [
             `Offline plan of stack '${stack}': the real index.ts run under Pulumi's mocks with Pulumi.yaml and Pulumi.${stack}.yaml.`,
@@ -224,9 +240,11 @@ async function start(args: PlanArgs): Promise<number> {
             renderOutputs(base.outputs),
             "",
             "Next:",
-            "  npm run plan -- --stack prod --diff activeColor=green   what a blue/green switch in prod changes",
-            `  npm run plan -- --stack ${stack} --policy                    the policy pack on this plan`,
-            "  npm run plan -- --help                                   every option",
+            ...[
+                ["npm run plan -- --stack prod --diff activeColor=green", "what a blue/green switch in prod changes"],
+                [`npm run plan -- --stack ${stack} --policy`, "the policy pack on this plan"],
+                ["npm run plan -- --help", "every option"],
+            ].map(([command, what]) => `  ${command.padEnd(56)}${what}`),
             `  For a real deployment, first replace the example values (README "Before a real deployment"), then`,
             `  pulumi preview --stack ${stack}`,
             "",

@@ -334,3 +334,17 @@ export function typeCheckContent(v: ConfigObject, secret: (c: Ciphertext) => str
     const text = programText(v, secret);
     return isStructured(v) ? JSON.parse(text) : text;
 }
+
+/**
+ * `object.MarshalString`: how a value is stored — its text, and whether it is secure and/or structured
+ * (`config.NewValue`, `NewSecureValue`, `NewObjectValue`, `NewSecureObjectValue`). Secure leaves keep their
+ * ciphertext as `{"secure": ...}`.
+ */
+export function storedForm(v: ConfigObject): { text: string; secure: boolean; object: boolean } {
+    if (typeof v === "string") return { text: v, secure: false, object: false };
+    if (v instanceof Ciphertext) return { text: v.ciphertext, secure: true, object: false };
+    if (!isStructured(v)) return { text: goJson(v), secure: false, object: false };
+    const stored = (x: ConfigObject): ConfigObject =>
+        x instanceof Ciphertext ? { secure: x.ciphertext } : Array.isArray(x) ? x.map(stored) : isConfigMap(x) ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, stored(y)])) : x;
+    return { text: goJson(stored(v)), secure: containsSecret(v), object: true };
+}

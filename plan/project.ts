@@ -49,6 +49,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function describeType(v: unknown): string {
     if (v === null) return "null";
     if (Array.isArray(v)) return "array";
+    if (typeof v === "bigint") return "integer";
     if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
     return typeof v;
 }
@@ -81,7 +82,7 @@ function configSchemaProblems(config: unknown): string[] {
             if (typeof entry !== "boolean") problems.push(`${where}: expected boolean, but got ${describeType(entry)}`);
             continue;
         }
-        if (typeof entry === "string" || typeof entry === "boolean" || Array.isArray(entry)) continue;
+        if (typeof entry === "string" || typeof entry === "boolean" || typeof entry === "bigint" || Array.isArray(entry)) continue;
         if (typeof entry === "number") {
             if (!Number.isInteger(entry)) problems.push(`${where}: a number must be an integer, or be declared as a {type, default} object`);
             continue;

@@ -97,10 +97,12 @@ export function readStackFile(file: string, project: string): { values: ConfigVa
         throw err;
     }
     const values: ConfigValues = new Map();
-    if (doc === null || doc === undefined) return { values, warnings: [] };
+    // As `LoadProjectStackBytes`: an empty file is a stack with no config, so every key takes its default.
+    const noConfig = [`note: ${name} sets no config: every key takes its Pulumi.yaml default`];
+    if (doc === null || doc === undefined) return { values, warnings: noConfig };
     if (!isConfigMap(doc as ConfigObject)) throw new StackConfigError(`${name}: expected a map with a config: section, found ${Array.isArray(doc) ? "a list" : typeof doc}`);
     const config = (doc as Record<string, unknown>).config;
-    if (config === undefined || config === null) return { values, warnings: [] };
+    if (config === undefined || config === null) return { values, warnings: noConfig };
     if (!isConfigMap(config as ConfigObject)) throw new StackConfigError(`${name}: config must be a map of keys to values`);
 
     const empty: string[] = [];

@@ -4,15 +4,49 @@
  * shares plans through the plan service): argument parsing, exit codes and output through a pipe are what it tests.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
+import { generatedServicesConfig } from "../plan/bench";
+
+const ROOT = path.resolve(__dirname, "..");
+const RUN = path.join(ROOT, "scripts/run.js");
 
 function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [path.resolve(__dirname, "../scripts/run.js"), "plan", ...args], {
+    const r = spawnSync(process.execPath, [RUN, "plan", ...args], {
         encoding: "utf8",
         maxBuffer: 256 * 1024 * 1024,
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the plan with its stdout through a real pipe (`| cat`), whose buffer holds only 64 KiB at a time. */
+function throughPipe(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+    // `set -o pipefail` keeps the plan's own exit code.
+    const r = spawnSync("bash", ["-c", `set -o pipefail; '${process.execPath}' '${RUN}' plan ${quoted} | cat`], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** A directory with this project's Pulumi.yaml and one stack file with `text`, for `--cwd`. */
+function stackDir(stack: string, text: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    dirs.push(dir);
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+    return dir;
+}
+
+function expectOneLineError(r: { status: number | null; stdout: string; stderr: string }, message: RegExp): void {
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr.trimEnd()).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
 describe("npm run plan", () => {
@@ -65,6 +99,104 @@ describe("npm run plan", () => {
         expect(r.stdout).toBe("");
         expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
         expect(r.stderr.trimEnd()).toMatch(message);
+    });
+
+    test("output through a pipe is complete, for the shipped prod stack and for one with 50 services", () => {
+        const prod = throughPipe(["--stack", "prod", "--format", "json"]);
+        expect(prod.status).toBe(0);
+        expect(prod.stdout.length).toBeGreaterThan(65536);
+        expect(JSON.parse(prod.stdout).stack).toBe("prod");
+
+        const services = generatedServicesConfig("prod", 50)["eks-platform:services"];
+        const big = throughPipe(["--stack", "prod", "--format", "json", "--set", `services=${services}`]);
+        expect(big.status).toBe(0);
+        const doc = JSON.parse(big.stdout);
+        expect(doc.resources.filter((r: { type: string }) => r.type === "kubernetes:apps/v1:Deployment")).toHaveLength(100);
+    });
+
+    test.each([
+        ["malformed --set", ["--stack", "dev", "--set", "activeColor"], /^expected key=value .*got "activeColor"$/],
+        ["a path --set the CLI would refuse", ["--stack", "dev", "--set", "services[0].image[0]=x"], /^--set services\[0\]\.image\[0\]=x: services\[0\]\.image\[0\]: key for a map must be a string$/],
+        ["structured key without JSON", ["--stack", "dev", "--set", "tags=team"], /^--set tags=team: tags is declared as object: give it as JSON/],
+        ["a value of the wrong declared type", ["--stack", "dev", "--set", "deletionProtection=yes"], /^Stack 'dev' with configuration key 'deletionProtection' must be of type 'boolean'$/],
+        ["unknown flag", ["--stack", "dev", "--verbose"], /^unknown flag --verbose \(npm run plan -- --help\)$/],
+        ["bad format", ["--stack", "dev", "--format", "xml"], /^--format must be one of tree, json, yaml, got "xml"/],
+        ["missing stack", ["--format", "json"], /^--stack is required/],
+    ])("%s: one line, exit 2, no stack trace", (_what, args, message) => {
+        expectOneLineError(run(...args), message);
+    });
+
+    test("a YAML syntax error in a stack file names the file, line and column: one line, exit 2", () => {
+        const dir = stackDir("broken", "config:\n  eks-platform:region: ap-northeast-2\n  eks-platform:tags: {owner: platform\n  eks-platform:activeColor: blue\n");
+        expectOneLineError(run("--stack", "broken", "--cwd", dir), /^Pulumi\.broken\.yaml:\d+:\d+: YAML syntax error: /);
+    });
+
+    test("an empty stack file is a stack without config, as for the CLI: defaults apply, with a note", () => {
+        const dir = stackDir("sandbox", "");
+        const r = run("--stack", "sandbox", "--cwd", dir, "--format", "json");
+        expect(r.status).toBe(0);
+        expect(r.stderr.trim()).toBe("note: Pulumi.sandbox.yaml sets no config: every key takes its Pulumi.yaml default");
+        expect(JSON.parse(r.stdout).outputs.clusterName).toBe("service-sandbox");
+    });
+
+    test("a key the stack file does not namespace belongs to the project: `activeColor: green` switches traffic", () => {
+        const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+        expect(prod).toMatch(/^ {2}eks-platform:activeColor: blue$/m);
+        const dir = stackDir("prod", prod.replace(/^ {2}eks-platform:activeColor: blue$/m, "  activeColor: green"));
+        const r = run("--stack", "prod", "--cwd", dir, "--format", "json");
+        expect(r.status).toBe(0);
+        const route = JSON.parse(r.stdout).resources.find((x: { type: string; name: string }) => x.type.endsWith(":HTTPRoute") && x.name === "app-api-route");
+        expect(route.inputs.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])).toEqual([
+            ["app-api-blue", 0],
+            ["app-api-green", 100],
+        ]);
+    });
+
+    test("--help prints the usage with the exit codes and exits 0", () => {
+        const r = run("--help");
+        expect(r.status).toBe(0);
+        expect(r.stdout).toMatch(/^usage: npm run plan -- --stack <stack>/m);
+        expect(r.stdout).toMatch(/exit codes: 0 ok, 1 a mandatory policy violation, 2 bad input/);
+    });
+
+    test("--diff on a path shows exactly the one Deployment that changes", () => {
+        const r = run("--stack", "prod", "--diff", "services[0].image.green=1.9.1", "--format", "json");
+        expect(r.status).toBe(0);
+        const { changes } = JSON.parse(r.stdout);
+        expect(changes.map((c: { type: string; name: string; op: string }) => [c.op, c.type, c.name])).toEqual([["update", "kubernetes:apps/v1:Deployment", "app-api-green"]]);
+        expect(changes[0].changes).toEqual([
+            {
+                path: "spec.template.spec.containers[0].image",
+                before: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.8.0",
+                after: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.9.1",
+            },
+        ]);
+    });
+
+    test("--diff with --format yaml prints the changed objects after the change; with --policy the pack judges the changed state", () => {
+        const yaml = run("--stack", "prod", "--diff", "services[0].image.green=1.9.1", "--format", "yaml");
+        expect(yaml.status).toBe(0);
+        const docs = parseAllDocuments(yaml.stdout).map((d) => d.toJS());
+        expect(docs.map((d) => [d.kind, d.metadata.name, d.spec.template.spec.containers[0].image])).toEqual([
+            ["Deployment", "app-api-green", "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.9.1"],
+        ]);
+        // prod allows no HPA minimum below 2 (policies/workloads.ts): only the changed state violates it.
+        const policy = run("--stack", "prod", "--diff", "services[0].autoscaling.minReplicas=1", "--policy", "--format", "json");
+        expect(policy.status).toBe(1);
+        const doc = JSON.parse(policy.stdout);
+        expect(doc.violations.some((v: { level: string }) => v.level === "mandatory")).toBe(true);
+        expect(run("--stack", "prod", "--policy", "--format", "json").status).toBe(0);
+    });
+
+    test("npm start says what it is, shows the outputs like pulumi preview and names the next command", () => {
+        const r = spawnSync(process.execPath, [RUN, "start"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        expect(r.status).toBe(0);
+        expect(r.stdout).toMatch(/^Offline plan of stack 'dev'.*mocks/);
+        expect(r.stdout).toMatch(/mocked/);
+        expect(r.stdout).toMatch(/^Outputs:\n {4}albDnsName +: "/m);
+        expect(r.stdout).toMatch(/^ {4}kubeconfig +: \[secret\]$/m);
+        expect(r.stdout).toMatch(/^ {2}npm run plan -- --stack prod --diff activeColor=green/m);
+        expect(r.stdout).toMatch(/^ {2}pulumi preview --stack dev$/m);
     });
 
     test("an unknown stack exits 2 with the list of stacks", () => {
