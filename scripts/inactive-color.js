@@ -30,7 +30,9 @@ class UsageError extends Error {}
 function serviceColors(projectFile, stackFile, serviceName) {
     const ns = projectFile.name;
     const config = (stackFile && stackFile.config) || {};
-    const services = config[`${ns}:services`] || [];
+    // As the Pulumi CLI reads a stack file: a key written without namespace is the project's.
+    const get = (key) => (config[`${ns}:${key}`] !== undefined ? config[`${ns}:${key}`] : config[key]);
+    const services = get("services") || [];
     const index = services.findIndex((s) => s && s.name === serviceName);
     if (index < 0) {
         const names = services.map((s) => s && s.name).join(", ") || "none";
@@ -38,7 +40,7 @@ function serviceColors(projectFile, stackFile, serviceName) {
     }
     const service = services[index];
     const declared = projectFile.config && projectFile.config.activeColor;
-    const active = service.activeColor || config[`${ns}:activeColor`] || (declared && declared.default) || "blue";
+    const active = service.activeColor || get("activeColor") || (declared && declared.default) || "blue";
     if (!COLORS.includes(active)) throw new UsageError(`activeColor of ${serviceName} is ${JSON.stringify(active)}, not blue or green`);
     const inactive = active === "blue" ? "green" : "blue";
     const image = service.image || {};

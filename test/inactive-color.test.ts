@@ -37,6 +37,11 @@ describe("serviceColors", () => {
         expect(c.previewUrl).toBe("https://preview-api.example.com");
     });
 
+    test("keys written without namespace are the project's, as the CLI reads them (stackConfigNamespacedWithProject)", () => {
+        const c = script.serviceColors(project, stackFile({ activeColor: "green", services: [svc()] }), "app-api");
+        expect(c).toMatchObject({ active: "green", inactive: "blue" });
+    });
+
     test("a service's own activeColor wins; Pulumi.yaml's default applies when the stack sets none", () => {
         const services = [svc({ name: "other" }), svc({ activeColor: "green" })];
         expect(script.serviceColors(project, stackFile({ "eks-platform:activeColor": "blue", "eks-platform:services": services }), "app-api")).toMatchObject({

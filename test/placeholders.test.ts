@@ -1,0 +1,92 @@
+/**
+ * Example values never reach a real account: the shipped stacks hold documentation values, fine offline, refused
+ * by the program when it runs for real (not under mocks) unless the stack sets allowPlaceholders: true.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { findPlaceholders, parseStackConfig, placeholderReasons } from "../config";
+import { stackConfig } from "../plan/stackConfig";
+import { STACKS } from "./harness";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function parsed(stack: string) {
+    const raw = Object.fromEntries(
+        Object.entries(stackConfig(stack))
+            .filter(([k]) => k.startsWith("eks-platform:"))
+            .map(([k, v]) => [k.slice("eks-platform:".length), v]),
+    );
+    const { project: _p, stack: _s, allowPlaceholders: _a, ...values } = parseStackConfig(raw, "eks-platform", stack);
+    return values;
+}
+
+/** Runs the program as a deployment would (a real monitor, not the mocks) in a child process; its error, if any. */
+function deploy(stack: string, ...set: string[]): { name: string; message: string; registered: string[] } | null {
+    const script = `require(${JSON.stringify(path.join(ROOT, "plan/harness.ts"))}).runPlan({ stack: ${JSON.stringify(stack)}, set: ${JSON.stringify(set)}, asDeployment: true })
+        .then(() => process.stdout.write("null"), (e) => process.stdout.write(JSON.stringify({ name: e.name, message: e.message, registered: e.registered })));`;
+    const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "plan/register.js"), "-e", script], { encoding: "utf8", cwd: ROOT });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as { name: string; message: string; registered: string[] } | null;
+}
+
+describe("placeholders", () => {
+    test.each([
+        // AWS documentation's example account id.
+        ["arn:aws:iam::123456789012:role/platform-admin", ["AWS documentation account 123456789012"]],
+        ["123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api", ["AWS documentation account 123456789012"]],
+        // RFC 2606: example.com, example.net, example.org and the .example TLD.
+        ["*.example.com", ["reserved example domain (RFC 2606)"]],
+        ["api.dev.example.org", ["reserved example domain (RFC 2606)"]],
+        ["shop.example", ["reserved example domain (RFC 2606)"]],
+        // RFC 5737 TEST-NET-1/2/3 and RFC 3849's IPv6 documentation prefix.
+        ["203.0.113.0/24", ["documentation network 203.0.113.0/24"]],
+        ["198.51.100.7", ["documentation network 198.51.100.0/24"]],
+        ["192.0.2.128/25", ["documentation network 192.0.2.0/24"]],
+        ["2001:db8:1::/48", ["documentation network 2001:db8::/32"]],
+        ["arn:aws:acm:ap-northeast-2:210987654321:certificate/00000000-0000-4000-8000-000000000000", ["placeholder certificate id"]],
+    ])("%s is an example value", (value, reasons) => {
+        expect(placeholderReasons(value)).toEqual(reasons);
+    });
+
+    test.each(["arn:aws:iam::210987654321:role/admin", "api.mycompany.com", "example.community", "10.30.0.0/16", "203.0.114.0/24", "1234567890123", "arn:aws:acm:ap-northeast-2:210987654321:certificate/6f1c2a7e-0b4d-4c1e-9a55-3d2b8e7f9012"])(
+        "%s is not",
+        (value) => {
+            expect(placeholderReasons(value)).toEqual([]);
+        },
+    );
+
+    test("the shipped prod stack holds exactly these example values", () => {
+        expect(findPlaceholders(parsed("prod")).map((p) => p.path)).toEqual([
+            "adminPrincipalArns[0]",
+            "gateway.hostname",
+            "gateway.certificateArns[0]",
+            "services[0].hostnames[0]",
+            "services[0].previewHostname",
+            "services[0].image.repository",
+            "services[0].aws.secrets[0].secret",
+        ]);
+    });
+
+    test("the README's list of what to change covers every example value of every shipped stack", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("### Before a real deployment"));
+        const paths = new Set(STACKS.flatMap((s) => findPlaceholders(parsed(s)).map((p) => p.path.replace(/\[\d+\]/g, "[]"))));
+        for (const p of paths) expect([p, section.includes(`\`${p}\``)]).toEqual([p, true]);
+    });
+
+    test("run for real, the program refuses them in one message naming each, before registering anything", () => {
+        const err = deploy("prod");
+        expect(err?.name).toBe("PlaceholderError");
+        expect(err!.message.split("\n")).toHaveLength(1);
+        expect(err!.message).toMatch(/^Stack 'prod' still holds 7 example value\(s\) that cannot be deployed: adminPrincipalArns\[0\] "arn:aws:iam::123456789012:role\/platform-admin" \(AWS documentation account 123456789012\); /);
+        expect(err!.message).toMatch(/gateway\.hostname "\*\.example\.com" \(reserved example domain \(RFC 2606\)\)/);
+        expect(err!.message).toMatch(/set allowPlaceholders: true if you mean them\.$/);
+        // Only the stack itself: the refusal comes from the first line of index.ts, before any provider or resource.
+        expect(err!.registered).toEqual(["pulumi:pulumi:Stack"]);
+    });
+
+    test("allowPlaceholders: true lets a deliberate sandbox deploy them; the offline plan never needs it", () => {
+        expect(deploy("dev", "allowPlaceholders=true")).toBeNull();
+    });
+});
