@@ -7,6 +7,7 @@
 import { validateWorkflow } from "@action-validator/core";
 import * as fs from "fs";
 import * as path from "path";
+import * as semver from "semver";
 import { parse, parseDocument } from "yaml";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -265,6 +266,22 @@ describe("workflow files", () => {
             }
         }
         expect(nodeVersions.size).toBe(1);
+    });
+
+    test("the workflows' Node.js, package.json engines, the README and every locked dependency's engines agree", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { engines: { node: string } };
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { engines?: { node?: unknown } }> };
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const workflowMajor = String(WORKFLOWS[0].env?.NODE_VERSION);
+        // The oldest Node.js the project admits is on the workflows' major line and is named in the README.
+        const oldest = semver.minVersion(pkg.engines.node)!;
+        expect(String(oldest.major)).toBe(workflowMajor);
+        expect(readme).toContain(`Node.js ≥ ${oldest.major}.${oldest.minor}`);
+        // npm warns (EBADENGINE) about any package whose engines exclude the running Node.js: none may, from the oldest admitted on.
+        const excluded = Object.entries(lock.packages)
+            .filter(([, p]) => typeof p.engines?.node === "string" && !semver.satisfies(oldest, p.engines.node as string))
+            .map(([name, p]) => `${name} ${String(p.engines!.node)}`);
+        expect(excluded).toEqual([]);
     });
 });
 
