@@ -22,7 +22,12 @@ const TARGETS = ["urn:test::route", "urn:test::preview"];
 
 /** prod's app-api as the program sees it (blue active, both colors on 1.8.0, autoscaling 4–20). */
 function prodService(overrides: Record<string, unknown> = {}): ServiceConfig {
-    const raw = Object.fromEntries(Object.entries(stackConfig("prod")).map(([k, v]) => [k.replace(/^eks-platform:/, ""), v]));
+    // The program's own namespace only: the config also holds pulumi:disable-default-providers, as the CLI hands it.
+    const raw = Object.fromEntries(
+        Object.entries(stackConfig("prod"))
+            .filter(([k]) => k.startsWith("eks-platform:"))
+            .map(([k, v]) => [k.slice("eks-platform:".length), v]),
+    );
     const services = JSON.parse(raw.services) as Record<string, unknown>[];
     services[0] = { ...services[0], ...overrides };
     return parseStackConfig({ ...raw, services: JSON.stringify(services) }, "eks-platform", "prod").services[0];
