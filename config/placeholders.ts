@@ -86,6 +86,6 @@ export function placeholderMessage(stack: string, found: readonly Placeholder[])
     const list = found.map((p) => `${p.path} ${JSON.stringify(p.value)} (${p.reasons.join(", ")})`).join("; ");
     return (
         `Stack '${stack}' still holds ${found.length} example value(s) that cannot be deployed: ${list}. ` +
-        `Put your own values in Pulumi.${stack}.yaml (README: "Before a real deployment"), or set allowPlaceholders: true if you mean them.`
+        `Put your own values in Pulumi.${stack}.yaml (README: "Values to change"), or set allowPlaceholders: true if you mean them.`
     );
 }

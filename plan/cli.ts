@@ -245,7 +245,7 @@ async function start(args: PlanArgs): Promise<number> {
                 [`npm run plan -- --stack ${stack} --policy`, "the policy pack on this plan"],
                 ["npm run plan -- --help", "every option"],
             ].map(([command, what]) => `  ${command.padEnd(56)}${what}`),
-            `  For a real deployment, first replace the example values (README "Before a real deployment"), then`,
+            `  For a real deployment, first replace the example values (README "Values to change"), then`,
             `  pulumi preview --stack ${stack}`,
             "",
         ].join("\n"),

@@ -58,7 +58,9 @@ describe("placeholders", () => {
 
     test("the shipped prod stack holds exactly these example values", () => {
         expect(findPlaceholders(parsed("prod")).map((p) => p.path)).toEqual([
-            "adminPrincipalArns[0]",
+            "deployers[0].principalArn",
+            "deployers[1].principalArn",
+            "deployers[2].principalArn",
             "gateway.hostname",
             "gateway.certificateArns[0]",
             "services[0].hostnames[0]",
@@ -70,16 +72,20 @@ describe("placeholders", () => {
 
     test("the README's list of what to change covers every example value of every shipped stack", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-        const section = readme.slice(readme.indexOf("### Before a real deployment"));
+        const start = readme.indexOf("### Values to change");
+        const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+        const named = [...section.matchAll(/`([A-Za-z][\w.[\]]*)`/g)].map((m) => m[1]);
         const paths = new Set(STACKS.flatMap((s) => findPlaceholders(parsed(s)).map((p) => p.path.replace(/\[\d+\]/g, "[]"))));
-        for (const p of paths) expect([p, section.includes(`\`${p}\``)]).toEqual([p, true]);
+        // Each example value's path is named there, or a key or path that contains it (`services[]` covers its fields).
+        const covered = (p: string) => named.some((n) => p === n || p.startsWith(`${n}.`) || p.startsWith(`${n}[`));
+        for (const p of paths) expect([p, covered(p)]).toEqual([p, true]);
     });
 
     test("run for real, the program refuses them in one message naming each, before registering anything", () => {
         const err = deploy("prod");
         expect(err?.name).toBe("PlaceholderError");
         expect(err!.message.split("\n")).toHaveLength(1);
-        expect(err!.message).toMatch(/^Stack 'prod' still holds 7 example value\(s\) that cannot be deployed: adminPrincipalArns\[0\] "arn:aws:iam::123456789012:role\/platform-admin" \(AWS documentation account 123456789012\); /);
+        expect(err!.message).toMatch(/^Stack 'prod' still holds 9 example value\(s\) that cannot be deployed: deployers\[0\]\.principalArn "arn:aws:iam::123456789012:role\/pulumi-deploy-prod" \(AWS documentation account 123456789012\); /);
         expect(err!.message).toMatch(/gateway\.hostname "\*\.example\.com" \(reserved example domain \(RFC 2606\)\)/);
         expect(err!.message).toMatch(/set allowPlaceholders: true if you mean them\.$/);
         // Only the stack itself: the refusal comes from the first line of index.ts, before any provider or resource.
