@@ -131,12 +131,16 @@ describe("npm run plan", () => {
         expectOneLineError(run("--stack", "broken", "--cwd", dir), /^Pulumi\.broken\.yaml:\d+:\d+: YAML syntax error: /);
     });
 
-    test("an empty stack file is a stack without config, as for the CLI: defaults apply, with a note", () => {
+    test("an empty stack file is a stack without config, as for the CLI: the defaults alone are judged, with a note", () => {
         const dir = stackDir("sandbox", "");
         const r = run("--stack", "sandbox", "--cwd", dir, "--format", "json");
-        expect(r.status).toBe(0);
-        expect(r.stderr.trim()).toBe("note: Pulumi.sandbox.yaml sets no config: every key takes its Pulumi.yaml default");
-        expect(JSON.parse(r.stdout).outputs.clusterName).toBe("service-sandbox");
+        // This project's defaults are deliberately not deployable (a private endpoint needs a source): one line, exit 2.
+        expect(r.status).toBe(2);
+        expect(r.stdout).toBe("");
+        const [note, error, ...rest] = r.stderr.trimEnd().split("\n");
+        expect(note).toBe("note: Pulumi.sandbox.yaml sets no config: every key takes its Pulumi.yaml default");
+        expect(error).toMatch(/^Invalid stack config: 'clusterEndpoint\.privateAccessCidrs' is \[\], expected at least one source/);
+        expect(rest).toEqual([]);
     });
 
     test("a key the stack file does not namespace belongs to the project: `activeColor: green` switches traffic", () => {
