@@ -62,7 +62,7 @@ const cluster = new Cluster(
 /** Everything below runs in the cluster: AWS resources through `awsProvider`, Kubernetes objects through the cluster's provider. */
 const inCluster = { providers: { aws: awsProvider, kubernetes: cluster.provider } };
 /** Where workload identities come from (IRSA's OIDC provider, or Pod Identity on the cluster). */
-const identitySource = { name: cluster.clusterName, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer };
+const identitySource = { name: cluster.clusterName, arn: cluster.clusterArn, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer };
 
 // [karpenter]
 /** Karpenter sizes the cluster: the system node group stays small, application capacity comes from the NodePools. */

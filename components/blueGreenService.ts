@@ -451,6 +451,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 serviceAccountName: service.name,
                 mode: service.identityMode,
                 statements,
+                // The pods set it too: IRSA and Pod Identity mount their own token; the API token is never needed.
+                automountServiceAccountToken: false,
                 labels: commonLabels(service),
                 tags: args.tags,
             },

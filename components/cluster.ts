@@ -86,6 +86,8 @@ export interface ClusterArgs {
  */
 export class Cluster extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
+    /** ARN of the EKS cluster (Pod Identity trusts are held to it). */
+    public readonly clusterArn: pulumi.Output<string>;
     public readonly endpoint: pulumi.Output<string>;
     public readonly oidcProviderArn: pulumi.Output<string>;
     /** Issuer without scheme, as IRSA trust conditions use it: `oidc.eks.<region>.amazonaws.com/id/<id>`. */
@@ -216,6 +218,7 @@ export class Cluster extends pulumi.ComponentResource {
 
         const eksCluster = aws.eks.getClusterOutput({ name: this.clusterName }, { parent: this });
         this.clusterSecurityGroupId = eksCluster.vpcConfig.clusterSecurityGroupId;
+        this.clusterArn = eksCluster.arn;
 
         const access = new ClusterAccess(
             `${name}-access`,
@@ -321,6 +324,7 @@ export class Cluster extends pulumi.ComponentResource {
 
         this.registerOutputs({
             clusterName: this.clusterName,
+            clusterArn: this.clusterArn,
             endpoint: this.endpoint,
             oidcProviderArn: this.oidcProviderArn,
             oidcIssuer: this.oidcIssuer,

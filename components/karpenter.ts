@@ -173,28 +173,41 @@ export class Karpenter extends pulumi.ComponentResource {
             { name: names.interruptionQueue, messageRetentionSeconds: INTERRUPTION_QUEUE_RETENTION_SECONDS, sqsManagedSseEnabled: true, tags },
             { parent: this },
         );
+        const rules = Object.entries(INTERRUPTION_EVENTS).map(
+            ([key, event]) =>
+                [
+                    key,
+                    new aws.cloudwatch.EventRule(
+                        `${name}-${key}`,
+                        {
+                            name: names.rule(key),
+                            description: `Karpenter interruption handling for ${args.clusterName}: ${event.detailType}`,
+                            eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
+                            tags,
+                        },
+                        { parent: this },
+                    ),
+                ] as const,
+        );
+        // Only these rules may send: any other rule in the account could otherwise forge interruption events.
         const queuePolicy = new aws.sqs.QueuePolicy(
             `${name}-interruption`,
-            { queueUrl: queue.url, policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))) },
+            {
+                queueUrl: queue.url,
+                policy: pulumi
+                    .all([queue.arn, ...rules.map(([, rule]) => rule.arn)])
+                    .apply(([queueArn, ...ruleArns]) => JSON.stringify(interruptionQueuePolicy(queueArn, ruleArns))),
+            },
             { parent: this },
         );
-        const targets = Object.entries(INTERRUPTION_EVENTS).map(([key, event]) => {
-            const rule = new aws.cloudwatch.EventRule(
-                `${name}-${key}`,
-                {
-                    name: names.rule(key),
-                    description: `Karpenter interruption handling for ${args.clusterName}: ${event.detailType}`,
-                    eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
-                    tags,
-                },
-                { parent: this },
-            );
-            return new aws.cloudwatch.EventTarget(
-                `${name}-${key}`,
-                { rule: rule.name, arn: queue.arn, targetId: "KarpenterInterruptionQueueTarget" },
-                { parent: this, dependsOn: [queuePolicy] },
-            );
-        });
+        const targets = rules.map(
+            ([key, rule]) =>
+                new aws.cloudwatch.EventTarget(
+                    `${name}-${key}`,
+                    { rule: rule.name, arn: queue.arn, targetId: "KarpenterInterruptionQueueTarget" },
+                    { parent: this, dependsOn: [queuePolicy] },
+                ),
+        );
 
         const namespace = new k8s.core.v1.Namespace(
             `${name}-ns`,
@@ -226,6 +239,9 @@ export class Karpenter extends pulumi.ComponentResource {
                         (st): PolicyStatement => ({ ...st, Action: [...st.Action], Resource: typeof st.Resource === "string" ? st.Resource : [...st.Resource] }),
                     ),
                 ),
+                // The chart's pod template asks for the API token itself (automountServiceAccountToken: true), as its own
+                // ServiceAccount template does; nothing else should get one from this account.
+                automountServiceAccountToken: false,
                 labels: { "app.kubernetes.io/name": "karpenter" },
                 tags,
             },

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IdentityMode } from "../config";
@@ -100,7 +101,7 @@ export interface AwsLoadBalancerControllerArgs {
 /**
  * The AWS Load Balancer Controller for Gateway API ALBs: the Gateway API standard CRDs and the controller's own CRDs as
  * resources of their own (so a preview knows the kinds, and custom resources can depend on them), an IAM identity with
- * upstream's permissions, and the chart with CRDs skipped, on the system node group.
+ * upstream's actions scoped to this cluster, its VPC and account, and the chart with CRDs skipped, on the system node group.
  */
 export class AwsLoadBalancerController extends pulumi.ComponentResource {
     /** The CRD installs; every custom resource of these kinds must depend on them. */
@@ -120,6 +121,12 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
         const gatewayCrds = new k8s.yaml.v2.ConfigFile(`${name}-gateway-crds`, { file: urls.gateway }, { parent: this });
         this.crds = [gatewayApiCrds, elbv2Crds, gatewayCrds];
 
+        // Scoped to this cluster's tag value, VPC, account and region (see LOAD_BALANCER_CONTROLLER_DEVIATIONS).
+        const statements = pulumi
+            .all([pulumi.output(args.vpcId), aws.getCallerIdentityOutput({}, { parent: this }).accountId, aws.getPartitionOutput({}, { parent: this }).partition])
+            .apply(([vpcId, accountId, partition]) =>
+                loadBalancerControllerStatements({ clusterName: args.clusterName, vpcId, region: args.region, accountId, partition }),
+            );
         const identity = new WorkloadIdentity(
             `${name}-identity`,
             {
@@ -129,7 +136,9 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
                 namespaceName: d.namespace,
                 serviceAccountName: d.serviceAccountName,
                 mode: args.identityMode,
-                statements: loadBalancerControllerStatements(),
+                statements,
+                // The chart's pods do not set automountServiceAccountToken: they get the API token from the account.
+                automountServiceAccountToken: true,
                 labels: { "app.kubernetes.io/name": LOAD_BALANCER_CONTROLLER_CHART.chart },
                 tags: args.tags,
             },

@@ -12,6 +12,8 @@ export interface ClusterIdentitySource {
     readonly oidcProviderArn: pulumi.Input<string>;
     /** OIDC issuer without scheme: `oidc.eks.<region>.amazonaws.com/id/<id>`. */
     readonly oidcIssuer: pulumi.Input<string>;
+    /** ARN of the cluster (Pod Identity trusts are held to it). */
+    readonly arn: pulumi.Input<string>;
 }
 
 export interface WorkloadIdentityArgs {
@@ -32,6 +34,11 @@ export interface WorkloadIdentityArgs {
     readonly statements?: pulumi.Input<readonly PolicyStatement[]>;
     /** AWS managed or customer policies to attach, where upstream ships one. Default: none. */
     readonly managedPolicyArns?: readonly string[];
+    /**
+     * The ServiceAccount's `automountServiceAccountToken`. `false` unless the pods using it call the Kubernetes API and
+     * do not ask for the token themselves (a pod's own `automountServiceAccountToken` overrides this).
+     */
+    readonly automountServiceAccountToken: boolean;
     /** Labels for the ServiceAccount. */
     readonly labels?: Record<string, string>;
     readonly tags?: Record<string, string>;
@@ -63,15 +70,44 @@ export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, nam
     };
 }
 
-/** Pod Identity trust: the EKS Pod Identity service; the association pins namespace and service account. */
-export function podIdentityTrustPolicy() {
+/** The session tags EKS Pod Identity sets when it assumes a role (EKS User Guide, "Enable or disable session tags"). */
+export const POD_IDENTITY_SESSION_TAGS = {
+    clusterArn: "eks-cluster-arn",
+    namespace: "kubernetes-namespace",
+    serviceAccount: "kubernetes-service-account",
+} as const;
+
+/**
+ * Pod Identity trust, held to one service account of one cluster in this account. AWS's default trust lets
+ * `pods.eks.amazonaws.com` assume the role for any association in the account (any cluster, any namespace); here:
+ * - `aws:SourceAccount`: the cluster's account;
+ * - `aws:SourceArn`: a Pod Identity association of this cluster (`…:podidentityassociation/<cluster>/<id>`: EKS assumes
+ *   the role on behalf of the association, not of the cluster, so the cluster ARN would never match here);
+ * - the session tags Pod Identity sets (`aws:RequestTag/…`): this cluster's ARN, the namespace and the service account,
+ *   the trust condition AWS documents for restricting a role to one service account.
+ */
+export function podIdentityTrustPolicy(clusterArn: string, namespace: string, serviceAccount: string) {
+    const m = /^arn:([^:]+):eks:([^:]+):(\d{12}):cluster\/(.+)$/.exec(clusterArn);
+    if (!m) throw new Error(`podIdentityTrustPolicy: ${JSON.stringify(clusterArn)} is not an EKS cluster ARN`);
+    const [, partition, region, accountId, clusterName] = m;
+    const tags = POD_IDENTITY_SESSION_TAGS;
     return {
         Version: "2012-10-17" as const,
         Statement: [
             {
+                Sid: "EksPodIdentity",
                 Effect: "Allow" as const,
                 Principal: { Service: "pods.eks.amazonaws.com" },
                 Action: ["sts:AssumeRole", "sts:TagSession"],
+                Condition: {
+                    StringEquals: {
+                        "aws:SourceAccount": accountId,
+                        [`aws:RequestTag/${tags.clusterArn}`]: clusterArn,
+                        [`aws:RequestTag/${tags.namespace}`]: namespace,
+                        [`aws:RequestTag/${tags.serviceAccount}`]: serviceAccount,
+                    },
+                    ArnLike: { "aws:SourceArn": `arn:${partition}:eks:${region}:${accountId}:podidentityassociation/${clusterName}/*` },
+                },
             },
         ],
     };
@@ -100,7 +136,9 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
                 ? pulumi
                       .all([args.cluster.oidcProviderArn, args.cluster.oidcIssuer])
                       .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, args.namespaceName, args.serviceAccountName)))
-                : JSON.stringify(podIdentityTrustPolicy());
+                : pulumi
+                      .output(args.cluster.arn)
+                      .apply((clusterArn) => JSON.stringify(podIdentityTrustPolicy(clusterArn, args.namespaceName, args.serviceAccountName)));
 
         const role = new aws.iam.Role(
             `${name}-role`,
@@ -148,6 +186,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
                     labels: { "app.kubernetes.io/managed-by": "pulumi", ...args.labels },
                     annotations: args.mode === "irsa" ? { [ROLE_ARN_ANNOTATION]: role.arn } : undefined,
                 },
+                automountServiceAccountToken: args.automountServiceAccountToken,
             },
             { parent: this, dependsOn: permissions },
         );

@@ -41,3 +41,21 @@ export function boundedName(name: string, max = IAM_ROLE_NAME_MAX): string {
     const hash = crypto.createHash("sha256").update(safe).digest("hex").slice(0, 8);
     return `${safe.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
 }
+
+/**
+ * A deliberate, named difference between a policy here and the upstream document it follows (the controllers'
+ * published IAM policies). Upstream policies are written for one cluster per account; these scope them to one
+ * cluster, VPC and account. Tests check that every difference from upstream is listed, and nothing else differs.
+ */
+export interface UpstreamDeviation {
+    /** Stable id, used in tests and the README. */
+    readonly id: string;
+    /** The statements (by Sid) this deviation changes or adds. */
+    readonly statements: readonly string[];
+    /** What upstream grants. */
+    readonly upstream: string;
+    /** What is granted here instead. */
+    readonly here: string;
+    /** What the difference prevents. */
+    readonly why: string;
+}

@@ -6,9 +6,13 @@
  * `…InterruptionPolicy`, `…ResourceDiscoveryPolicy` and `…ZonalShiftPolicy` at v1.14.1), grouped the same way.
  * Write access is scoped the way upstream scopes it: by the `kubernetes.io/cluster/<name>: owned` and
  * `eks:eks-cluster-name` tags Karpenter puts on what it launches, the `karpenter.sh/nodepool` and
- * `karpenter.k8s.aws/ec2nodeclass` tags, the region, the account and the partition.
+ * `karpenter.k8s.aws/ec2nodeclass` tags, the region, the account and the partition; and, beyond upstream, launches
+ * only into subnets and security groups tagged for this cluster. `KARPENTER_DEVIATIONS` lists every difference.
  */
-import { PolicyDocument } from "./iam";
+import { PolicyDocument, UpstreamDeviation } from "./iam";
+
+/** The tag the cluster's private subnets and node security group carry, and the EC2NodeClass selects by. */
+export const DISCOVERY_TAG = "karpenter.sh/discovery";
 
 /** Everything the statements are scoped by; plain strings so that the builder stays pure. */
 export interface KarpenterPolicyScope {
@@ -23,7 +27,7 @@ export interface KarpenterPolicyScope {
 }
 
 /** IAM condition operators the controller policy uses. */
-export type ConditionOperator = "StringEquals" | "StringLike" | "StringEqualsIfExists" | "ForAllValues:StringEquals" | "Bool";
+export type ConditionOperator = "StringEquals" | "StringLike" | "StringEqualsIfExists" | "ForAllValues:StringEquals" | "Bool" | "ArnEquals";
 
 export type Conditions = Partial<Record<ConditionOperator, Record<string, string | string[]>>>;
 
@@ -35,6 +39,27 @@ export interface KarpenterStatement {
     readonly Resource: string | readonly string[];
     readonly Condition?: Conditions;
 }
+
+/** Sid of the launch statement for subnets and security groups (split from upstream's `AllowScopedEC2InstanceAccessActions`). */
+export const LAUNCH_NETWORK_SID = "AllowScopedEC2InstanceAccessActionsInClusterNetwork";
+
+/** Every difference from upstream's getting-started template (controller policies and interruption queue policy). */
+export const KARPENTER_DEVIATIONS: readonly UpstreamDeviation[] = [
+    {
+        id: "launch-into-cluster-network",
+        statements: ["AllowScopedEC2InstanceAccessActions", LAUNCH_NETWORK_SID],
+        upstream: "ec2:RunInstances and ec2:CreateFleet with any subnet and security group of the region",
+        here: `subnets and security groups only when tagged ${DISCOVERY_TAG} = the cluster name (images, snapshots, capacity reservations and placement groups as upstream)`,
+        why: "a compromised or misconfigured controller cannot launch nodes into another VPC's subnets or with another workload's security groups",
+    },
+    {
+        id: "interruption-queue-from-own-rules",
+        statements: ["AllowEventBridgeSend"],
+        upstream: "events.amazonaws.com and sqs.amazonaws.com may send to the queue, from any source",
+        here: "only events.amazonaws.com, and only on behalf of this cluster's five interruption rules (aws:SourceArn)",
+        why: "no other EventBridge rule in the account can forge spot-interruption or health events that make Karpenter drain and terminate nodes",
+    },
+];
 
 /** Upstream's policy groups, in upstream's order. */
 export const CONTROLLER_POLICY_GROUPS = [
@@ -101,12 +126,18 @@ export function controllerPolicyGroups(scope: KarpenterPolicyScope): Record<Cont
                 Resource: [
                     `arn:${partition}:ec2:${region}::image/*`,
                     `arn:${partition}:ec2:${region}::snapshot/*`,
-                    ec2("security-group/*"),
-                    ec2("subnet/*"),
                     ec2("capacity-reservation/*"),
                     ec2("placement-group/*"),
                 ],
                 Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+            },
+            {
+                // Upstream grants these two with the statement above, unconditionally.
+                Sid: LAUNCH_NETWORK_SID,
+                Effect: "Allow",
+                Resource: [ec2("security-group/*"), ec2("subnet/*")],
+                Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+                Condition: { StringEquals: { [`aws:ResourceTag/${DISCOVERY_TAG}`]: clusterName } },
             },
             {
                 Sid: "AllowScopedEC2LaunchTemplateAccessActions",
@@ -254,10 +285,11 @@ export function controllerPolicyStatements(scope: KarpenterPolicyScope): Karpent
 }
 
 /**
- * The interruption queue's resource policy: EventBridge (and SQS itself) may send, and nobody may use the
- * queue without TLS.
+ * The interruption queue's resource policy: EventBridge may send, only for this cluster's interruption rules, and
+ * nobody may use the queue without TLS. Upstream also admits `sqs.amazonaws.com` and any rule of the account.
  */
-export function interruptionQueuePolicy(queueArn: string): PolicyDocument {
+export function interruptionQueuePolicy(queueArn: string, ruleArns: readonly string[]): PolicyDocument {
+    if (ruleArns.length === 0) throw new Error("interruptionQueuePolicy: at least one EventBridge rule ARN");
     return {
         Version: "2012-10-17",
         Id: "EC2InterruptionPolicy",
@@ -265,9 +297,10 @@ export function interruptionQueuePolicy(queueArn: string): PolicyDocument {
             {
                 Sid: "AllowEventBridgeSend",
                 Effect: "Allow",
-                Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+                Principal: { Service: "events.amazonaws.com" },
                 Action: "sqs:SendMessage",
                 Resource: queueArn,
+                Condition: { ArnEquals: { "aws:SourceArn": [...ruleArns] } },
             },
             {
                 Sid: "DenyHTTP",

@@ -1,14 +1,85 @@
 /**
  * IAM permissions of the AWS Load Balancer Controller v3.5.0, as typed statements.
  *
- * Same actions, resources and conditions as upstream's `docs/install/iam_policy.json` at tag v3.5.0, grouped the
- * same way. Write access is scoped by the `elbv2.k8s.aws/cluster` tag the controller puts on everything it creates:
- * it may create tagged resources, and change or delete only resources that carry the tag.
+ * Same statements and actions as upstream's `docs/install/iam_policy.json` at tag v3.5.0, in upstream's order, each
+ * named by a Sid. Upstream scopes write access by the mere presence of the `elbv2.k8s.aws/cluster` tag, which every
+ * cluster's controller sets: in an account with two clusters, one controller may change or delete the other's load
+ * balancers. Here the tag must hold this cluster's name, security-group changes are held to this cluster's VPC, and
+ * attaching or removing a web ACL is held to this cluster's load balancers. `LOAD_BALANCER_CONTROLLER_DEVIATIONS`
+ * lists every difference from upstream.
  */
-import { PolicyStatement } from "./iam";
+import { PolicyStatement, UpstreamDeviation } from "./iam";
 
-/** Tag the controller sets on the security groups, load balancers and target groups it owns. */
+/** Tag the controller sets on the security groups, load balancers and target groups it owns (value: the cluster name). */
 export const CONTROLLER_OWNERSHIP_TAG = "elbv2.k8s.aws/cluster";
+
+/** What the statements are scoped to. */
+export interface LoadBalancerControllerScope {
+    /** The controller's `--cluster-name`: the value of the ownership tag on everything it creates. */
+    readonly clusterName: string;
+    /** The cluster's VPC: the only VPC whose security groups the controller may change. */
+    readonly vpcId: string;
+    readonly region: string;
+    readonly accountId: string;
+    /** `aws`, `aws-cn`, `aws-us-gov`… Default `aws`. */
+    readonly partition?: string;
+}
+
+/** Sids of the statements, in upstream's order (upstream has none; the names are this project's). */
+export const LOAD_BALANCER_CONTROLLER_SIDS = {
+    serviceLinkedRole: "CreateElbServiceLinkedRole",
+    describe: "Describe",
+    integrations: "Integrations",
+    securityGroupIngress: "SecurityGroupIngressInClusterVpc",
+    createSecurityGroup: "CreateSecurityGroupInClusterVpc",
+    tagNewSecurityGroup: "TagSecurityGroupOnCreate",
+    tagOwnedSecurityGroup: "TagOwnedSecurityGroup",
+    manageOwnedSecurityGroup: "ManageOwnedSecurityGroup",
+    createLoadBalancer: "CreateOwnedLoadBalancerAndTargetGroup",
+    listenersAndRules: "CreateDeleteListenersAndRules",
+    tagOwnedLoadBalancer: "TagOwnedLoadBalancerAndTargetGroup",
+    tagListenersAndRules: "TagListenersAndRules",
+    modifyOwnedLoadBalancer: "ModifyOwnedLoadBalancerAndTargetGroup",
+    tagOnCreate: "TagLoadBalancerAndTargetGroupOnCreate",
+    registerTargets: "RegisterTargets",
+    modifyListenersAndRules: "ModifyListenersAndRules",
+    webAcl: "SetWebAclOnOwnedLoadBalancer",
+} as const;
+
+const SID = LOAD_BALANCER_CONTROLLER_SIDS;
+
+/** Every difference from upstream's policy, by id. */
+export const LOAD_BALANCER_CONTROLLER_DEVIATIONS: readonly UpstreamDeviation[] = [
+    {
+        id: "ownership-tag-value",
+        statements: [
+            SID.tagNewSecurityGroup,
+            SID.tagOwnedSecurityGroup,
+            SID.manageOwnedSecurityGroup,
+            SID.createLoadBalancer,
+            SID.tagOwnedLoadBalancer,
+            SID.modifyOwnedLoadBalancer,
+            SID.tagOnCreate,
+        ],
+        upstream: `Null conditions: the ${CONTROLLER_OWNERSHIP_TAG} tag is present (any value) on the resource or in the request`,
+        here: `StringEquals: the ${CONTROLLER_OWNERSHIP_TAG} tag is this cluster's name`,
+        why: "another cluster's controller in the same account can neither create resources tagged as this cluster's nor change or delete them",
+    },
+    {
+        id: "security-groups-in-cluster-vpc",
+        statements: [SID.securityGroupIngress, SID.createSecurityGroup, SID.manageOwnedSecurityGroup],
+        upstream: "security-group ingress changes and CreateSecurityGroup on every resource (*)",
+        here: "security groups of this account and region whose ec2:Vpc is the cluster's VPC; new security groups only in that VPC",
+        why: "the controller cannot open ports on security groups of other VPCs (other environments, databases) in the account",
+    },
+    {
+        id: "web-acl-on-owned-load-balancers",
+        statements: [SID.modifyListenersAndRules, SID.webAcl],
+        upstream: "elasticloadbalancing:SetWebAcl on every resource (*), with the listener and rule changes",
+        here: `SetWebAcl in its own statement, only on application load balancers whose ${CONTROLLER_OWNERSHIP_TAG} tag is this cluster's name`,
+        why: "another cluster's controller cannot detach or replace this cluster's WAF web ACL",
+    },
+];
 
 /** Read-only discovery (VPC, subnets, security groups, load balancers, target health). */
 const DESCRIBE_ACTIONS = [
@@ -79,58 +150,74 @@ const OWNED_ELB_MODIFY_ACTIONS = [
     "elasticloadbalancing:ModifyIpPools",
 ];
 
-/**
- * The controller's permissions. `partition` only changes the ARNs (`aws-cn`, `aws-us-gov`); with the default `aws`
- * the statements are upstream's.
- */
-export function loadBalancerControllerStatements(partition = "aws"): PolicyStatement[] {
-    const requestTagged = { [`aws:RequestTag/${CONTROLLER_OWNERSHIP_TAG}`]: "false" };
-    const resourceTagged = { [`aws:ResourceTag/${CONTROLLER_OWNERSHIP_TAG}`]: "false" };
-    /** Tagging an existing owned resource without adding the ownership tag in the same request. */
-    const ownedAndNotRetagged = {
-        [`aws:RequestTag/${CONTROLLER_OWNERSHIP_TAG}`]: "true",
-        [`aws:ResourceTag/${CONTROLLER_OWNERSHIP_TAG}`]: "false",
-    };
+/** The controller's permissions, scoped to one cluster, its VPC, account and region. */
+export function loadBalancerControllerStatements(scope: LoadBalancerControllerScope): PolicyStatement[] {
+    const partition = scope.partition ?? "aws";
+    const ownedByThisCluster = (context: "RequestTag" | "ResourceTag") => ({ [`aws:${context}/${CONTROLLER_OWNERSHIP_TAG}`]: scope.clusterName });
+    /** Tagging an owned resource must not add or change the ownership tag (upstream's own rule). */
+    const notRetagged = { [`aws:RequestTag/${CONTROLLER_OWNERSHIP_TAG}`]: "true" };
+    const vpcArn = `arn:${partition}:ec2:${scope.region}:${scope.accountId}:vpc/${scope.vpcId}`;
+    const inClusterVpc = { ArnEquals: { "ec2:Vpc": vpcArn } };
+    const accountSecurityGroups = `arn:${partition}:ec2:${scope.region}:${scope.accountId}:security-group/*`;
     const securityGroups = `arn:${partition}:ec2:*:*:security-group/*`;
     const elb = (resource: string) => `arn:${partition}:elasticloadbalancing:*:*:${resource}`;
     const taggableLoadBalancers = [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")];
 
     return [
         {
+            Sid: SID.serviceLinkedRole,
             Effect: "Allow",
             Action: ["iam:CreateServiceLinkedRole"],
             Resource: "*",
             Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
         },
-        { Effect: "Allow", Action: DESCRIBE_ACTIONS, Resource: "*" },
-        { Effect: "Allow", Action: INTEGRATION_ACTIONS, Resource: "*" },
-        { Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: "*" },
-        { Effect: "Allow", Action: ["ec2:CreateSecurityGroup"], Resource: "*" },
+        { Sid: SID.describe, Effect: "Allow", Action: DESCRIBE_ACTIONS, Resource: "*" },
+        { Sid: SID.integrations, Effect: "Allow", Action: INTEGRATION_ACTIONS, Resource: "*" },
         {
+            // Upstream: on "*". The controller opens the cluster's node security groups to its load balancers.
+            Sid: SID.securityGroupIngress,
+            Effect: "Allow",
+            Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+            Resource: accountSecurityGroups,
+            Condition: inClusterVpc,
+        },
+        {
+            // Upstream: on "*". CreateSecurityGroup authorizes both the new group and the VPC it is created in.
+            Sid: SID.createSecurityGroup,
+            Effect: "Allow",
+            Action: ["ec2:CreateSecurityGroup"],
+            Resource: [accountSecurityGroups, vpcArn],
+        },
+        {
+            Sid: SID.tagNewSecurityGroup,
             Effect: "Allow",
             Action: ["ec2:CreateTags"],
             Resource: securityGroups,
-            Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: requestTagged },
+            Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup", ...ownedByThisCluster("RequestTag") } },
         },
         {
+            Sid: SID.tagOwnedSecurityGroup,
             Effect: "Allow",
             Action: ["ec2:CreateTags", "ec2:DeleteTags"],
             Resource: securityGroups,
-            Condition: { Null: ownedAndNotRetagged },
+            Condition: { Null: notRetagged, StringEquals: ownedByThisCluster("ResourceTag") },
         },
         {
+            Sid: SID.manageOwnedSecurityGroup,
             Effect: "Allow",
             Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
-            Resource: "*",
-            Condition: { Null: resourceTagged },
+            Resource: accountSecurityGroups,
+            Condition: { StringEquals: ownedByThisCluster("ResourceTag"), ...inClusterVpc },
         },
         {
+            Sid: SID.createLoadBalancer,
             Effect: "Allow",
             Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
             Resource: "*",
-            Condition: { Null: requestTagged },
+            Condition: { StringEquals: ownedByThisCluster("RequestTag") },
         },
         {
+            Sid: SID.listenersAndRules,
             Effect: "Allow",
             Action: [
                 "elasticloadbalancing:CreateListener",
@@ -141,12 +228,14 @@ export function loadBalancerControllerStatements(partition = "aws"): PolicyState
             Resource: "*",
         },
         {
+            Sid: SID.tagOwnedLoadBalancer,
             Effect: "Allow",
             Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
             Resource: taggableLoadBalancers,
-            Condition: { Null: ownedAndNotRetagged },
+            Condition: { Null: notRetagged, StringEquals: ownedByThisCluster("ResourceTag") },
         },
         {
+            Sid: SID.tagListenersAndRules,
             Effect: "Allow",
             Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
             Resource: [
@@ -156,25 +245,35 @@ export function loadBalancerControllerStatements(partition = "aws"): PolicyState
                 elb("listener-rule/app/*/*/*"),
             ],
         },
-        { Effect: "Allow", Action: OWNED_ELB_MODIFY_ACTIONS, Resource: "*", Condition: { Null: resourceTagged } },
         {
+            Sid: SID.modifyOwnedLoadBalancer,
+            Effect: "Allow",
+            Action: OWNED_ELB_MODIFY_ACTIONS,
+            Resource: "*",
+            Condition: { StringEquals: ownedByThisCluster("ResourceTag") },
+        },
+        {
+            Sid: SID.tagOnCreate,
             Effect: "Allow",
             Action: ["elasticloadbalancing:AddTags"],
             Resource: taggableLoadBalancers,
             Condition: {
-                StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] },
-                Null: requestTagged,
+                StringEquals: {
+                    "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"],
+                    ...ownedByThisCluster("RequestTag"),
+                },
             },
         },
         {
+            Sid: SID.registerTargets,
             Effect: "Allow",
             Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
             Resource: elb("targetgroup/*/*"),
         },
         {
+            Sid: SID.modifyListenersAndRules,
             Effect: "Allow",
             Action: [
-                "elasticloadbalancing:SetWebAcl",
                 "elasticloadbalancing:ModifyListener",
                 "elasticloadbalancing:AddListenerCertificates",
                 "elasticloadbalancing:RemoveListenerCertificates",
@@ -182,6 +281,15 @@ export function loadBalancerControllerStatements(partition = "aws"): PolicyState
                 "elasticloadbalancing:SetRulePriorities",
             ],
             Resource: "*",
+        },
+        {
+            // Upstream grants SetWebAcl with the listener changes on "*": associating or removing a WAF web ACL needs it
+            // on the load balancer, so holding it to this cluster's load balancers keeps their WAF out of others' reach.
+            Sid: SID.webAcl,
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:SetWebAcl"],
+            Resource: elb("loadbalancer/app/*/*"),
+            Condition: { StringEquals: ownedByThisCluster("ResourceTag") },
         },
     ];
 }

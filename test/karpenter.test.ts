@@ -1,5 +1,5 @@
 import { karpenterChartValues } from "../components/karpenter";
-import { controllerPolicyStatements, interruptionQueuePolicy } from "../lib/karpenterPolicy";
+import { KARPENTER_DEVIATIONS, controllerPolicyStatements, interruptionQueuePolicy } from "../lib/karpenterPolicy";
 import { find, inputsOf, ofType, plan, planError, providerUrn, STACKS } from "./harness";
 
 const ACCOUNT = "123456789012";
@@ -122,22 +122,72 @@ async function controllerPolicy(stack: string, ...set: string[]): Promise<{ Vers
     return JSON.parse(inputsOf(p, "aws:iam/rolePolicy:RolePolicy", "karpenter-controller-permissions").policy as string);
 }
 
+/**
+ * Statements this project splits out of an upstream statement (Sid here → upstream Sid), each covered by a named
+ * deviation. Written out here, not read from the project's module.
+ */
+const SPLIT_FROM_UPSTREAM: Record<string, string> = {
+    AllowScopedEC2InstanceAccessActionsInClusterNetwork: "AllowScopedEC2InstanceAccessActions",
+};
+
+/** The named deviations from upstream, and the statements each one changes. */
+const EXPECTED_DEVIATIONS = {
+    "launch-into-cluster-network": ["AllowScopedEC2InstanceAccessActions", "AllowScopedEC2InstanceAccessActionsInClusterNetwork"],
+    "interruption-queue-from-own-rules": ["AllowEventBridgeSend"],
+};
+
 describe("Karpenter controller permissions", () => {
-    test.each(STACKS)("%s: exactly upstream's statements and actions", async (stack) => {
+    test.each(STACKS)("%s: upstream's actions, statement by statement (split statements together)", async (stack) => {
         const policy = await controllerPolicy(stack);
         expect(policy.Version).toBe("2012-10-17");
-        const actions = Object.fromEntries(policy.Statement.map((s) => [s.Sid, asList(s.Action)]));
-        expect(actions).toEqual(UPSTREAM_ACTIONS);
+        const byUpstream: Record<string, string[]> = {};
+        for (const st of policy.Statement) {
+            const origin = SPLIT_FROM_UPSTREAM[st.Sid!] ?? st.Sid!;
+            byUpstream[origin] = [...(byUpstream[origin] ?? []), ...asList(st.Action)];
+        }
+        expect(Object.fromEntries(Object.entries(byUpstream).map(([sid, actions]) => [sid, [...new Set(actions)]]))).toEqual(UPSTREAM_ACTIONS);
         expect(policy.Statement.every((s) => s.Effect === "Allow")).toBe(true);
         const all = new Set(policy.Statement.flatMap((s) => asList(s.Action)));
         expect(all.size).toBe(32);
         expect([...all].some((a) => a.includes("*"))).toBe(false);
     });
 
-    test.each(STACKS)("%s: upstream's conditions, scoped to this cluster and region", async (stack) => {
+    test("every difference from upstream is a named deviation", () => {
+        expect(Object.fromEntries(KARPENTER_DEVIATIONS.map((d) => [d.id, [...d.statements]]))).toEqual(EXPECTED_DEVIATIONS);
+        for (const d of KARPENTER_DEVIATIONS) expect([d.upstream, d.here, d.why].every((t) => t.length > 20)).toBe(true);
+    });
+
+    test.each(STACKS)("%s: upstream's conditions where no deviation is named, scoped to this cluster and region", async (stack) => {
         const policy = await controllerPolicy(stack);
-        const conditions = Object.fromEntries(policy.Statement.filter((s) => s.Condition).map((s) => [s.Sid, s.Condition]));
+        const deviating = new Set(Object.values(EXPECTED_DEVIATIONS).flat());
+        const conditions = Object.fromEntries(policy.Statement.filter((s) => s.Condition && !deviating.has(s.Sid!)).map((s) => [s.Sid, s.Condition]));
         expect(conditions).toEqual(upstreamConditions(`service-${stack}`));
+    });
+
+    test.each(STACKS)("%s: launches use only subnets and security groups tagged for this cluster (the EC2NodeClass's selector)", async (stack) => {
+        const p = await plan(stack);
+        const policy = await controllerPolicy(stack);
+        const sid = (name: string) => policy.Statement.find((s) => s.Sid === name)!;
+        const ec2 = `arn:aws:ec2:${REGION}`;
+        // Upstream's resources for RunInstances/CreateFleet, split in two: the network part carries the tag condition.
+        expect(sid("AllowScopedEC2InstanceAccessActions")).toEqual({
+            Sid: "AllowScopedEC2InstanceAccessActions",
+            Effect: "Allow",
+            Resource: [`${ec2}::image/*`, `${ec2}::snapshot/*`, `${ec2}:*:capacity-reservation/*`, `${ec2}:*:placement-group/*`],
+            Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+        });
+        expect(sid("AllowScopedEC2InstanceAccessActionsInClusterNetwork")).toEqual({
+            Sid: "AllowScopedEC2InstanceAccessActionsInClusterNetwork",
+            Effect: "Allow",
+            Resource: [`${ec2}:*:security-group/*`, `${ec2}:*:subnet/*`],
+            Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+            Condition: { StringEquals: { "aws:ResourceTag/karpenter.sh/discovery": `service-${stack}` } },
+        });
+        // The same tag is what the node class selects by, and what the cluster's subnets and node security group carry.
+        const nodeClass = inputsOf(p, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "node-pools-default").spec;
+        expect(nodeClass.subnetSelectorTerms).toEqual([{ tags: { "karpenter.sh/discovery": `service-${stack}` } }]);
+        expect(nodeClass.securityGroupSelectorTerms).toEqual([{ tags: { "karpenter.sh/discovery": `service-${stack}` } }]);
+        expect(inputsOf(p, "aws:ec2/tag:Tag", "cluster-cluster-sg-discovery")).toMatchObject({ key: "karpenter.sh/discovery", value: `service-${stack}` });
     });
 
     test.each(STACKS)("%s: resources name the node role, the queue, the cluster, this account, region and partition", async (stack) => {
@@ -227,7 +277,7 @@ describe("Karpenter node role", () => {
 });
 
 describe("Karpenter interruption handling", () => {
-    test.each(STACKS)("%s: queue keeps messages 300 s, SSE on, policy denies non-TLS and lets EventBridge send", async (stack) => {
+    test.each(STACKS)("%s: queue keeps messages 300 s, SSE on, policy denies non-TLS and lets only its own EventBridge rules send", async (stack) => {
         const p = await plan(stack);
         const queue = inputsOf(p, "aws:sqs/queue:Queue", "karpenter-interruption");
         expect(queue.name).toBe(`service-${stack}-karpenter-interruption`);
@@ -237,17 +287,36 @@ describe("Karpenter interruption handling", () => {
         const queuePolicy = inputsOf(p, "aws:sqs/queuePolicy:QueuePolicy", "karpenter-interruption");
         expect(queuePolicy.queueUrl).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/service-${stack}-karpenter-interruption`);
         const doc = JSON.parse(queuePolicy.policy as string) as { Statement: Statement[] };
+        const rule = (suffix: string) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/service-${stack}-karpenter-${suffix}`;
         expect(doc.Statement).toEqual([
             {
                 Sid: "AllowEventBridgeSend",
                 Effect: "Allow",
-                Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+                // Upstream also names sqs.amazonaws.com and no source: any rule of the account could send.
+                Principal: { Service: "events.amazonaws.com" },
                 Action: "sqs:SendMessage",
                 Resource: arn,
+                Condition: {
+                    ArnEquals: {
+                        "aws:SourceArn": [
+                            rule("scheduled-change"),
+                            rule("spot-interruption"),
+                            rule("rebalance"),
+                            rule("instance-state-change"),
+                            rule("capacity-reservation-interruption"),
+                        ],
+                    },
+                },
             },
             { Sid: "DenyHTTP", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: arn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
         ]);
-        expect(interruptionQueuePolicy("q").Statement).toHaveLength(2);
+        // The policy names the rules, so it exists before the targets that use it (the rules before both).
+        const rules = ofType(p, "aws:cloudwatch/eventRule:EventRule").filter((r) => r.name.startsWith("karpenter-"));
+        expect(find(p, "aws:sqs/queuePolicy:QueuePolicy", "karpenter-interruption").dependencies).toEqual(expect.arrayContaining(rules.map((r) => r.urn)));
+        for (const t of ofType(p, "aws:cloudwatch/eventTarget:EventTarget").filter((r) => r.name.startsWith("karpenter-"))) {
+            expect(t.dependencies).toContain(find(p, "aws:sqs/queuePolicy:QueuePolicy", "karpenter-interruption").urn);
+        }
+        expect(() => interruptionQueuePolicy("q", [])).toThrow(/at least one/);
     });
 
     test.each(STACKS)("%s: five EventBridge rules with upstream's exact patterns, each targeting the queue", async (stack) => {

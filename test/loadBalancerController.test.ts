@@ -1,4 +1,5 @@
 import { systemNodeScheduling } from "../components/cluster";
+import { LOAD_BALANCER_CONTROLLER_DEVIATIONS } from "../lib/loadBalancerControllerPolicy";
 import { Plan, PlannedResource, STACKS, find, inputsOf, ofType, plan } from "./harness";
 
 const CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile";
@@ -41,11 +42,109 @@ const UPSTREAM_ACTIONS = [
 ];
 
 interface Statement {
+    Sid?: string;
     Effect: string;
     Action: string | string[];
     Resource: string | string[];
     Condition?: Record<string, Record<string, string | string[]>>;
 }
+
+const TAG = "elbv2.k8s.aws/cluster";
+const ELB = (r: string) => `arn:aws:elasticloadbalancing:*:*:${r}`;
+const TAGGABLE_LBS = [ELB("targetgroup/*/*"), ELB("loadbalancer/net/*/*"), ELB("loadbalancer/app/*/*")];
+
+/**
+ * Upstream's statements (docs/install/iam_policy.json at v3.5.0), in order, under the Sids this project gives them
+ * (upstream has none). Actions of the two long lists are in UPSTREAM_ACTIONS.
+ */
+const UPSTREAM_STATEMENTS: Record<string, Omit<Statement, "Effect" | "Sid">> = {
+    CreateElbServiceLinkedRole: {
+        Action: ["iam:CreateServiceLinkedRole"],
+        Resource: "*",
+        Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
+    },
+    Describe: { Action: [], Resource: "*" },
+    Integrations: { Action: [], Resource: "*" },
+    SecurityGroupIngressInClusterVpc: { Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: "*" },
+    CreateSecurityGroupInClusterVpc: { Action: ["ec2:CreateSecurityGroup"], Resource: "*" },
+    TagSecurityGroupOnCreate: {
+        Action: ["ec2:CreateTags"],
+        Resource: "arn:aws:ec2:*:*:security-group/*",
+        Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: { [`aws:RequestTag/${TAG}`]: "false" } },
+    },
+    TagOwnedSecurityGroup: {
+        Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+        Resource: "arn:aws:ec2:*:*:security-group/*",
+        Condition: { Null: { [`aws:RequestTag/${TAG}`]: "true", [`aws:ResourceTag/${TAG}`]: "false" } },
+    },
+    ManageOwnedSecurityGroup: {
+        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
+        Resource: "*",
+        Condition: { Null: { [`aws:ResourceTag/${TAG}`]: "false" } },
+    },
+    CreateOwnedLoadBalancerAndTargetGroup: {
+        Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+        Resource: "*",
+        Condition: { Null: { [`aws:RequestTag/${TAG}`]: "false" } },
+    },
+    CreateDeleteListenersAndRules: {
+        Action: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"],
+        Resource: "*",
+    },
+    TagOwnedLoadBalancerAndTargetGroup: {
+        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+        Resource: TAGGABLE_LBS,
+        Condition: { Null: { [`aws:RequestTag/${TAG}`]: "true", [`aws:ResourceTag/${TAG}`]: "false" } },
+    },
+    TagListenersAndRules: {
+        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+        Resource: [ELB("listener/net/*/*/*"), ELB("listener/app/*/*/*"), ELB("listener-rule/net/*/*/*"), ELB("listener-rule/app/*/*/*")],
+    },
+    ModifyOwnedLoadBalancerAndTargetGroup: {
+        Action: [
+            "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
+            "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
+            "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes",
+            "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
+        ],
+        Resource: "*",
+        Condition: { Null: { [`aws:ResourceTag/${TAG}`]: "false" } },
+    },
+    TagLoadBalancerAndTargetGroupOnCreate: {
+        Action: ["elasticloadbalancing:AddTags"],
+        Resource: TAGGABLE_LBS,
+        Condition: {
+            StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] },
+            Null: { [`aws:RequestTag/${TAG}`]: "false" },
+        },
+    },
+    RegisterTargets: { Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: ELB("targetgroup/*/*") },
+    ModifyListenersAndRules: {
+        Action: [
+            "elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates",
+            "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
+        ],
+        Resource: "*",
+    },
+};
+
+/** Statements split out of an upstream one (Sid here → upstream's). */
+const SPLIT_FROM_UPSTREAM: Record<string, string> = { SetWebAclOnOwnedLoadBalancer: "ModifyListenersAndRules" };
+
+/** The named deviations and the statements each changes. */
+const EXPECTED_DEVIATIONS = {
+    "ownership-tag-value": [
+        "TagSecurityGroupOnCreate",
+        "TagOwnedSecurityGroup",
+        "ManageOwnedSecurityGroup",
+        "CreateOwnedLoadBalancerAndTargetGroup",
+        "TagOwnedLoadBalancerAndTargetGroup",
+        "ModifyOwnedLoadBalancerAndTargetGroup",
+        "TagLoadBalancerAndTargetGroupOnCreate",
+    ],
+    "security-groups-in-cluster-vpc": ["SecurityGroupIngressInClusterVpc", "CreateSecurityGroupInClusterVpc", "ManageOwnedSecurityGroup"],
+    "web-acl-on-owned-load-balancers": ["ModifyListenersAndRules", "SetWebAclOnOwnedLoadBalancer"],
+};
 
 function controllerPolicy(p: Plan): Statement[] {
     const doc = JSON.parse(inputsOf(p, "aws:iam/rolePolicy:RolePolicy", "aws-load-balancer-controller-identity-permissions").policy as string);
@@ -146,23 +245,80 @@ describe("AwsLoadBalancerController", () => {
         expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
     });
 
-    test("write access is scoped by the controller's cluster tag, as upstream's", async () => {
-        const statements = controllerPolicy(await plan("prod"));
-        const withAction = (a: string) => statements.filter((s) => actionsOf(s).includes(a));
-        for (const action of ["elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup", "ec2:DeleteSecurityGroup"]) {
-            expect(withAction(action)).toEqual([
-                expect.objectContaining({ Resource: "*", Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } } }),
-            ]);
+    test.each(STACKS)("%s: upstream's statements in upstream's order; split statements carry the rest of their actions", async (stack) => {
+        const statements = controllerPolicy(await plan(stack));
+        const origins = statements.map((s) => SPLIT_FROM_UPSTREAM[s.Sid!] ?? s.Sid!);
+        expect([...new Set(origins)]).toEqual(Object.keys(UPSTREAM_STATEMENTS));
+        for (const [sid, upstream] of Object.entries(UPSTREAM_STATEMENTS)) {
+            if (upstream.Action.length === 0) continue;
+            const ours = statements.filter((s) => (SPLIT_FROM_UPSTREAM[s.Sid!] ?? s.Sid) === sid).flatMap(actionsOf);
+            expect({ sid, actions: [...ours].sort() }).toEqual({ sid, actions: [...(upstream.Action as string[])].sort() });
         }
-        expect(withAction("elasticloadbalancing:CreateLoadBalancer")).toEqual([
-            expect.objectContaining({ Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } } }),
-        ]);
-        expect(withAction("iam:CreateServiceLinkedRole")).toEqual([
-            expect.objectContaining({ Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } } }),
-        ]);
-        expect(withAction("elasticloadbalancing:RegisterTargets")).toEqual([
-            expect.objectContaining({ Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*" }),
-        ]);
+    });
+
+    test("every difference from upstream is a named deviation", async () => {
+        expect(Object.fromEntries(LOAD_BALANCER_CONTROLLER_DEVIATIONS.map((d) => [d.id, [...d.statements]]))).toEqual(EXPECTED_DEVIATIONS);
+        const statements = controllerPolicy(await plan("prod"));
+        const deviating = new Set(Object.values(EXPECTED_DEVIATIONS).flat());
+        for (const s of statements.filter((st) => !deviating.has(st.Sid!))) {
+            const upstream = UPSTREAM_STATEMENTS[s.Sid!];
+            const { Sid, Effect, ...rest } = s;
+            expect({ Sid, Effect }).toEqual({ Sid, Effect: "Allow" });
+            if (upstream.Action.length === 0) expect({ Sid, ...rest, Action: undefined }).toEqual({ Sid, ...upstream, Action: undefined });
+            else expect({ Sid, ...rest }).toEqual({ Sid, ...upstream });
+        }
+    });
+
+    test("prod: write access needs the ownership tag to hold this cluster's name, not just to exist", async () => {
+        const p = await plan("prod");
+        const statements = controllerPolicy(p);
+        const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
+        const vpcArn = `arn:aws:ec2:ap-northeast-2:123456789012:vpc/${p.outputs.vpcId as string}`;
+        const sgs = "arn:aws:ec2:ap-northeast-2:123456789012:security-group/*";
+        expect(bySid("TagSecurityGroupOnCreate")!.Condition).toEqual({
+            StringEquals: { "ec2:CreateAction": "CreateSecurityGroup", [`aws:RequestTag/${TAG}`]: "service-prod" },
+        });
+        expect(bySid("TagOwnedSecurityGroup")!.Condition).toEqual({
+            Null: { [`aws:RequestTag/${TAG}`]: "true" },
+            StringEquals: { [`aws:ResourceTag/${TAG}`]: "service-prod" },
+        });
+        expect(bySid("ManageOwnedSecurityGroup")).toMatchObject({
+            Resource: sgs,
+            Condition: { StringEquals: { [`aws:ResourceTag/${TAG}`]: "service-prod" }, ArnEquals: { "ec2:Vpc": vpcArn } },
+        });
+        expect(bySid("CreateOwnedLoadBalancerAndTargetGroup")!.Condition).toEqual({ StringEquals: { [`aws:RequestTag/${TAG}`]: "service-prod" } });
+        expect(bySid("TagOwnedLoadBalancerAndTargetGroup")!.Condition).toEqual({
+            Null: { [`aws:RequestTag/${TAG}`]: "true" },
+            StringEquals: { [`aws:ResourceTag/${TAG}`]: "service-prod" },
+        });
+        expect(bySid("ModifyOwnedLoadBalancerAndTargetGroup")!.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/${TAG}`]: "service-prod" } });
+        expect(bySid("TagLoadBalancerAndTargetGroupOnCreate")!.Condition).toEqual({
+            StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"], [`aws:RequestTag/${TAG}`]: "service-prod" },
+        });
+        // Deleting a load balancer or detaching its web ACL: only this cluster's.
+        for (const action of ["elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:SetWebAcl", "ec2:DeleteSecurityGroup"]) {
+            const granting = statements.filter((s) => actionsOf(s).includes(action));
+            expect(granting.map((s) => s.Condition?.StringEquals?.[`aws:ResourceTag/${TAG}`])).toEqual(["service-prod"]);
+        }
+        expect(bySid("SetWebAclOnOwnedLoadBalancer")!.Resource).toBe("arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*");
+        // No presence-only check of the ownership tag is left.
+        const presenceOnly = statements.filter((s) => Object.entries(s.Condition?.Null ?? {}).some(([, v]) => v === "false"));
+        expect(presenceOnly).toEqual([]);
+        // Security groups: this VPC only.
+        expect(bySid("SecurityGroupIngressInClusterVpc")).toMatchObject({ Resource: sgs, Condition: { ArnEquals: { "ec2:Vpc": vpcArn } } });
+        expect(bySid("CreateSecurityGroupInClusterVpc")!.Resource).toEqual([sgs, vpcArn]);
+        for (const action of ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup"]) {
+            expect(statements.filter((s) => actionsOf(s).includes(action)).every((s) => s.Resource !== "*")).toBe(true);
+        }
+        expect(bySid("CreateElbServiceLinkedRole")!.Condition).toEqual({ StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } });
+    });
+
+    test("dev and prod controllers in one account: neither policy admits the other cluster's tag value", async () => {
+        const [dev, prod] = await Promise.all([plan("dev"), plan("prod")]);
+        const values = (p: Plan) =>
+            new Set(controllerPolicy(p).flatMap((s) => Object.entries(s.Condition?.StringEquals ?? {}).filter(([k]) => k.endsWith(TAG)).map(([, v]) => v)));
+        expect([...values(dev)]).toEqual(["service-dev"]);
+        expect([...values(prod)]).toEqual(["service-prod"]);
     });
 
     test("IRSA: the service account carries the role; Pod Identity: an association for kube-system/aws-load-balancer-controller", async () => {

@@ -47,10 +47,28 @@ describe("WorkloadIdentity", () => {
         expect(ofType(fixture, "aws:eks/podIdentityAssociation:PodIdentityAssociation").map((r) => r.name)).toEqual(["pod-identity-association"]);
     });
 
-    test("podIdentity: trust is the Pod Identity service with AssumeRole + TagSession, pinned by an association", () => {
+    test("podIdentity: trust is the Pod Identity service for this account, cluster, namespace and service account only", () => {
+        // Condition keys: aws:SourceAccount / aws:SourceArn (IAM global keys) and the session tags EKS Pod Identity sets
+        // (EKS User Guide, "Create IAM role with trust policy required by EKS Pod Identity" and "Enable or disable session tags").
         expect(trustOf(fixture, "pod-identity-role")).toEqual({
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+            Statement: [
+                {
+                    Sid: "EksPodIdentity",
+                    Effect: "Allow",
+                    Principal: { Service: "pods.eks.amazonaws.com" },
+                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                    Condition: {
+                        StringEquals: {
+                            "aws:SourceAccount": "123456789012",
+                            "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:ap-northeast-2:123456789012:cluster/service-test",
+                            "aws:RequestTag/kubernetes-namespace": "payments",
+                            "aws:RequestTag/kubernetes-service-account": "worker",
+                        },
+                        ArnLike: { "aws:SourceArn": "arn:aws:eks:ap-northeast-2:123456789012:podidentityassociation/service-test/*" },
+                    },
+                },
+            ],
         });
         const association = find(fixture, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "pod-identity-association").inputs;
         expect(association).toMatchObject({
@@ -120,7 +138,11 @@ describe("WorkloadIdentity", () => {
         const text = JSON.stringify(doc);
         expect(text).not.toContain("StringLike");
         expect(text).not.toContain("*");
-        expect(podIdentityTrustPolicy().Statement).toHaveLength(1);
+        const pod = podIdentityTrustPolicy("arn:aws-cn:eks:cn-north-1:210987654321:cluster/c", "ns", "sa");
+        expect(pod.Statement).toHaveLength(1);
+        expect(pod.Statement[0].Condition.ArnLike).toEqual({ "aws:SourceArn": "arn:aws-cn:eks:cn-north-1:210987654321:podidentityassociation/c/*" });
+        expect(pod.Statement[0].Condition.StringEquals["aws:SourceAccount"]).toBe("210987654321");
+        expect(() => podIdentityTrustPolicy("arn:aws:iam::123456789012:role/x", "ns", "sa")).toThrow(/not an EKS cluster ARN/);
     });
 
     test("prod: every service account with AWS access has a role trusting exactly that namespace and account", async () => {
@@ -141,6 +163,63 @@ describe("WorkloadIdentity", () => {
                 ["aud", "sts.amazonaws.com"],
             ]);
         }
+    });
+
+    test("podIdentity prod: every role trusts only its own namespace and service account in this cluster and account", async () => {
+        const p = await plan("prod", "identityMode=podIdentity");
+        const associations = ofType(p, "aws:eks/podIdentityAssociation:PodIdentityAssociation").map(
+            (r) => r.inputs as { clusterName: string; namespace: string; serviceAccount: string; roleArn: string },
+        );
+        expect(associations.map((a) => `${a.namespace}/${a.serviceAccount}`).sort()).toEqual([
+            "app-api/app-api",
+            "karpenter/karpenter",
+            "kube-system/aws-load-balancer-controller",
+        ]);
+        const roles = new Map(
+            ofType(p, "aws:iam/role:Role").map((r) => {
+                const inputs = r.inputs as { name: string; assumeRolePolicy: string };
+                return [`arn:aws:iam::123456789012:role/${inputs.name}`, JSON.parse(inputs.assumeRolePolicy)];
+            }),
+        );
+        for (const a of associations) {
+            expect(a.clusterName).toBe("service-prod");
+            expect(roles.get(a.roleArn).Statement).toEqual([
+                {
+                    Sid: "EksPodIdentity",
+                    Effect: "Allow",
+                    Principal: { Service: "pods.eks.amazonaws.com" },
+                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                    Condition: {
+                        StringEquals: {
+                            "aws:SourceAccount": "123456789012",
+                            "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:ap-northeast-2:123456789012:cluster/service-prod",
+                            "aws:RequestTag/kubernetes-namespace": a.namespace,
+                            "aws:RequestTag/kubernetes-service-account": a.serviceAccount,
+                        },
+                        ArnLike: { "aws:SourceArn": "arn:aws:eks:ap-northeast-2:123456789012:podidentityassociation/service-prod/*" },
+                    },
+                },
+            ]);
+        }
+    });
+
+    test("service accounts: no API token for applications; only the load balancer controller's pods take it from theirs", async () => {
+        const p = await plan("prod");
+        const automount = Object.fromEntries(
+            ofType(p, "kubernetes:core/v1:ServiceAccount").map((r) => {
+                const inputs = r.inputs as { metadata: { name: string; namespace: string }; automountServiceAccountToken?: boolean };
+                return [`${inputs.metadata.namespace}/${inputs.metadata.name}`, inputs.automountServiceAccountToken];
+            }),
+        );
+        expect(automount).toEqual({
+            "app-api/app-api": false,
+            // The Karpenter chart's pod template sets automountServiceAccountToken: true itself.
+            "karpenter/karpenter": false,
+            // The load balancer controller chart's pod template does not: its pods need the account's.
+            "kube-system/aws-load-balancer-controller": true,
+        });
+        expect(find(fixture, "kubernetes:core/v1:ServiceAccount", "irsa-sa").inputs.automountServiceAccountToken).toBe(false);
+        expect(find(fixture, "kubernetes:core/v1:ServiceAccount", "long-sa").inputs.automountServiceAccountToken).toBe(true);
     });
 
     test("switching the stack to Pod Identity touches identity objects only", async () => {
