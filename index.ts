@@ -54,6 +54,7 @@ const cluster = new Cluster(
         clusterCreatorAdmin: config.clusterCreatorAdmin,
         deployIdentity: config.deployIdentity,
         deletionProtection: config.deletionProtection,
+        identityMode: config.identityMode,
         tags: config.tags,
     },
     { providers: { aws: awsProvider } },

@@ -3,13 +3,14 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
-import type { ClusterEndpointConfig, DeployerConfig, DeployIdentityConfig } from "../config";
+import type { ClusterEndpointConfig, DeployerConfig, DeployIdentityConfig, IdentityMode } from "../config";
 import { callerProblem, withoutCreatorAdmin } from "../lib/clusterAccess";
 import { controlPlaneLogGroupName, logsKeyPolicy } from "../lib/controlPlaneLogs";
 import { clusterOfKubeconfig, kubeconfigFor } from "../lib/kubeconfig";
 import { inheritedAwsProvider } from "../lib/providers";
 import { createNodeRole } from "../lib/nodeRole";
 import { ClusterAccess } from "./clusterAccess";
+import { VpcCni } from "./vpcCni";
 
 /** Label on system nodes; controllers select it, application pods never do. */
 export const SYSTEM_NODE_LABEL = { key: "platform/node-class", value: "system" } as const;
@@ -76,6 +77,8 @@ export interface ClusterArgs {
     readonly deployIdentity: DeployIdentityConfig;
     /** EKS deletion protection plus Pulumi `protect` on the cluster, its KMS keys and the control-plane log group. */
     readonly deletionProtection: boolean;
+    /** How the VPC CNI's `aws-node` gets its AWS credentials (the node roles carry no CNI permissions). */
+    readonly identityMode: IdentityMode;
     readonly tags: Record<string, string>;
 }
 
@@ -189,6 +192,9 @@ export class Cluster extends pulumi.ComponentResource {
                 providerCredentialOpts: credentialOpts,
                 // CoreDNS is installed below, after the nodes it runs on exist.
                 corednsAddonOptions: { enabled: false },
+                // The VPC CNI add-on is created below (VpcCni), after the OIDC provider its IRSA role trusts: pulumi-eks
+                // would create it inside this component, before any role for aws-node can exist.
+                useDefaultVpcCni: true,
                 kubeProxyAddonOptions: { enabled: true },
                 tags,
             },
@@ -240,6 +246,38 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const addon = (addonName: string, configurationValues?: object, opts: { addonVersion?: string; dependsOn?: pulumi.Resource[] } = {}) =>
+            new aws.eks.Addon(
+                `${name}-${addonName}`,
+                {
+                    clusterName: this.clusterName,
+                    addonName,
+                    addonVersion: opts.addonVersion,
+                    resolveConflictsOnCreate: "OVERWRITE",
+                    resolveConflictsOnUpdate: "PRESERVE",
+                    configurationValues: configurationValues ? JSON.stringify(configurationValues) : undefined,
+                    tags,
+                },
+                { parent: this, dependsOn: opts.dependsOn ?? [] },
+            );
+
+        // aws-node's own identity and NetworkPolicy enforcement; nodes come after it, so their CNI starts with both.
+        const vpcCni = new VpcCni(
+            `${name}-vpc-cni`,
+            {
+                clusterName: args.clusterName,
+                cluster: { name: this.clusterName, arn: this.clusterArn, oidcProviderArn: this.oidcProviderArn, oidcIssuer: this.oidcIssuer },
+                identityMode: args.identityMode,
+                // Earlier versions of this stack let pulumi-eks create the add-on: take it over in place.
+                adopts: pulumi.createUrn(`${name}-eks-vpc-cni`, "aws:eks/addon:Addon", pulumi.createUrn(`${name}-eks-vpc-cni`, "eks:index:VpcCniAddon", cluster)),
+                tags,
+            },
+            { parent: this },
+        );
+        // The Pod Identity agent hands aws-node (in podIdentity mode) its credentials: running before the nodes join,
+        // a node's CNI never starts without it. A DaemonSet add-on with no nodes yet is already healthy.
+        const podIdentityAgent = addon("eks-pod-identity-agent");
+
         const { role: nodeRole, attachments } = createNodeRole(
             `${name}-system-node`,
             { description: `System node group of ${args.clusterName}`, tags },
@@ -286,32 +324,17 @@ export class Cluster extends pulumi.ComponentResource {
                 tags,
             },
             // The desired size drifts with scaling; the configured value only seeds it.
-            { parent: this, dependsOn: attachments, ignoreChanges: ["scalingConfig.desiredSize"] },
+            { parent: this, dependsOn: [...attachments, vpcCni.addon, podIdentityAgent], ignoreChanges: ["scalingConfig.desiredSize"] },
         );
         this.systemNodeGroupName = nodeGroup.nodeGroupName;
 
-        // Add-ons that need nodes: CoreDNS (tolerates CriticalAddonsOnly by default) and the Pod Identity agent.
-        const addon = (addonName: string, configurationValues?: object, addonVersion?: string) =>
-            new aws.eks.Addon(
-                `${name}-${addonName}`,
-                {
-                    clusterName: this.clusterName,
-                    addonName,
-                    addonVersion,
-                    resolveConflictsOnCreate: "OVERWRITE",
-                    resolveConflictsOnUpdate: "PRESERVE",
-                    configurationValues: configurationValues ? JSON.stringify(configurationValues) : undefined,
-                    tags,
-                },
-                { parent: this, dependsOn: [nodeGroup] },
-            );
-        addon("coredns", { ...systemNodeScheduling(), replicaCount: 2 });
-        addon("eks-pod-identity-agent");
+        // CoreDNS needs nodes to run on (it tolerates CriticalAddonsOnly by default).
+        addon("coredns", { ...systemNodeScheduling(), replicaCount: 2 }, { dependsOn: [nodeGroup] });
         // EKS installs no metrics server: without one, CPU HPAs report FailedGetResourceMetric and never scale.
         this.metricsServer = addon(
             "metrics-server",
             { ...systemNodeScheduling(), replicas: 2 },
-            ADDON_VERSIONS["metrics-server"],
+            { addonVersion: ADDON_VERSIONS["metrics-server"], dependsOn: [nodeGroup] },
         );
 
         this.provider = new k8s.Provider(

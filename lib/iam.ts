@@ -9,10 +9,13 @@ import * as pulumi from "@pulumi/pulumi";
 export type PolicyDocument = aws.iam.PolicyDocument;
 export type PolicyStatement = aws.iam.PolicyStatement;
 
-/** Managed policies every EKS worker node needs (system node group and Karpenter nodes alike). */
+/**
+ * Managed policies every EKS worker node needs (system node group and Karpenter nodes alike). Not
+ * `AmazonEKS_CNI_Policy`: that is on the VPC CNI's own role (`aws-node`), so no other pod can use it through the
+ * node's instance profile.
+ */
 export const NODE_MANAGED_POLICIES: readonly string[] = [
     "AmazonEKSWorkerNodePolicy",
-    "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryPullOnly",
     "AmazonSSMManagedInstanceCore",
 ];

@@ -40,6 +40,8 @@ export interface PlannedResource {
      * component creates, which the offline plan never sees); names, so that a plan stays plain JSON.
      */
     readonly transforms?: readonly string[];
+    /** Earlier URNs this resource takes over (`aliases` given as URNs), when it has any. */
+    readonly aliases?: readonly string[];
 }
 
 export interface Plan {
@@ -97,10 +99,16 @@ interface RegisterRequest {
     getObject(): unknown;
     getDependenciesList(): string[];
     getTransformsList(): { getToken(): string }[];
+    getAliasesList(): { getUrn(): string }[];
 }
 
 interface MockMonitorLike {
     registerResource(req: RegisterRequest, callback: (err: unknown, res?: { getUrn(): string }) => void): Promise<void>;
+}
+
+function aliasUrns(req: RegisterRequest): { aliases?: string[] } {
+    const urns = req.getAliasesList().map((a) => a.getUrn()).filter((u) => u !== "");
+    return urns.length > 0 ? { aliases: urns } : {};
 }
 
 /** Forgets the project's own modules so that the next `require` runs the program again from scratch. */
@@ -183,6 +191,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                         inputs: rpc.deserializeProperties(req.getObject()),
                         dependencies: req.getDependenciesList(),
                         transforms: req.getTransformsList().map((cb) => transforms.get(cb.getToken())?.name || "(anonymous)"),
+                        ...aliasUrns(req),
                     });
                 }
                 callback(err, res);

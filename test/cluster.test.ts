@@ -115,26 +115,96 @@ describe("Cluster", () => {
             .map((a) => (a.inputs as { policyArn: string }).policyArn)
             .sort();
         expect(policies).toEqual(
-            ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"].map(
+            ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"].map(
                 (n) => `arn:aws:iam::aws:policy/${n}`,
             ),
         );
     });
 
-    test("core add-ons: CoreDNS on the system nodes and the Pod Identity agent, after the nodes exist", async () => {
+    test("core add-ons: CoreDNS on the system nodes after they exist; the Pod Identity agent and the CNI before them", async () => {
         const p = await plan("prod");
         const nodeGroup = find(p, "aws:eks/nodeGroup:NodeGroup", "cluster-system");
         const coredns = find(p, "aws:eks/addon:Addon", "cluster-coredns");
         const agent = find(p, "aws:eks/addon:Addon", "cluster-eks-pod-identity-agent");
         expect((agent.inputs as { addonName: string }).addonName).toBe("eks-pod-identity-agent");
         expect(coredns.dependencies).toContain(nodeGroup.urn);
-        expect(agent.dependencies).toContain(nodeGroup.urn);
+        expect(nodeGroup.dependencies).toEqual(expect.arrayContaining([agent.urn, find(p, "aws:eks/addon:Addon", "cluster-vpc-cni").urn]));
         const values = JSON.parse((coredns.inputs as { configurationValues: string }).configurationValues);
         expect(values.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" }]);
         expect(values.nodeSelector).toEqual({ "platform/node-class": "system" });
         const c = inputsOf(p, CLUSTER, "cluster-eks");
         expect(c.kubeProxyAddonOptions).toMatchObject({ enabled: true });
         expect(c.corednsAddonOptions).toMatchObject({ enabled: false });
+    });
+
+    test.each(STACKS)("%s: VPC CNI add-on enforces NetworkPolicies and runs aws-node under its own IRSA role with the CNI policy", async (stack) => {
+        const p = await plan(stack);
+        // pulumi-eks's own vpc-cni add-on (created inside eks.Cluster, before any aws-node role could exist) is off.
+        expect(inputsOf(p, CLUSTER, "cluster-eks").useDefaultVpcCni).toBe(true);
+        const addon = find(p, "aws:eks/addon:Addon", "cluster-vpc-cni");
+        const inputs = addon.inputs as Record<string, any>;
+        expect(inputs).toMatchObject({
+            clusterName: `service-${stack}`,
+            addonName: "vpc-cni",
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            preserve: true,
+            serviceAccountRoleArn: `arn:aws:iam::123456789012:role/service-${stack}-kube-system-aws-node`,
+        });
+        // The add-on schema's key (`aws eks describe-addon-configuration --addon-name vpc-cni`): a string "true".
+        expect(JSON.parse(inputs.configurationValues)).toEqual({ enableNetworkPolicy: "true" });
+        expect(inputs.podIdentityAssociations).toBeUndefined();
+        const role = inputsOf(p, "aws:iam/role:Role", "cluster-vpc-cni-role");
+        const trust = JSON.parse(role.assumeRolePolicy).Statement[0];
+        expect(trust.Action).toBe("sts:AssumeRoleWithWebIdentity");
+        expect(Object.entries(trust.Condition.StringEquals).map(([k, v]) => [k.replace(/^.*:/, ""), v])).toEqual([
+            ["sub", "system:serviceaccount:kube-system:aws-node"],
+            ["aud", "sts.amazonaws.com"],
+        ]);
+        expect(inputsOf(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "cluster-vpc-cni-AmazonEKS_CNI_Policy").policyArn).toBe(
+            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        );
+        // The add-on waits for the role's policy; the nodes wait for the add-on.
+        expect(addon.dependencies).toContain(find(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "cluster-vpc-cni-AmazonEKS_CNI_Policy").urn);
+    });
+
+    test("podIdentity: the add-on associates aws-node with its role, whose trust is held to kube-system/aws-node of this cluster", async () => {
+        const p = await plan("prod", "identityMode=podIdentity");
+        const inputs = inputsOf(p, "aws:eks/addon:Addon", "cluster-vpc-cni");
+        expect(inputs.serviceAccountRoleArn).toBeUndefined();
+        expect(inputs.podIdentityAssociations).toEqual([
+            { serviceAccount: "aws-node", roleArn: "arn:aws:iam::123456789012:role/service-prod-kube-system-aws-node" },
+        ]);
+        const trust = JSON.parse(inputsOf(p, "aws:iam/role:Role", "cluster-vpc-cni-role").assumeRolePolicy).Statement[0];
+        expect(trust.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+        expect(trust.Condition).toEqual({
+            StringEquals: {
+                "aws:SourceAccount": "123456789012",
+                "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:ap-northeast-2:123456789012:cluster/service-prod",
+                "aws:RequestTag/kubernetes-namespace": "kube-system",
+                "aws:RequestTag/kubernetes-service-account": "aws-node",
+            },
+            ArnLike: { "aws:SourceArn": "arn:aws:eks:ap-northeast-2:123456789012:podidentityassociation/service-prod/*" },
+        });
+    });
+
+    test("the add-on takes over the one pulumi-eks created in earlier versions of the stack, in place", async () => {
+        const p = await plan("prod");
+        expect(find(p, "aws:eks/addon:Addon", "cluster-vpc-cni").aliases).toEqual([
+            "urn:pulumi:prod::eks-platform::eks-platform:cluster:Cluster$eks:index:Cluster$eks:index:VpcCniAddon$aws:eks/addon:Addon::cluster-eks-vpc-cni",
+        ]);
+    });
+
+    test.each(STACKS)("%s: no role but aws-node's carries the CNI policy (system nodes and Karpenter nodes drop it)", async (stack) => {
+        const p = await plan(stack);
+        const cni = ofType(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
+            (a) => (a.inputs as { policyArn: string }).policyArn === "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        );
+        expect(cni.map((a) => (a.inputs as { role: string }).role)).toEqual([`service-${stack}-kube-system-aws-node`]);
+        for (const nodeRole of ["cluster-system-node", "karpenter-node"]) {
+            const role = find(p, "aws:iam/role:Role", nodeRole);
+            expect(JSON.parse((role.inputs as { assumeRolePolicy: string }).assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "ec2.amazonaws.com" });
+        }
     });
 
     test.each(STACKS)("%s: every Kubernetes object and chart goes through the cluster's explicit provider", async (stack) => {

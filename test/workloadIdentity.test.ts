@@ -227,9 +227,13 @@ describe("WorkloadIdentity", () => {
         const summary = changes.map((c) => `${c.op} ${c.type}`).sort();
         expect(summary).toEqual([
             ...Array(3).fill("create aws:eks/podIdentityAssociation:PodIdentityAssociation"),
-            ...Array(3).fill("update aws:iam/role:Role"),
+            // aws-node: the VPC CNI add-on swaps its role annotation for a Pod Identity association.
+            "update aws:eks/addon:Addon",
+            ...Array(4).fill("update aws:iam/role:Role"),
             ...Array(3).fill("update kubernetes:core/v1:ServiceAccount"),
         ]);
+        const addon = changes.find((c) => c.type === "aws:eks/addon:Addon")!;
+        expect(addon.changes.map((f) => f.path).sort()).toEqual(["podIdentityAssociations", "serviceAccountRoleArn"]);
         for (const c of changes.filter((x) => x.type === "kubernetes:core/v1:ServiceAccount")) {
             expect(c.changes.map((f) => [f.path, f.after])).toEqual([["metadata.annotations", undefined]]);
         }
