@@ -6,6 +6,7 @@
  *                                          └▶ BlueGreenService per application (routes on the Gateway)
  */
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import { awsProviderCredentials } from "./lib/kubeconfig";
 import { BlueGreenService } from "./components/blueGreenService";
@@ -15,6 +16,7 @@ import { NodePools } from "./components/nodePools";
 import { SharedGateway } from "./components/gateway";
 import { AwsLoadBalancerController } from "./components/loadBalancerController";
 import { Network } from "./components/network";
+import { previewSourceCidrs } from "./lib/previewAccess";
 
 const config = loadStackConfig();
 
@@ -75,6 +77,7 @@ const karpenter = new Karpenter(
         cluster: identitySource,
         systemNodeGroupName: cluster.systemNodeGroupName,
         identityMode: config.identityMode,
+        vpcCidr: network.cidrBlock,
         version: config.versions.karpenter,
         tags: config.tags,
     },
@@ -104,6 +107,7 @@ const loadBalancerController = new AwsLoadBalancerController(
         cluster: identitySource,
         region: config.region,
         vpcId: network.vpcId,
+        vpcCidr: network.cidrBlock,
         version: config.versions.awsLoadBalancerController,
         gatewayApiVersion: config.versions.gatewayApi,
         identityMode: config.identityMode,
@@ -119,6 +123,12 @@ const sharedGateway = new SharedGateway(
 );
 
 // [services]
+/** Who may reach preview hostnames: the configured networks, or the VPC as the ALB sees it. */
+const previewSources = pulumi
+    .all([network.cidrBlock, network.natPublicIps])
+    .apply(([vpcCidr, natPublicIps]) =>
+        previewSourceCidrs({ configured: config.previewAccess.sourceCidrs, scheme: config.gateway.scheme, vpcCidr, natPublicIps }),
+    );
 /** One blue/green application per `services` entry, keyed by name; its routes attach to the shared Gateway's HTTPS listener. */
 const blueGreenServices = config.services.map(
     (service) =>
@@ -132,6 +142,8 @@ const blueGreenServices = config.services.map(
                 routeDependencies: [...loadBalancerController.crds, sharedGateway],
                 podDependencies: [loadBalancerController.release],
                 autoscalerDependencies: [cluster.metricsServer],
+                vpcCidr: network.cidrBlock,
+                previewSourceCidrs: previewSources,
                 tags: config.tags,
             },
             inCluster,

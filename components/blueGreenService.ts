@@ -18,8 +18,15 @@ import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networki
 import type { IParentReference } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/ParentReference" with { "resolution-mode": "import" };
 import { COLORS, Color, ServiceConfig } from "../config";
 import { applicationStatements, isSecretName } from "../lib/appPermissions";
-import { AWS_GATEWAY_API_VERSION, AWS_GATEWAY_KINDS, TargetGroupConfiguration } from "../lib/awsLoadBalancerTypes";
+import {
+    AWS_GATEWAY_API_VERSION,
+    AWS_GATEWAY_GROUP,
+    AWS_GATEWAY_KINDS,
+    ListenerRuleConfiguration,
+    TargetGroupConfiguration,
+} from "../lib/awsLoadBalancerTypes";
 import { GATEWAY_ROUTES_LABEL, READINESS_GATE_LABEL, RESTRICTED_POD_SECURITY, ROUTE_READY_WAIT } from "../lib/labels";
+import { NetworkPolicyObject, applicationNetworkPolicies, createNetworkPolicies } from "../lib/networkPolicies";
 import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
 
 type DeploymentSpec = k8s.types.input.apps.v1.DeploymentSpec;
@@ -67,6 +74,10 @@ export interface BlueGreenServiceArgs {
     readonly podDependencies?: readonly pulumi.Resource[];
     /** What the HorizontalPodAutoscalers need to work: the metrics server they read CPU from. Default: none. */
     readonly autoscalerDependencies?: readonly pulumi.Resource[];
+    /** Networks that may reach the preview hostname (the listener rule's `source-ip` condition), 1 to 3 CIDRs. */
+    readonly previewSourceCidrs: pulumi.Input<string[]>;
+    /** The VPC's CIDR: the only source of the app port's traffic (load balancer nodes, kubelet probes). */
+    readonly vpcCidr: pulumi.Input<string>;
     /** AWS tags for the workload identity's role. Default: none. */
     readonly tags?: Record<string, string>;
 }
@@ -111,6 +122,11 @@ export function trafficObjectNames(component: string, trafficMode: ServiceConfig
     };
 }
 
+/** Name of the ListenerRuleConfiguration that holds the preview route to its source networks. */
+export function previewAccessName(service: Pick<ServiceConfig, "name">): string {
+    return `${service.name}-preview-access`;
+}
+
 /** The fixed selector of a color: `app` and `color`. */
 export function colorSelector(service: Pick<ServiceConfig, "name">, color: Color): Record<string, string> {
     return { app: service.name, color };
@@ -132,6 +148,22 @@ export function namespaceLabels(service: Pick<ServiceConfig, "name">): Record<st
         [READINESS_GATE_LABEL.key]: READINESS_GATE_LABEL.value,
         ...RESTRICTED_POD_SECURITY,
     };
+}
+
+/**
+ * The namespace's NetworkPolicies: nothing in or out but DNS, HTTPS out (AWS APIs), the Pod Identity agent (in that
+ * mode), the service's own egress rules, and the app port from the VPC (the ALB's `ip` targets and the kubelet).
+ */
+export function serviceNetworkPolicies(service: ServiceConfig, vpcCidr: string): NetworkPolicyObject[] {
+    return applicationNetworkPolicies({
+        namespace: service.namespace,
+        name: service.name,
+        podLabels: { app: service.name },
+        port: service.port,
+        vpcCidr,
+        identityMode: service.identityMode,
+        egress: service.egress,
+    });
 }
 
 /** How big a color is: a fixed `replicas` only when it is held at a size, HPA bounds always. */
@@ -371,7 +403,24 @@ export function hasPreview(service: ServiceConfig): boolean {
     return colorImage(service, service.inactiveColor) !== null && service.scaledDown[service.inactiveColor] !== 0;
 }
 
-/** The preview route: the preview hostname always reaches the inactive color, to check it before a switch. */
+/**
+ * The preview's listener rule condition: only requests from `sourceCidrs` match it (the source address of the
+ * connection, never `X-Forwarded-For`). Others match no rule for the preview hostname and get the listener's 404.
+ */
+export function previewAccessConfiguration(service: ServiceConfig, sourceCidrs: readonly string[]): ListenerRuleConfiguration {
+    if (sourceCidrs.length === 0) throw new Error(`service ${service.name}: a preview needs at least one source network`);
+    return {
+        apiVersion: AWS_GATEWAY_API_VERSION,
+        kind: AWS_GATEWAY_KINDS.listenerRuleConfiguration,
+        metadata: { name: previewAccessName(service), namespace: service.namespace, labels: { ...commonLabels(service), role: "preview" } },
+        spec: { conditions: [{ field: "source-ip", sourceIPConfig: { values: [...sourceCidrs] } }] },
+    };
+}
+
+/**
+ * The preview route: the preview hostname always reaches the inactive color, to check it before a switch, and only
+ * from the preview's source networks (its ListenerRuleConfiguration, attached by an ExtensionRef filter).
+ */
 export function previewRoute(service: ServiceConfig, parentRef: IParentReference): IHTTPRoute {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
@@ -388,6 +437,12 @@ export function previewRoute(service: ServiceConfig, parentRef: IParentReference
             rules: [
                 {
                     matches: [{ path: { type: "PathPrefix", value: "/" } }],
+                    filters: [
+                        {
+                            type: "ExtensionRef",
+                            extensionRef: { group: AWS_GATEWAY_GROUP, kind: AWS_GATEWAY_KINDS.listenerRuleConfiguration, name: previewAccessName(service) },
+                        },
+                    ],
                     backendRefs: [backendRef(colorName(service, service.inactiveColor))],
                 },
             ],
@@ -429,6 +484,9 @@ export class BlueGreenService extends pulumi.ComponentResource {
             { parent: this },
         );
         const inNamespace = { parent: this, dependsOn: [namespace] };
+
+        // Policies before pods: no pod of this service ever runs on the flat network.
+        const networkPolicies = createNetworkPolicies(name, (cidr) => serviceNetworkPolicies(service, cidr), args.vpcCidr, inNamespace);
 
         // Secrets named without an ARN live in the stack's account and region, known only at deploy time.
         const statements = service.aws.secrets.some((s) => isSecretName(s.secret))
@@ -479,7 +537,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
             if (colorImage(service, color) !== null) {
                 const metadata = meta(objectName, labels);
                 deployments.push(
-                    new k8s.apps.v1.Deployment(resourceName, { metadata, spec: deploymentSpec(service, color) }, { parent: this, dependsOn: [namespace, identity, ...(args.podDependencies ?? [])] }),
+                    new k8s.apps.v1.Deployment(resourceName, { metadata, spec: deploymentSpec(service, color) }, { parent: this, dependsOn: [namespace, identity, ...networkPolicies, ...(args.podDependencies ?? [])] }),
                 );
                 new k8s.autoscaling.v2.HorizontalPodAutoscaler(
                     resourceName,
@@ -498,7 +556,22 @@ export class BlueGreenService extends pulumi.ComponentResource {
         const route = new k8s.apiextensions.CustomResource(traffic.route, httpRoute(service, args.parentRef), routeOpts);
         const routes = [route];
         if (hasPreview(service)) {
-            routes.push(new k8s.apiextensions.CustomResource(traffic.preview, previewRoute(service, args.parentRef), routeOpts));
+            // The route never exists without its source restriction: a route whose filter names a missing
+            // configuration would be rejected, and one without the filter would be public.
+            const access = new k8s.apiextensions.CustomResource(
+                `${name}-preview-access`,
+                {
+                    ...previewAccessConfiguration(service, ["0.0.0.0/32"]),
+                    spec: pulumi.output(args.previewSourceCidrs).apply((cidrs) => previewAccessConfiguration(service, cidrs).spec),
+                },
+                { parent: this, dependsOn: [namespace, ...routeDeps] },
+            );
+            routes.push(
+                new k8s.apiextensions.CustomResource(traffic.preview, previewRoute(service, args.parentRef), {
+                    ...routeOpts,
+                    dependsOn: [...routeOpts.dependsOn, access],
+                }),
+            );
         }
 
         const summary: BlueGreenSummary = {

@@ -16,6 +16,7 @@ import {
     LoadBalancerConfiguration,
 } from "../lib/awsLoadBalancerTypes";
 import { GATEWAY_ROUTES_LABEL, RESTRICTED_POD_SECURITY, ROUTE_READY_WAIT } from "../lib/labels";
+import { defaultDenyPolicy } from "../lib/networkPolicies";
 
 export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
 const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1" as const;
@@ -197,6 +198,9 @@ export class SharedGateway extends pulumi.ComponentResource {
             { metadata: { name: gw.namespace, labels: { ...RESTRICTED_POD_SECURITY, "app.kubernetes.io/managed-by": "pulumi" } } },
             { parent: this },
         );
+        // The namespace holds configuration only; should a pod ever land in it, it reaches nothing and nothing reaches it.
+        const denyAll = defaultDenyPolicy(gw.namespace);
+        new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${denyAll.metadata.name}`, { metadata: denyAll.metadata, spec: denyAll.spec }, { parent: this, dependsOn: [namespace] });
         const afterCrds: pulumi.CustomResourceOptions = { parent: this, dependsOn: args.crds };
         const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: [...args.crds, namespace] };
 

@@ -6,6 +6,7 @@ import { PolicyStatement, boundedName } from "../lib/iam";
 import { createNodeRole } from "../lib/nodeRole";
 import { KarpenterPolicyScope, controllerPolicyStatements, interruptionQueuePolicy } from "../lib/karpenterPolicy";
 import { RESTRICTED_POD_SECURITY } from "../lib/labels";
+import { NetworkPolicyObject, controllerNetworkPolicies, createNetworkPolicies } from "../lib/networkPolicies";
 import { SYSTEM_NODE_LABEL, systemNodeScheduling } from "./cluster";
 import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
 
@@ -25,6 +26,23 @@ export const INTERRUPTION_EVENTS = {
     "instance-state-change": { source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
     "capacity-reservation-interruption": { source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
 } as const;
+
+/** Ports of the controller's pods (chart defaults): metrics and health probes. Karpenter v1 runs no webhooks. */
+export const KARPENTER_PORTS = { metrics: 8080, healthProbe: 8081 } as const;
+
+/** The namespace's NetworkPolicies: default deny, DNS, and for the controller HTTPS out and its ports from the VPC. */
+export function karpenterNetworkPolicies(vpcCidr: string, identityMode: IdentityMode): NetworkPolicyObject[] {
+    return controllerNetworkPolicies({
+        namespace: KARPENTER_NAMESPACE,
+        name: "karpenter",
+        // The chart's selector labels (release "karpenter").
+        podLabels: { "app.kubernetes.io/name": "karpenter", "app.kubernetes.io/instance": "karpenter" },
+        ingressPorts: [KARPENTER_PORTS.metrics, KARPENTER_PORTS.healthProbe],
+        vpcCidr,
+        identityMode,
+        ownNamespace: true,
+    });
+}
 
 /** Upstream keeps interruption messages five minutes: an older warning is no longer actionable. */
 export const INTERRUPTION_QUEUE_RETENTION_SECONDS = 300;
@@ -51,6 +69,8 @@ export interface KarpenterArgs {
     readonly systemNodeGroupName: pulumi.Input<string>;
     /** IRSA or EKS Pod Identity for the controller. */
     readonly identityMode: IdentityMode;
+    /** The VPC's CIDR: where the kubelet's probes and metrics scrapers come from. */
+    readonly vpcCidr: pulumi.Input<string>;
     /** Version of both charts (`karpenter` and `karpenter-crd`), e.g. `1.14.1`. */
     readonly version: string;
     /** Controller replicas; default 2 (with a PodDisruptionBudget of maxUnavailable 1). */
@@ -215,6 +235,11 @@ export class Karpenter extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const networkPolicies = createNetworkPolicies(name, (cidr) => karpenterNetworkPolicies(cidr, args.identityMode), args.vpcCidr, {
+            parent: this,
+            dependsOn: [namespace],
+        });
+
         const scope = pulumi.all([caller.accountId, partition.partition, nodeRole.arn, queue.arn]).apply(
             ([accountId, part, nodeRoleArn, interruptionQueueArn]): KarpenterPolicyScope => ({
                 clusterName: args.clusterName,
@@ -277,7 +302,7 @@ export class Karpenter extends pulumi.ComponentResource {
                 // Waits for the system nodes (the controller must not wait for nodes it would launch itself).
                 values: pulumi.output(args.systemNodeGroupName).apply(() => values),
             },
-            { parent: this, dependsOn: [this.crds, identity, accessEntry, ...targets] },
+            { parent: this, dependsOn: [this.crds, identity, accessEntry, ...targets, ...networkPolicies] },
         );
 
         // Usable once usable: the role name resolves after its policies and access entry exist.

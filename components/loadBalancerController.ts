@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IdentityMode } from "../config";
 import { loadBalancerControllerStatements } from "../lib/loadBalancerControllerPolicy";
+import { NetworkPolicyObject, controllerNetworkPolicies, createNetworkPolicies } from "../lib/networkPolicies";
 import { systemNodeScheduling } from "./cluster";
 import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
 
@@ -19,6 +20,27 @@ export const loadBalancerControllerDefaults = {
     serviceAccountName: "aws-load-balancer-controller",
     replicas: 2,
 } as const;
+
+/** Ports of the controller's pods (chart defaults): the webhooks the control plane calls, metrics, health probe. */
+export const LOAD_BALANCER_CONTROLLER_PORTS = { webhook: 9443, metrics: 8080, healthProbe: 61779 } as const;
+
+/**
+ * The controller's NetworkPolicy. It shares kube-system with EKS's own add-ons, so only its pods are selected: DNS and
+ * HTTPS out, the webhook, metrics and probe ports from the VPC (the control plane's interfaces are in it).
+ */
+export function loadBalancerControllerNetworkPolicies(vpcCidr: string, identityMode: IdentityMode): NetworkPolicyObject[] {
+    const d = loadBalancerControllerDefaults;
+    const p = LOAD_BALANCER_CONTROLLER_PORTS;
+    return controllerNetworkPolicies({
+        namespace: d.namespace,
+        name: d.releaseName,
+        podLabels: { "app.kubernetes.io/name": LOAD_BALANCER_CONTROLLER_CHART.chart, "app.kubernetes.io/instance": d.releaseName },
+        ingressPorts: [p.webhook, p.metrics, p.healthProbe],
+        vpcCidr,
+        identityMode,
+        ownNamespace: false,
+    });
+}
 
 /** Gateway API standard-channel CRDs (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant, ...) of a release tag. */
 export function gatewayApiCrdsUrl(gatewayApiVersion: string): string {
@@ -83,6 +105,8 @@ export interface AwsLoadBalancerControllerArgs {
     readonly region: string;
     /** VPC of the cluster (`--aws-vpc-id`). */
     readonly vpcId: pulumi.Input<string>;
+    /** The VPC's CIDR: where the control plane calls the webhooks from. */
+    readonly vpcCidr: pulumi.Input<string>;
     /** Chart version, also the tag of the controller's CRDs, e.g. `3.5.0`. */
     readonly version: string;
     /** Gateway API release tag of the standard CRDs, e.g. `v1.6.1`. */
@@ -145,6 +169,10 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const networkPolicies = createNetworkPolicies(name, (cidr) => loadBalancerControllerNetworkPolicies(cidr, args.identityMode), args.vpcCidr, {
+            parent: this,
+        });
+
         // The controller detects the Gateway API kinds once, at start: the CRDs must exist before its pods do.
         this.release = new k8s.helm.v3.Release(
             name,
@@ -165,7 +193,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
                     releaseName: d.releaseName,
                 }),
             },
-            { parent: this, dependsOn: [...this.crds, identity, ...(args.runsOn ?? [])] },
+            { parent: this, dependsOn: [...this.crds, identity, ...networkPolicies, ...(args.runsOn ?? [])] },
         );
 
         this.roleArn = identity.roleArn;

@@ -36,6 +36,13 @@ export interface NetworkArgs {
 /** The VPC: public subnets for load balancers, private subnets for nodes and pods, NAT for egress. */
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
+    /** The VPC's (primary) IPv4 CIDR: load balancers, nodes and the control plane's interfaces are in it. */
+    public readonly cidrBlock: pulumi.Output<string>;
+    /**
+     * Public IPs of the VPC's NAT gateways: how clients inside the VPC appear to an internet-facing load balancer.
+     * Empty for an existing VPC (its NAT gateways are not known here).
+     */
+    public readonly natPublicIps: pulumi.Output<string[]>;
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     public readonly privateSubnetIds: pulumi.Output<string[]>;
 
@@ -56,6 +63,8 @@ export class Network extends pulumi.ComponentResource {
             tagSubnets("public", existing.publicSubnetIds);
             tagSubnets("private", existing.privateSubnetIds);
             this.vpcId = pulumi.output(existing.vpcId);
+            this.cidrBlock = aws.ec2.getVpcOutput({ id: existing.vpcId }, { parent: this }).cidrBlock;
+            this.natPublicIps = pulumi.output([]);
             this.publicSubnetIds = pulumi.output([...existing.publicSubnetIds]);
             this.privateSubnetIds = pulumi.output([...existing.privateSubnetIds]);
         } else {
@@ -78,10 +87,15 @@ export class Network extends pulumi.ComponentResource {
                 { parent: this, protect: args.protect, providers: inheritedAwsProvider(this) },
             );
             this.vpcId = vpc.vpcId;
+            this.cidrBlock = pulumi.output(args.vpc.cidrBlock);
+            // NAT gateways come back as resource references (their publicIp an output), or as plain values offline.
+            this.natPublicIps = vpc.natGateways.apply((gateways) =>
+                pulumi.all((gateways ?? []).map((g) => pulumi.output(g.publicIp as pulumi.Input<string>))),
+            );
             this.publicSubnetIds = vpc.publicSubnetIds;
             this.privateSubnetIds = vpc.privateSubnetIds;
         }
 
-        this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+        this.registerOutputs({ vpcId: this.vpcId, cidrBlock: this.cidrBlock, natPublicIps: this.natPublicIps, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
     }
 }

@@ -196,6 +196,14 @@ function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
         }
     });
     problems.push(...accessProblems(cfg));
+    if (cfg.existingVpc !== null && cfg.gateway.scheme === "internet-facing" && cfg.previewAccess.sourceCidrs.length === 0) {
+        problems.push(
+            `'previewAccess.sourceCidrs' is [], expected the networks that may reach previews when existingVpc is set and the Gateway is internet-facing (clients in the VPC reach it from its NAT gateways' public IPs, which this stack does not know)`,
+        );
+    }
+    if (stack === "prod" && cfg.previewAccess.sourceCidrs.includes("0.0.0.0/0")) {
+        problems.push(`'previewAccess.sourceCidrs' contains "0.0.0.0/0", expected no preview open to every network in prod (it serves the color that is not live, with prod's permissions)`);
+    }
     if (stack === "prod" && cfg.clusterEndpoint.publicAccessCidrs.includes("0.0.0.0/0")) {
         problems.push(`'clusterEndpoint.publicAccessCidrs' contains "0.0.0.0/0", expected no open API endpoint in prod`);
     }

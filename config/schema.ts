@@ -429,6 +429,30 @@ const gatewaySchema = z
     })
     .strict();
 
+/**
+ * At most three: the controller adds the preview hostname (host-header) and `/*` (path-pattern) to the preview rule,
+ * and an ALB rule takes five condition values, at most three in one condition.
+ */
+export const MAX_PREVIEW_SOURCE_CIDRS = 3;
+
+const previewAccessSchema = z
+    .object({
+        /**
+         * Networks that may reach the preview hostnames. Empty: the VPC, as the ALB sees it (its CIDR for an internal
+         * Gateway; its NAT gateways' public IPs for an internet-facing one).
+         */
+        sourceCidrs: z
+            .array(cidr)
+            .max(MAX_PREVIEW_SOURCE_CIDRS)
+            .superRefine((cidrs, ctx) => {
+                cidrs.forEach((c, i) => {
+                    if (cidrs.indexOf(c) !== i) ctx.addIssue({ code: "custom", path: [i], message: "a CIDR not listed twice" });
+                });
+            })
+            .default([]),
+    })
+    .strict();
+
 // ---------------------------------------------------------------------------------------------------------
 // Blue/green services
 // ---------------------------------------------------------------------------------------------------------
@@ -529,6 +553,21 @@ const serviceSchema = z
             })
             .strict()
             .default({ watchMinutes: 10, maxErrorRatePercent: 1, maxLatencyMs: 1000 }),
+        /**
+         * Where the service's pods may connect beyond DNS and HTTPS (NetworkPolicy egress; everything else is denied),
+         * e.g. `[{"cidr": "10.30.0.0/16", "ports": [5432]}]` for a database in the VPC. Default: none.
+         */
+        egress: z
+            .array(
+                z
+                    .object({
+                        cidr,
+                        ports: z.array(z.number().int().min(1).max(65535)).min(1).max(20),
+                    })
+                    .strict(),
+            )
+            .max(20)
+            .default([]),
         terminationGracePeriodSeconds: z.number().int().min(5).max(600).default(45),
         preStopSleepSeconds: z.number().int().min(0).max(120).default(15),
         aws: z
@@ -608,6 +647,7 @@ export const stackConfigSchema = z
         nodePools: z.array(nodePoolSchema).min(1),
         createSpotServiceLinkedRole: z.boolean(),
         gateway: gatewaySchema,
+        previewAccess: previewAccessSchema,
         activeColor: z.enum(COLORS),
         services: z.array(serviceSchema),
         /** Deploy although example values remain (see config/placeholders.ts); the offline plan never needs it. */
@@ -619,6 +659,7 @@ export type RawStackConfig = z.infer<typeof stackConfigSchema>;
 export type NodePoolConfig = z.infer<typeof nodePoolSchema>;
 export type ServiceConfigInput = z.infer<typeof serviceSchema>;
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
+export type PreviewAccessConfig = z.infer<typeof previewAccessSchema>;
 export type SystemNodeGroupConfig = z.infer<typeof systemNodeGroupSchema>;
 export type NodeClassConfig = z.infer<typeof nodeClassSchema>;
 export type VersionsConfig = z.infer<typeof versionsSchema>;

@@ -299,3 +299,104 @@ export interface LoadBalancerConfiguration {
     metadata: AwsGatewayObjectMeta;
     spec: LoadBalancerConfigurationSpec;
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// ListenerRuleConfiguration
+// ---------------------------------------------------------------------------------------------------------------------
+
+/**
+ * A condition added to the listener rules built from an HTTPRoute rule. The CRD supports `source-ip` only: host,
+ * path, header, query and method conditions come from the route's own matches.
+ */
+export interface SourceIpRuleCondition {
+    field: "source-ip";
+    /** Source networks; the condition holds when the client's address is in one of them. */
+    sourceIPConfig: {
+        /** CIDRs (IPv4 or IPv6), at least one. The `X-Forwarded-For` header is never consulted. */
+        values: string[];
+    };
+    /** Indexes of the route rule's matches to add the condition to; all of them when unset. */
+    matchIndexes?: number[];
+}
+
+export type ListenerRuleCondition = SourceIpRuleCondition;
+
+/** What happens when a user has not authenticated (`authenticate`, the default, starts the flow). */
+export type OnUnauthenticatedRequest = "deny" | "allow" | "authenticate";
+
+/** `authenticate-cognito` action settings. */
+export interface AuthenticateCognitoConfig {
+    userPoolArn: string;
+    userPoolClientId: string;
+    userPoolDomain: string;
+    /** At most 10 query parameters added to the authorization endpoint redirect. */
+    authenticationRequestExtraParams?: Record<string, string>;
+    onUnauthenticatedRequest?: OnUnauthenticatedRequest;
+    /** Default `openid`. */
+    scope?: string;
+    /** Default `AWSELBAuthSessionCookie`. */
+    sessionCookieName?: string;
+    /** Seconds, 1–604800 (default 604800, seven days). */
+    sessionTimeout?: number;
+}
+
+/** `authenticate-oidc` action settings; the client id and secret come from a Secret in the same namespace. */
+export interface AuthenticateOidcConfig {
+    authorizationEndpoint: string;
+    issuer: string;
+    tokenEndpoint: string;
+    userInfoEndpoint: string;
+    /** Secret holding `clientID` and `clientSecret`. */
+    secret: { name: string };
+    authenticationRequestExtraParams?: Record<string, string>;
+    onUnauthenticatedRequest?: OnUnauthenticatedRequest;
+    scope?: string;
+    sessionCookieName?: string;
+    sessionTimeout?: number;
+    useExistingClientSecret?: boolean;
+}
+
+/** `jwt-validation` action settings. */
+export interface JwtValidationConfig {
+    /** At most 256 characters. */
+    issuer: string;
+    /** HTTPS URL of the JWKS, at most 256 characters. */
+    jwksEndpoint: string;
+    additionalClaims?: {
+        format: "single-string" | "string-array" | "space-separated-values";
+        /** Not `exp`, `iss`, `nbf` or `iat` (always validated). */
+        name: string;
+        /** 1–10 values of at most 256 characters. */
+        values: string[];
+    }[];
+}
+
+/** A listener rule action. At most one routing action (forward, redirect, fixed-response) and one pre-routing one. */
+export type ListenerRuleAction =
+    | { type: "fixed-response"; fixedResponseConfig: { statusCode: number; contentType?: "text/plain" | "text/css" | "text/html" | "application/javascript" | "application/json"; messageBody?: string } }
+    | { type: "forward"; forwardConfig: { targetGroupStickinessConfig?: { enabled?: boolean; durationSeconds?: number } } }
+    | { type: "redirect"; redirectConfig: { query?: string } }
+    | { type: "authenticate-cognito"; authenticateCognitoConfig: AuthenticateCognitoConfig }
+    | { type: "authenticate-oidc"; authenticateOIDCConfig: AuthenticateOidcConfig }
+    | { type: "jwt-validation"; jwtValidationConfig: JwtValidationConfig };
+
+/**
+ * `spec` of a ListenerRuleConfiguration, attached to an HTTPRoute rule by an `ExtensionRef` filter (group
+ * `gateway.k8s.aws`, kind `ListenerRuleConfiguration`, same namespace as the route).
+ */
+export interface ListenerRuleConfigurationSpec {
+    /** At least one when set. */
+    conditions?: ListenerRuleCondition[];
+    /** One or two when set. */
+    actions?: ListenerRuleAction[];
+    /** AWS tags on the rules built for the route rule. */
+    tags?: Record<string, string>;
+}
+
+/** A `gateway.k8s.aws/v1` ListenerRuleConfiguration object. */
+export interface ListenerRuleConfiguration {
+    apiVersion: AwsGatewayApiVersion;
+    kind: typeof AWS_GATEWAY_KINDS.listenerRuleConfiguration;
+    metadata: AwsGatewayObjectMeta;
+    spec: ListenerRuleConfigurationSpec;
+}

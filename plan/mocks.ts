@@ -43,12 +43,18 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     private vpcOutputs(name: string, inputs: Props): Props {
         const azs = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 3;
         const subnets = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${hex(`${name}-${kind}-${i}`, 17)}`);
+        const strategy = (inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "OnePerAz";
+        const nats = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
         return {
             vpcId: `vpc-${hex(name, 17)}`,
             privateSubnetIds: subnets("private"),
             publicSubnetIds: subnets("public"),
             isolatedSubnetIds: [],
-            natGateways: [],
+            // Public IPs from the documentation range (RFC 5737), one per NAT gateway.
+            natGateways: Array.from({ length: nats }, (_, i) => ({
+                id: `nat-${hex(`${name}-nat-${i}`, 17)}`,
+                publicIp: `198.51.100.${(parseInt(hex(`${name}-nat-${i}`, 2), 16) % 250) + 1}`,
+            })),
         };
     }
 
@@ -176,6 +182,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                     arn: this.arn("eks", `cluster/${name}`),
                     vpcConfig: { clusterSecurityGroupId: `sg-${hex(`${name}-eks-cluster-sg`, 17)}`, endpointPrivateAccess: true },
                 };
+            }
+            case "aws:ec2/getVpc:getVpc": {
+                // An existing VPC: a fixed CIDR stands in for the one AWS would report.
+                const id = String((args.inputs as Props).id);
+                return { id, cidrBlock: "10.99.0.0/16", arn: this.arn("ec2", `vpc/${id}`) };
             }
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { names: ["a", "b", "c"].map((z) => `${this.region}${z}`), zoneIds: ["1", "2", "3"].map((z) => `apne2-az${z}`), id: this.region };

@@ -105,6 +105,7 @@ describe("switching safety (offline plan diffs)", () => {
         expect([...summary(changes)].sort()).toEqual([
             "create kubernetes:apps/v1:Deployment app-api-green",
             "create kubernetes:autoscaling/v2:HorizontalPodAutoscaler app-api-green",
+            "create kubernetes:gateway.k8s.aws/v1:ListenerRuleConfiguration app-api-preview-access",
             `create ${ROUTE} app-api-preview`,
             "create kubernetes:policy/v1:PodDisruptionBudget app-api-green",
         ]);
@@ -149,7 +150,11 @@ describe("switching safety (offline plan diffs)", () => {
         expect((coldPlan.outputs.services as Record<string, { previewUrl: string | null }>)["app-api"].previewUrl).toBeNull();
         expect((await planError("prod", cold, "activeColor=green")).message).toMatch(/services\[0\]\.scaledDown\.green holds it at 0/);
         const warming = diffPlans(coldPlan, await plan("prod"));
-        expect(summary(warming)).toEqual([`create ${ROUTE} app-api-preview`, `update ${DEPLOYMENT} app-api-green`]);
+        expect(summary(warming)).toEqual([
+            "create kubernetes:gateway.k8s.aws/v1:ListenerRuleConfiguration app-api-preview-access",
+            `create ${ROUTE} app-api-preview`,
+            `update ${DEPLOYMENT} app-api-green`,
+        ]);
         expect(fields(warming, "app-api-green")).toEqual({ "spec.replicas": [0, undefined] });
     });
 
