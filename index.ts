@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import { awsProviderCredentials } from "./lib/kubeconfig";
+import { AlbAccessLogs } from "./components/albAccessLogs";
 import { BlueGreenService } from "./components/blueGreenService";
 import { Cluster } from "./components/cluster";
 import { Karpenter } from "./components/karpenter";
@@ -116,9 +117,31 @@ const loadBalancerController = new AwsLoadBalancerController(
     },
     inCluster,
 );
+/** The ALB's access logs go to a bucket of this stack (private, SSE-S3, TLS-only, expiring). */
+const albAccessLogs = config.gateway.accessLogs.enabled
+    ? new AlbAccessLogs(
+          "alb-access-logs",
+          {
+              clusterName: config.clusterName,
+              region: config.region,
+              retentionDays: config.gateway.accessLogs.retentionDays,
+              prefix: config.gateway.accessLogs.prefix,
+              protect: config.deletionProtection,
+              tags: config.tags,
+          },
+          { providers: { aws: awsProvider } },
+      )
+    : undefined;
 const sharedGateway = new SharedGateway(
     "gateway",
-    { gateway: config.gateway, crds: loadBalancerController.crds, controller: loadBalancerController.release, tags: config.tags },
+    {
+        gateway: config.gateway,
+        crds: loadBalancerController.crds,
+        controller: loadBalancerController.release,
+        deletionProtection: config.deletionProtection,
+        accessLogs: albAccessLogs && { bucketName: albAccessLogs.bucketName, ready: albAccessLogs.ready },
+        tags: config.tags,
+    },
     inCluster,
 );
 
@@ -171,3 +194,4 @@ export const gatewayName = sharedGateway.gatewayName;
 export const gatewayNamespace = sharedGateway.namespace;
 export const gatewayHostnames = sharedGateway.hostnames;
 export const albDnsName = sharedGateway.albDnsName;
+export const albAccessLogBucket = albAccessLogs?.bucketName ?? null;

@@ -33,8 +33,16 @@ const WAIT_FOR_PROGRAMMED = { "pulumi.com/waitFor": "condition=Programmed" };
 /** The gateway settings the objects are built from (the stack's `gateway` config). */
 export type SharedGatewaySettings = Pick<
     GatewayConfig,
-    "name" | "namespace" | "hostname" | "certificateArns" | "scheme" | "sslPolicy" | "allowedRoutes" | "accessLogs"
+    "name" | "namespace" | "hostname" | "certificateArns" | "scheme" | "sslPolicy" | "allowedRoutes" | "accessLogs" | "webAclArn"
 >;
+
+/** ALB settings that come from outside the `gateway` config: the log bucket made for it, and deletion protection. */
+export interface AlbSettings {
+    /** Bucket for the access logs (the stack's own), or undefined when logs are off. */
+    readonly accessLogBucket?: string;
+    /** ELB deletion protection (the stack's `deletionProtection`). */
+    readonly deletionProtection: boolean;
+}
 
 /** parentRef of an application HTTPRoute on the shared Gateway's HTTPS listener. */
 export function sharedGatewayParentRef(gateway: Pick<GatewayConfig, "name" | "namespace">): IParentReference {
@@ -55,21 +63,27 @@ export function gatewayClassObject(): IGatewayClass {
     };
 }
 
-/** ALB attributes: invalid headers dropped; S3 access logs when configured. */
-export function loadBalancerAttributes(accessLogs: SharedGatewaySettings["accessLogs"]): ElbAttribute[] {
-    const attributes: ElbAttribute[] = [{ key: "routing.http.drop_invalid_header_fields.enabled", value: "true" }];
-    if (accessLogs) {
-        attributes.push({ key: "access_logs.s3.enabled", value: "true" }, { key: "access_logs.s3.bucket", value: accessLogs.bucket });
-        if (accessLogs.prefix) attributes.push({ key: "access_logs.s3.prefix", value: accessLogs.prefix });
+/** ALB attributes: invalid headers dropped, deletion protection as configured, S3 access logs when on. */
+export function loadBalancerAttributes(gateway: Pick<SharedGatewaySettings, "accessLogs">, alb: AlbSettings): ElbAttribute[] {
+    const attributes: ElbAttribute[] = [
+        { key: "routing.http.drop_invalid_header_fields.enabled", value: "true" },
+        // Stated either way: an ALB protected by hand is unprotected again by the next apply, and the reverse.
+        { key: "deletion_protection.enabled", value: String(alb.deletionProtection) },
+    ];
+    if (gateway.accessLogs.enabled) {
+        if (alb.accessLogBucket === undefined) throw new Error("loadBalancerAttributes: access logs are on but no bucket was given");
+        attributes.push({ key: "access_logs.s3.enabled", value: "true" }, { key: "access_logs.s3.bucket", value: alb.accessLogBucket });
+        if (gateway.accessLogs.prefix) attributes.push({ key: "access_logs.s3.prefix", value: gateway.accessLogs.prefix });
     }
     return attributes;
 }
 
 /**
  * The ALB behind the Gateway: scheme, the HTTPS:443 listener's certificates (ACM ARNs: Gateway `certificateRefs` are
- * not supported by the controller) and TLS policy (the controller's default is the old ELBSecurityPolicy-2016-08).
+ * not supported by the controller) and TLS policy (the controller's default is the old ELBSecurityPolicy-2016-08),
+ * attributes (access logs, deletion protection), and the WAFv2 web ACL when one is configured.
  */
-export function loadBalancerConfigurationObject(gateway: SharedGatewaySettings, tags: Record<string, string> = {}): LoadBalancerConfiguration {
+export function loadBalancerConfigurationObject(gateway: SharedGatewaySettings, alb: AlbSettings, tags: Record<string, string> = {}): LoadBalancerConfiguration {
     const [defaultCertificate, ...others] = gateway.certificateArns;
     const https: ListenerConfiguration = { protocolPort: "HTTPS:443", defaultCertificate, sslPolicy: gateway.sslPolicy };
     if (others.length > 0) https.certificates = others;
@@ -80,7 +94,8 @@ export function loadBalancerConfigurationObject(gateway: SharedGatewaySettings, 
         spec: {
             scheme: gateway.scheme,
             listenerConfigurations: [https],
-            loadBalancerAttributes: loadBalancerAttributes(gateway.accessLogs),
+            loadBalancerAttributes: loadBalancerAttributes(gateway, alb),
+            ...(gateway.webAclArn !== null ? { wafV2: { webACL: gateway.webAclArn } } : {}),
             ...(Object.keys(tags).length > 0 ? { tags } : {}),
         },
     };
@@ -171,6 +186,10 @@ export interface SharedGatewayArgs {
      * is created after it. Default: none (the Gateway then waits for whatever controller turns up).
      */
     readonly controller?: pulumi.Input<pulumi.Resource>;
+    /** ELB deletion protection on the ALB (the controller cannot delete it while on). */
+    readonly deletionProtection: boolean;
+    /** The access-log bucket, required when `gateway.accessLogs.enabled`; the ALB's settings wait for `ready`. */
+    readonly accessLogs?: { readonly bucketName: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
     /** AWS tags for the ALB and its target groups. Default: none. */
     readonly tags?: Record<string, string>;
 }
@@ -205,7 +224,19 @@ export class SharedGateway extends pulumi.ComponentResource {
         const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: [...args.crds, namespace] };
 
         const gatewayClass = customResource(`${name}-class`, gatewayClassObject(), afterCrds);
-        const lbConfig = customResource(`${name}-lb-config`, loadBalancerConfigurationObject(gw, args.tags), inNamespace);
+        if (gw.accessLogs.enabled && !args.accessLogs) throw new Error(`${name}: gateway.accessLogs.enabled needs an access-log bucket`);
+        const alb = (accessLogBucket?: string): AlbSettings => ({ accessLogBucket, deletionProtection: args.deletionProtection });
+        const bucketName: pulumi.Output<string | undefined> =
+            gw.accessLogs.enabled && args.accessLogs ? pulumi.output(args.accessLogs.bucketName) : pulumi.output<string | undefined>(undefined);
+        // ELB checks that it may write to the bucket when access logs are turned on: the bucket policy comes first.
+        const lbConfig = new k8s.apiextensions.CustomResource(
+            `${name}-lb-config`,
+            {
+                ...loadBalancerConfigurationObject(gw, alb("bucket")),
+                spec: bucketName.apply((bucket: string | undefined) => loadBalancerConfigurationObject(gw, alb(bucket), args.tags).spec),
+            },
+            { ...inNamespace, dependsOn: [...args.crds, namespace, ...(gw.accessLogs.enabled ? (args.accessLogs?.ready ?? []) : [])] },
+        );
         const gateway = new GatewayResource(name, gatewayObject(gw), {
             ...inNamespace,
             dependsOn: [...args.crds, namespace, gatewayClass, lbConfig, ...(args.controller ? [args.controller] : [])],

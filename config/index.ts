@@ -145,6 +145,12 @@ function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
             problems.push(`'gateway.certificateArns[${i}]' is in region ${certRegion}, expected a certificate in the stack's region ${cfg.region}`);
         }
     });
+    if (cfg.gateway.webAclArn !== null) {
+        const aclRegion = cfg.gateway.webAclArn.split(":")[3];
+        if (aclRegion !== cfg.region) {
+            problems.push(`'gateway.webAclArn' is in region ${aclRegion}, expected a web ACL in the stack's region ${cfg.region}`);
+        }
+    }
     for (const d of duplicates(cfg.nodePools.map((p) => p.name))) {
         problems.push(`'nodePools' has two pools named ${JSON.stringify(d)}, expected unique names`);
     }

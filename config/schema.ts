@@ -413,17 +413,28 @@ const gatewaySchema = z
         sslPolicy: z.enum(TLS_POLICIES).default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
         /** Which namespaces may attach routes: `Selector` admits namespaces labelled by the platform. */
         allowedRoutes: z.enum(ALLOWED_ROUTES_MODES).default("Selector"),
+        /** Access logs to an S3 bucket this stack manages (SSE-S3, TLS-only, private, expiring). */
         accessLogs: z
             .object({
-                bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"),
+                enabled: z.boolean().default(true),
                 /** Key prefix inside the bucket: no leading or trailing '/', and ELB forbids "AWSLogs" in it. */
                 prefix: z
                     .string()
                     .regex(/^([A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*)?$/, "an S3 key prefix such as alb/prod (no leading or trailing '/')")
                     .refine((p) => !p.includes("AWSLogs"), "a prefix without \"AWSLogs\" (ELB rejects it)")
                     .default(""),
+                /** Days a log object is kept. */
+                retentionDays: z.number().int().min(1).max(3650).default(90),
             })
             .strict()
+            .default({ enabled: true, prefix: "", retentionDays: 90 }),
+        /** A regional WAFv2 web ACL (in the stack's region) to attach to the ALB, or null for none. */
+        webAclArn: z
+            .string()
+            .regex(
+                /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/,
+                "a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)",
+            )
             .nullable()
             .default(null),
     })

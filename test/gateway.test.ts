@@ -60,7 +60,14 @@ describe("SharedGateway", () => {
         expect(lbc.metadata).toEqual({ name: "public-gateway-alb", namespace: "gateway-system" });
         expect(lbc.spec.scheme).toBe("internet-facing");
         expect(lbc.spec.listenerConfigurations).toEqual([{ protocolPort: "HTTPS:443", defaultCertificate: CERT[stack], sslPolicy: TLS13_POLICY }]);
-        expect(lbc.spec.loadBalancerAttributes).not.toContainEqual(expect.objectContaining({ key: "access_logs.s3.enabled" }));
+        // Access logs to the stack's own bucket; ELB deletion protection where the stack protects its resources (prod).
+        expect(lbc.spec.loadBalancerAttributes).toEqual([
+            { key: "routing.http.drop_invalid_header_fields.enabled", value: "true" },
+            { key: "deletion_protection.enabled", value: stack === "prod" ? "true" : "false" },
+            { key: "access_logs.s3.enabled", value: "true" },
+            { key: "access_logs.s3.bucket", value: `service-${stack}-alb-logs-123456789012-ap-northeast-2` },
+        ]);
+        expect(lbc.spec.wafV2).toBeUndefined();
         expect(lbc.spec.tags).toMatchObject({ environment: stack });
     });
 
@@ -108,11 +115,8 @@ describe("SharedGateway", () => {
         expect(https.allowedRoutes.namespaces).toEqual({ from: mode });
     });
 
-    test("further certificates, an internal scheme and access logs", async () => {
-        const p = await plan(
-            "prod",
-            gatewaySet({ certificateArns: [CERT.prod, SECOND_CERT], scheme: "internal", accessLogs: { bucket: "alb-logs-prod", prefix: "gateway/prod" } }),
-        );
+    test("further certificates, an internal scheme and an access-log prefix", async () => {
+        const p = await plan("prod", gatewaySet({ certificateArns: [CERT.prod, SECOND_CERT], scheme: "internal", accessLogs: { prefix: "gateway/prod" } }));
         const lbc = one(p, "LoadBalancerConfiguration");
         expect(lbc.spec.scheme).toBe("internal");
         expect(lbc.spec.listenerConfigurations).toEqual([
@@ -121,7 +125,7 @@ describe("SharedGateway", () => {
         expect(lbc.spec.loadBalancerAttributes).toEqual(
             expect.arrayContaining([
                 { key: "access_logs.s3.enabled", value: "true" },
-                { key: "access_logs.s3.bucket", value: "alb-logs-prod" },
+                { key: "access_logs.s3.bucket", value: "service-prod-alb-logs-123456789012-ap-northeast-2" },
                 { key: "access_logs.s3.prefix", value: "gateway/prod" },
             ]),
         );
@@ -175,7 +179,11 @@ describe("SharedGateway", () => {
             ["a wildcard in the middle", { hostname: "api.*.example.com" }, "'gateway.hostname'"],
             ["an unknown scheme", { scheme: "public" }, "'gateway.scheme'"],
             ["an unknown allowedRoutes mode", { allowedRoutes: "Any" }, "'gateway.allowedRoutes'"],
-            ["an access-log prefix with a leading slash", { accessLogs: { bucket: "alb-logs", prefix: "/alb" } }, "'gateway.accessLogs.prefix'"],
+            ["an access-log prefix with a leading slash", { accessLogs: { prefix: "/alb" } }, "'gateway.accessLogs.prefix'"],
+            ["an access-log bucket of one's own (the stack makes its own)", { accessLogs: { bucket: "alb-logs" } }, "unknown key 'gateway.accessLogs.bucket'"],
+            ["a log retention of zero days", { accessLogs: { retentionDays: 0 } }, "'gateway.accessLogs.retentionDays' is 0, expected ≥ 1"],
+            ["a web ACL that is not a regional WAFv2 ARN", { webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0d8b4b1e-5b8e-4c3c-9c1f-1d2e3f4a5b6c" }, "'gateway.webAclArn'"],
+            ["a web ACL of another region", { webAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/app/0d8b4b1e-5b8e-4c3c-9c1f-1d2e3f4a5b6c" }, "'gateway.webAclArn' is in region us-east-1, expected a web ACL in the stack's region ap-northeast-2"],
         ])("%s", async (_why, overrides, key) => {
             const err = await planError("prod", gatewaySet(overrides));
             expect(err.name).toBe("ConfigError");
