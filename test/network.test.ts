@@ -37,7 +37,8 @@ describe("Network", () => {
             publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
             privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
         };
-        const p = await plan("dev", `existingVpc=${JSON.stringify(existing)}`);
+        // An internet-facing Gateway in an existing VPC needs its preview sources named (its NAT IPs are unknown here).
+        const p = await plan("dev", `existingVpc=${JSON.stringify(existing)}`, 'previewAccess={"sourceCidrs":["203.0.113.0/24"]}');
         expect(ofType(p, VPC)).toHaveLength(0);
         const tags = ofType(p, "aws:ec2/tag:Tag").map((t) => t.inputs as { resourceId: string; key: string; value: string });
         expect(tags).toEqual(

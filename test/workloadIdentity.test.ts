@@ -231,7 +231,14 @@ describe("WorkloadIdentity", () => {
             "update aws:eks/addon:Addon",
             ...Array(4).fill("update aws:iam/role:Role"),
             ...Array(3).fill("update kubernetes:core/v1:ServiceAccount"),
+            // The pods of the three may now reach the Pod Identity agent (app-api, karpenter, the LB controller).
+            ...Array(3).fill("update kubernetes:networking.k8s.io/v1:NetworkPolicy"),
         ]);
+        for (const c of changes.filter((x) => x.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy")) {
+            expect(c.changes.map((f) => f.path)).toEqual(["spec.egress"]);
+            const { before, after } = c.changes[0] as unknown as { before: unknown[]; after: unknown[] };
+            expect(after).toEqual([...before, { to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [{ protocol: "TCP", port: 80 }] }]);
+        }
         const addon = changes.find((c) => c.type === "aws:eks/addon:Addon")!;
         expect(addon.changes.map((f) => f.path).sort()).toEqual(["podIdentityAssociations", "serviceAccountRoleArn"]);
         for (const c of changes.filter((x) => x.type === "kubernetes:core/v1:ServiceAccount")) {
