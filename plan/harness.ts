@@ -76,6 +76,11 @@ export interface PlanOptions {
     /** Program to run; defaults to the project's `index.ts`. */
     readonly program?: string;
     /**
+     * Directory of the Pulumi project to plan (its `Pulumi.yaml`, stack files and `index.ts`); defaults to the
+     * platform project. `bootstrap/` is the other one.
+     */
+    readonly root?: string;
+    /**
      * Loads the program module afresh. Default: Node's `require` after forgetting the project's modules.
      * Jest keeps its own module registry, so the test harness passes a loader built on `jest.isolateModules`.
      */
@@ -151,21 +156,23 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
     running = true;
     const resources: PlannedResource[] = [];
     try {
-        const project = projectName();
+        const root = options.root ?? PROJECT_ROOT;
+        const project = projectName(root);
         const resolved = options.config
             ? { config: options.config, secretKeys: [...(options.secretKeys ?? [])] }
-            : resolveStackConfig(options.stack, options.set ?? []);
+            : resolveStackConfig(options.stack, options.set ?? [], root);
         const { config, secretKeys } = resolved;
         // Validate exactly as the program will, before the SDK starts: a ConfigError then surfaces as one clean
         // rejection instead of racing the stack's own registration.
         const prefix = `${project}:`;
-        const parsed = options.program
-            ? undefined
-            : parseStackConfig(
-                  Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])),
-                  project,
-                  options.stack,
-              );
+        const parsed =
+            options.program || root !== PROJECT_ROOT
+                ? undefined
+                : parseStackConfig(
+                      Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])),
+                      project,
+                      options.stack,
+                  );
         const caller = options.caller ?? parsed?.deployers.find((d) => d.access === "admin")?.principalArn;
 
         await pulumi.runtime.setMocks(new PlanMocks(caller), project, options.stack, false);
@@ -209,7 +216,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
 
 /** Runs the program in a Pulumi stack and waits for every registration. */
 async function execute(options: PlanOptions, project: string, config: Record<string, string>, resources: PlannedResource[]): Promise<Plan> {
-    const program = options.program ?? path.join(PROJECT_ROOT, "index.ts");
+    const program = options.program ?? path.join(options.root ?? PROJECT_ROOT, "index.ts");
     // A failing program rejects several SDK promises at once; collect the strays instead of crashing the process.
     // The first one fails the plan, as the language host's unhandled-rejection handler fails `pulumi up`: a
     // registration whose input rejected never resolves its outputs, so waiting for the stack would never end.

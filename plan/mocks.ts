@@ -113,6 +113,8 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 const policyName = str(inputs.name, `${name}-${hex(name, 7)}`);
                 return { name: policyName, arn: this.arn("iam", `policy/${policyName}`, false) };
             }
+            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+                return { arn: this.arn("iam", `oidc-provider/${str(inputs.url, name).replace(/^https:\/\//, "")}`, false) };
             case "aws:iam/instanceProfile:InstanceProfile":
                 return { arn: this.arn("iam", `instance-profile/${str(inputs.name, name)}`, false) };
             case "aws:kms/key:Key": {

@@ -27,6 +27,18 @@ export function planAs(caller: string, stack: string, ...set: string[]): Promise
     return planRequest({ stack, set, caller });
 }
 
+/** Plans a stack of another project (its directory, e.g. `bootstrap/`), with `key=value` overrides. */
+export function planProject(root: string, stack: string, ...set: string[]): Promise<Plan> {
+    return planRequest({ root, stack, set });
+}
+
+/** Runs a plan of another project that must fail, and returns the error. */
+export async function planProjectError(root: string, stack: string, ...set: string[]): Promise<Error> {
+    const answer = await requestPlan({ root, stack, set });
+    if (answer.ok) throw new Error(`expected the plan of ${root} ${stack} with ${set.join(" ")} to fail`);
+    return failureError(answer.error);
+}
+
 /** Plans `program` (a fixture) with exactly `config`, as `runPlan({ program, config })` would. */
 export function planProgram(program: string, stack: string, config: Record<string, string>): Promise<Plan> {
     return planRequest({ stack, config, program });

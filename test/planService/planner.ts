@@ -12,7 +12,7 @@ let queue: Promise<void> = Promise.resolve();
 process.on("message", (message: { id: number; request: PlanRequest }) => {
     const { id, request } = message;
     queue = queue.then(() =>
-        runPlan({ stack: request.stack, set: request.set, config: request.config, program: request.program, caller: request.caller }).then(
+        runPlan(request).then(
             (plan) => reply({ id, ok: true, plan }),
             (err: Error & { registered?: string[] }) =>
                 reply({ id, ok: false, error: { name: err.name, message: err.message, registered: err.registered ?? [] } }),

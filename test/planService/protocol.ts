@@ -8,6 +8,8 @@ export interface PlanRequest {
     readonly program?: string;
     /** IAM role or user ARN the plan runs as (what mocked STS reports); default: the stack's first admin deployer. */
     readonly caller?: string;
+    /** Directory of another Pulumi project to plan (e.g. `bootstrap/`); default: the platform. */
+    readonly root?: string;
 }
 
 export interface PlanFailure {

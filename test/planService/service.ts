@@ -86,7 +86,7 @@ export class PlanService {
 
     /** Identical requests share one run; a new one goes to the planner with the shortest queue. */
     plan(request: PlanRequest): Promise<PlanAnswer> {
-        const key = JSON.stringify([request.stack, request.set ?? [], request.config ?? null, request.program ?? null, request.caller ?? null]);
+        const key = JSON.stringify([request.stack, request.set ?? [], request.config ?? null, request.program ?? null, request.caller ?? null, request.root ?? null]);
         let answer = this.answers.get(key);
         if (!answer) {
             const planner = this.planners.reduce((a, b) => (b.load < a.load ? b : a));
