@@ -7,6 +7,7 @@
 import * as path from "path";
 import { parseBootstrapConfig } from "../bootstrap/config";
 import { ciBoundaryPolicy, deployPolicy, githubTrustPolicy, stateAccess } from "../bootstrap/documents";
+import type { PolicyDocument, PolicyStatement } from "../lib/iam";
 import { find, inputsOf, ofType, Plan, planProject, planProjectError } from "./harness";
 
 const ROOT = path.resolve(__dirname, "../bootstrap");
@@ -118,13 +119,16 @@ describe("bootstrap plan", () => {
     });
 });
 
+/** The statements of a document built here (always a plain array, never an Output). */
+const statements = (doc: PolicyDocument): PolicyStatement[] => doc.Statement as PolicyStatement[];
+
 describe("bootstrap documents", () => {
     const scope = { partition: "aws", accountId: ACCOUNT, region: "ap-northeast-2" };
     const protectedResources = { stateBucketArn: "arn:aws:s3:::state", secretsKeyArn: `arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/k`, ciPath: "/ci/" };
 
     test("the boundary denies long-lived credentials, changes to the CI identity, state and key destruction", () => {
         const doc = ciBoundaryPolicy(scope, protectedResources);
-        const deny = Object.fromEntries(doc.Statement.filter((s) => s.Effect === "Deny").map((s) => [s.Sid, s.Resource]));
+        const deny = Object.fromEntries(statements(doc).filter((s) => s.Effect === "Deny").map((s) => [s.Sid, s.Resource]));
         expect(deny).toEqual({
             NoLongLivedCredentials: "*",
             NoChangesToCiIdentity: [`arn:aws:iam::${ACCOUNT}:role/ci/*`, `arn:aws:iam::${ACCOUNT}:policy/ci/*`, PROVIDER],
@@ -142,7 +146,7 @@ describe("bootstrap documents", () => {
         expect(reads.find((s) => s.Sid === "StateLocks")).toEqual({ Sid: "StateLocks", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::state/.pulumi/locks/*" });
         expect(reads.find((s) => s.Sid === "SecretsKey")?.Action).toEqual(["kms:Decrypt"]);
         const deploy = deployPolicy(scope, protectedResources);
-        expect(deploy.Statement.find((s) => s.Sid === "IamForThePlatform")?.Resource).toEqual([
+        expect(statements(deploy).find((s) => s.Sid === "IamForThePlatform")?.Resource).toEqual([
             `arn:aws:iam::${ACCOUNT}:role/*`,
             `arn:aws:iam::${ACCOUNT}:policy/*`,
             `arn:aws:iam::${ACCOUNT}:instance-profile/*`,
@@ -151,7 +155,7 @@ describe("bootstrap documents", () => {
     });
 
     test("trust is built for exactly the subject given", () => {
-        expect(githubTrustPolicy(PROVIDER, "repo:o/r:environment:dev").Statement[0]).toMatchObject({
+        expect(statements(githubTrustPolicy(PROVIDER, "repo:o/r:environment:dev"))[0]).toMatchObject({
             Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": "repo:o/r:environment:dev" } },
         });
     });
