@@ -23,17 +23,21 @@ const POLICY = {
 
 /** The deployers of each stack file and their access. */
 const DEPLOYERS: Record<string, [string, string][]> = {
+    // The bootstrap project's CI roles (path /ci/, which access entries accept for roles), then people.
     dev: [
-        [role("pulumi-deploy-dev"), POLICY.admin],
-        [role("pulumi-preview"), POLICY.admin],
+        [role("ci/eks-platform-dev-deploy"), POLICY.admin],
+        [role("ci/eks-platform-dev-preview"), POLICY.admin],
+        [role("ci/eks-platform-dev-plan"), POLICY.admin],
         [role("platform-admin"), POLICY.admin],
     ],
     stage: [
-        [role("pulumi-deploy-stage"), POLICY.admin],
+        [role("ci/eks-platform-stage-deploy"), POLICY.admin],
+        [role("ci/eks-platform-stage-plan"), POLICY.admin],
         [role("platform-admin"), POLICY.admin],
     ],
     prod: [
-        [role("pulumi-deploy-prod"), POLICY.admin],
+        [role("ci/eks-platform-prod-deploy"), POLICY.admin],
+        [role("ci/eks-platform-prod-plan"), POLICY.admin],
         [role("platform-admin"), POLICY.admin],
         [role("platform-oncall"), POLICY.view],
     ],
@@ -96,19 +100,19 @@ describe("access entries: every deployer explicit, none hidden", () => {
         const provider = find(p, "pulumi:providers:kubernetes", "cluster-k8s");
         const access = find(p, "eks-platform:cluster:ClusterAccess", "cluster-access");
         const children = p.resources.filter((r) => r.parent === access.urn);
-        expect(children.map((r) => r.type).sort()).toEqual([...Array(3).fill(ENTRY), ...Array(3).fill(ASSOCIATION), INGRESS].sort());
+        expect(children.map((r) => r.type).sort()).toEqual([...Array(4).fill(ENTRY), ...Array(4).fill(ASSOCIATION), INGRESS].sort());
         for (const child of children) expect([child.name, provider.dependencies.includes(child.urn)]).toEqual([child.name, true]);
     });
 
     test("reordering deployers keeps every entry where it is; a new access level changes one policy only", async () => {
         const deployers = (list: [string, string][]) => `deployers=${JSON.stringify(list.map(([principalArn, access]) => ({ principalArn, access })))}`;
         const base = await plan("prod");
-        const reordered = await plan("prod", deployers([[role("platform-oncall"), "view"], [role("platform-admin"), "admin"], [role("pulumi-deploy-prod"), "admin"]]));
+        const reordered = await plan("prod", deployers([[role("platform-oncall"), "view"], [role("platform-admin"), "admin"], [role("ci/eks-platform-prod-plan"), "admin"], [role("ci/eks-platform-prod-deploy"), "admin"]]));
         const urns = (p: typeof base) => p.resources.filter((r) => r.type === ENTRY || r.type === ASSOCIATION).map((r) => r.urn).sort();
         expect(urns(reordered)).toEqual(urns(base));
         expect(principalKey(role("teams/payments/deploy"))).toBe("123456789012-role/teams/payments/deploy");
 
-        const edit = await plan("prod", deployers([[role("pulumi-deploy-prod"), "admin"], [role("platform-admin"), "admin"], [role("platform-oncall"), "edit"]]));
+        const edit = await plan("prod", deployers([[role("ci/eks-platform-prod-deploy"), "admin"], [role("ci/eks-platform-prod-plan"), "admin"], [role("platform-admin"), "admin"], [role("platform-oncall"), "edit"]]));
         const changed = edit.resources.filter((r) => {
             const before = base.resources.find((b) => b.urn === r.urn);
             return r.type.startsWith("aws:eks/access") && JSON.stringify(before?.inputs) !== JSON.stringify(r.inputs);
@@ -144,14 +148,14 @@ describe("the identity running pulumi, checked before the cluster exists", () =>
     test("clusterCreatorAdmin while the caller is a deployer already is refused (EKS: ResourceInUseException)", async () => {
         const err = await planError("dev", "clusterCreatorAdmin=true");
         expect(err.message).toBe(
-            `error serializing property "name": Invalid stack config: 'clusterCreatorAdmin' is true, expected false: the identity running pulumi (${role("pulumi-deploy-dev")}) is deployers[0] already, and EKS allows one access entry per principal`,
+            `error serializing property "name": Invalid stack config: 'clusterCreatorAdmin' is true, expected false: the identity running pulumi (${role("ci/eks-platform-dev-deploy")}) is deployers[0] already, and EKS allows one access entry per principal`,
         );
     });
 
     test("a view deployer may not run pulumi up", async () => {
         const err = await planErrorAs(role("platform-oncall"), "prod");
         expect(err.message).toBe(
-            `error serializing property "name": Invalid stack config: 'deployers[2].access' is "view" for the identity running pulumi (${role("platform-oncall")}), expected "admin": pulumi up writes cluster-scoped objects`,
+            `error serializing property "name": Invalid stack config: 'deployers[3].access' is "view" for the identity running pulumi (${role("platform-oncall")}), expected "admin": pulumi up writes cluster-scoped objects`,
         );
         // A preview (dry run) is not refused here: it fails only if a change needs more than the role may write.
         expect(callerProblem({ callerArn: role("platform-oncall"), deployers: [{ principalArn: role("platform-oncall"), access: "view" }], clusterCreatorAdmin: false, dryRun: true })).toBeUndefined();
@@ -201,15 +205,15 @@ describe("one identity for the AWS provider and the Kubernetes token", () => {
     });
 
     test("deployIdentity: the token is fetched as the profile and role the AWS provider uses", async () => {
-        const identity = { profile: "platform-dev", roleArn: role("pulumi-deploy-dev") };
+        const identity = { profile: "platform-dev", roleArn: role("ci/eks-platform-dev-deploy") };
         const p = await plan("dev", `deployIdentity=${JSON.stringify(identity)}`);
         const aws = inputsOf(p, "pulumi:providers:aws", "aws");
         expect(aws.profile).toBe("platform-dev");
-        expect(JSON.parse(aws.assumeRoles)).toEqual([{ roleArn: role("pulumi-deploy-dev"), sessionName: "pulumi-dev" }]);
+        expect(JSON.parse(aws.assumeRoles)).toEqual([{ roleArn: role("ci/eks-platform-dev-deploy"), sessionName: "pulumi-dev" }]);
         const args = execArgs(p);
-        expect(args.slice(args.indexOf("--role-arn"), args.indexOf("--role-arn") + 2)).toEqual(["--role-arn", role("pulumi-deploy-dev")]);
+        expect(args.slice(args.indexOf("--role-arn"), args.indexOf("--role-arn") + 2)).toEqual(["--role-arn", role("ci/eks-platform-dev-deploy")]);
         expect(args.slice(args.indexOf("--profile"), args.indexOf("--profile") + 2)).toEqual(["--profile", "platform-dev"]);
-        expect(inputsOf(p, CLUSTER, "cluster-eks").providerCredentialOpts).toEqual({ profileName: "platform-dev", roleArn: role("pulumi-deploy-dev") });
+        expect(inputsOf(p, CLUSTER, "cluster-eks").providerCredentialOpts).toEqual({ profileName: "platform-dev", roleArn: role("ci/eks-platform-dev-deploy") });
     });
 
     test("the builders: AWS CLI v2 `eks get-token` flags, an exec user that never prompts", () => {

@@ -202,9 +202,9 @@ describe("stack config", () => {
         });
 
         test("the role pulumi runs as is covered exactly once: listed, or the caller entry", () => {
-            const listed = JSON.stringify({ profile: null, roleArn: role("pulumi-deploy-dev") });
+            const listed = JSON.stringify({ profile: null, roleArn: role("ci/eks-platform-dev-deploy") });
             expect(oneLine(errorFor("dev", `deployIdentity=${listed}`, "clusterCreatorAdmin=true"))).toBe(
-                `Invalid stack config: 'clusterCreatorAdmin' is true, expected false: the caller ${role("pulumi-deploy-dev")} (deployIdentity.roleArn) is deployers[0], and EKS allows one access entry per principal`,
+                `Invalid stack config: 'clusterCreatorAdmin' is true, expected false: the caller ${role("ci/eks-platform-dev-deploy")} (deployIdentity.roleArn) is deployers[0], and EKS allows one access entry per principal`,
             );
             const unlisted = JSON.stringify({ profile: "platform", roleArn: role("somebody-else") });
             expect(oneLine(errorFor("dev", `deployIdentity=${unlisted}`))).toBe(

@@ -202,7 +202,7 @@ describe("the checks themselves", () => {
 
 describe("workflow files", () => {
     test("the three workflows of the delivery pipeline exist", () => {
-        expect(FILES).toEqual(expect.arrayContaining(["main.yml", "pr.yml", "switch.yml"]));
+        expect(FILES).toEqual(["drift.yml", "main.yml", "pr.yml", "switch.yml"]);
         expect(STACKS).toEqual(["dev", "prod", "stage"]);
     });
 
@@ -298,11 +298,12 @@ describe("permissions and credentials", () => {
             const assumesAws = usesAction(job, CONFIGURE_AWS).length > 0;
             expect([where, "id-token", p["id-token"] === "write"]).toEqual([where, "id-token", assumesAws]);
 
-            const pushes = runs(job).some((r) => /\bgit push\b/.test(r));
-            expect([where, "contents: write", p.contents === "write"]).toEqual([where, "contents: write", pushes]);
+            // Only a job that proposes its stack file (a branch push and a pull request) writes.
+            const proposes = runs(job).some((r) => r.includes("scripts/propose-config.sh"));
+            expect([where, "contents: write", p.contents === "write"]).toEqual([where, "contents: write", proposes]);
 
             const comments = usesAction(job, PULUMI_ACTION).some((s) => String(s.with?.["comment-on-pr"]) === "true");
-            expect([where, "pull-requests", p["pull-requests"] === "write"]).toEqual([where, "pull-requests", comments]);
+            expect([where, "pull-requests", p["pull-requests"] === "write"]).toEqual([where, "pull-requests", comments || proposes]);
         }
     });
 
@@ -326,13 +327,23 @@ describe("permissions and credentials", () => {
         }
     });
 
-    test("checkouts keep no Git credentials unless the job pushes", () => {
+    test("no checkout keeps Git credentials; the write token is in the proposing step only; no install scripts", () => {
         for (const [wf, id, job] of allJobs()) {
-            const pushes = runs(job).some((r) => /\bgit push\b/.test(r));
-            for (const s of usesAction(job, "actions/checkout")) {
-                expect([wf.file, id, s.with?.["persist-credentials"] === false]).toEqual([wf.file, id, !pushes]);
+            for (const c of usesAction(job, "actions/checkout")) expect([wf.file, id, c.with?.["persist-credentials"]]).toEqual([wf.file, id, false]);
+            for (const step of steps(job)) {
+                const usesToken = JSON.stringify(step.env ?? {}).includes("github.token") || JSON.stringify(step.env ?? {}).includes("app-token.outputs.token");
+                const proposes = typeof step.run === "string" && step.run.includes("scripts/propose-config.sh");
+                expect([wf.file, id, step.name ?? step.uses ?? step.run, usesToken]).toEqual([wf.file, id, step.name ?? step.uses ?? step.run, proposes]);
+                // Dependencies' install scripts never run where a token or cloud credentials could be reached.
+                if (typeof step.run === "string" && /\bnpm (ci|install)\b/.test(step.run)) expect([wf.file, id, step.run]).toEqual([wf.file, id, "npm ci --ignore-scripts"]);
             }
+            // Config reaches main only through a pull request: nothing pushes to main.
+            expect([wf.file, id, runs(job).some((r) => /git push[^\n]*\bmain\b/.test(r))]).toEqual([wf.file, id, false]);
         }
+        const propose = fs.readFileSync(path.join(ROOT, "scripts", "propose-config.sh"), "utf8");
+        expect(propose).toContain('push -q origin "HEAD:refs/heads/$branch"');
+        expect(propose).toContain("gh pr create --base main");
+        expect(propose).toContain("gh pr merge --auto --squash");
     });
 });
 
@@ -389,41 +400,58 @@ describe("deploys", () => {
         expect(prodEndpoint.privateAccessCidrs.length).toBeGreaterThan(0);
     });
 
-    test("each deploy checks the stack offline, runs `pulumi up` with the stack's policy config, then commits its config", () => {
+    test("each deploy verifies its artifacts, checks the stack offline, runs `pulumi up` with the policy pack, then proposes its config", () => {
         for (const [wf, id, job] of deploys.filter(([w]) => w.file === "main.yml")) {
             const scripts = runs(job);
             const at = (re: RegExp): number => scripts.findIndex((r) => re.test(r));
-            const offline = at(/npm run plan -- --stack "\$STACK" --policy/);
+            const artifacts = at(/npm run artifacts -- --stack "\$STACK"/);
             const up = at(/pulumi up --stack "\$STACK" --yes/);
-            const commit = at(/git push (-q )?origin HEAD:main/);
-            expect([wf.file, id, offline >= 0, up > offline, commit > up]).toEqual([wf.file, id, true, true, true]);
+            const propose = at(/scripts\/propose-config\.sh "\$STACK"/);
+            expect([wf.file, id, artifacts >= 0, up > artifacts, propose > up]).toEqual([wf.file, id, true, true, true]);
             expect(scripts[up]).toContain('--policy-pack policies --policy-pack-config "policies/config/$STACK.json"');
-            expect(scripts[commit]).toContain('git add "Pulumi.$STACK.yaml"');
-            // The stack config is taken from the tip of main, so a deploy never undoes a switch made meanwhile.
-            expect(usesAction(job, "actions/checkout")[0]?.with?.ref).toBe("main");
+            if (id !== "deploy-prod") expect([id, at(/npm run plan -- --stack "\$STACK" --policy/) >= 0 && at(/npm run plan -- --stack "\$STACK" --policy/) < up]).toEqual([id, true]);
         }
     });
 
-    test("main.yml: build, then dev and stage automatically, then prod; the three deploy jobs run the same steps", () => {
-        const { jobs } = byFile("main.yml");
-        expect(byFile("main.yml").on).toHaveProperty("push.branches", ["main"]);
-        expect(jobs.build.needs).toBe("test");
-        expect(jobs["deploy-dev"].needs).toBe("build");
-        expect(jobs["deploy-stage"].needs).toEqual(["build", "deploy-dev"]);
-        expect(jobs["deploy-prod"].needs).toEqual(["build", "deploy-stage"]);
+    test("main.yml: tests, validated inputs, dev and stage automatically, a saved plan of prod, then prod after approval", () => {
+        const wf = byFile("main.yml");
+        const { jobs } = wf;
+        expect(wf.on).toHaveProperty("push.branches", ["main"]);
+        // Application repositories announce images; the platform repository builds none.
+        expect(wf.on).toHaveProperty("repository_dispatch.types", ["deploy-image"]);
+        expect(Object.keys((wf.on?.workflow_dispatch as { inputs: object }).inputs).sort()).toEqual(["digest", "service", "tag"]);
+        expect(Object.keys(jobs).sort()).toEqual(["deploy-dev", "deploy-prod", "deploy-stage", "inputs", "plan-prod", "test"]);
+        expect(allJobs().flatMap(([, , job]) => usesAction(job, "docker/build-push-action"))).toEqual([]);
+        expect(jobs.inputs.needs).toBe("test");
+        expect(runs(jobs.inputs)).toContain('node scripts/delivery-inputs.js deploy >> "$GITHUB_OUTPUT"');
+        expect(jobs["deploy-dev"].needs).toBe("inputs");
+        expect(jobs["deploy-stage"].needs).toEqual(["inputs", "deploy-dev"]);
+        expect(jobs["plan-prod"].needs).toEqual(["inputs", "deploy-stage"]);
+        expect(jobs["deploy-prod"].needs).toEqual(["inputs", "plan-prod"]);
         expect(jobs["deploy-stage"].steps).toEqual(jobs["deploy-dev"].steps);
-        expect(jobs["deploy-prod"].steps).toEqual(jobs["deploy-dev"].steps);
-        const build = jobs.build;
-        expect(usesAction(build, "docker/build-push-action")[0]?.with?.push).toBe(true);
-        expect(usesAction(build, "aws-actions/amazon-ecr-login")).toHaveLength(1);
-        // The new tag goes to the inactive color, found by the helper script, through `pulumi config set --path`.
+        // Images go to the inactive color by digest, never by tag.
         const deploy = runs(jobs["deploy-dev"]).join("\n");
-        expect(deploy).toContain('node scripts/inactive-color.js "$STACK" "$SERVICE"');
-        expect(deploy).toContain('pulumi config set --stack "$STACK" --path --type string -- "services[$INDEX].image.$COLOR" "$TAG"');
-        expect(fs.existsSync(path.join(ROOT, "scripts", "inactive-color.js"))).toBe(true);
+        expect(deploy).toContain('node scripts/inactive-color.js "$STACK" "$SERVICE" --tag "$DIGEST"');
+        expect(deploy).toContain('pulumi config set --stack "$STACK" --path --type string -- "services[$INDEX].image.$COLOR" "$DIGEST"');
+        expect(deploy).toContain('--image-ids "imageDigest=$DIGEST"');
+        // Before the approval: a read-only environment previews prod, saves the plan and shows it to the approver.
+        const plan = jobs["plan-prod"];
+        expect(plan.environment).toBe("production-plan");
+        expect(plan.permissions).toEqual({ contents: "read", "id-token": "write" });
+        const preview = runs(plan).find((r) => r.includes("pulumi preview"));
+        expect(preview).toContain("--save-plan prod.plan.json");
+        expect(preview).toContain('>> "$GITHUB_STEP_SUMMARY"');
+        expect(usesAction(plan, "actions/upload-artifact")[0]?.with?.path).toBe("prod.plan.json\nPulumi.prod.yaml\n");
+        // After it: exactly that plan (`up --plan` is experimental in the CLI, so the variable is set on that step).
+        const prod = jobs["deploy-prod"];
+        expect(prod.environment).toBe("production");
+        expect(usesAction(prod, "actions/download-artifact")[0]?.with?.name).toBe(usesAction(plan, "actions/upload-artifact")[0]?.with?.name);
+        const up = steps(prod).find((s) => s.run?.includes("pulumi up"));
+        expect(up?.run).toContain("--plan prod.plan.json");
+        expect(up?.env?.PULUMI_EXPERIMENTAL).toBe("true");
     });
 
-    test("switch.yml: dispatched with stack, service and color; moves traffic only through the guarded switch", () => {
+    test("switch.yml: dispatched with stack, service and color; validated, then only the guarded switch moves traffic", () => {
         const wf = byFile("switch.yml");
         const inputs = (wf.on?.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[]; required?: boolean }> }).inputs;
         expect(Object.keys(inputs).sort()).toEqual(["color", "service", "stack"]);
@@ -431,23 +459,26 @@ describe("deploys", () => {
         expect([...(inputs.stack.options ?? [])].sort()).toEqual(STACKS);
         expect(inputs.color).toMatchObject({ type: "choice", options: ["blue", "green"], required: true });
         expect(inputs.service.required).toBe(true);
-        const scripts = runs(wf.jobs.switch);
+        const job = wf.jobs.switch;
+        const scripts = runs(job);
         const script = scripts.join("\n");
+        const at = (re: RegExp): number => scripts.findIndex((r) => re.test(r));
+        // Inputs are validated before any credential is taken.
+        const validate = at(/node scripts\/delivery-inputs\.js switch/);
+        const credentials = steps(job).findIndex((s) => s.uses?.startsWith(CONFIGURE_AWS));
+        expect(validate >= 0 && steps(job).findIndex((s) => s.run?.includes("delivery-inputs.js")) < credentials).toBe(true);
         // The dry run (URNs and checks) goes to the job summary first, then the guarded switch writes its report there.
         expect(script).toContain('npm run --silent switch -- --stack "$STACK" --service "$SERVICE" --to "$COLOR" --dry-run');
         expect(script).toContain('npm run --silent switch -- --stack "$STACK" --service "$SERVICE" --to "$COLOR" --report "$GITHUB_STEP_SUMMARY"');
-        const at = (re: RegExp): number => scripts.findIndex((r) => re.test(r));
         const dryRun = at(/--dry-run/);
         const guarded = at(/--report "\$GITHUB_STEP_SUMMARY"/);
-        const commit = at(/git push (-q )?origin HEAD:main/);
-        expect([dryRun >= 0, guarded > dryRun, commit > guarded]).toEqual([true, true, true]);
-        expect(scripts[commit]).toContain('git add "Pulumi.$STACK.yaml"');
-        expect(usesAction(wf.jobs.switch, "actions/checkout")[0]?.with?.ref).toBe("main");
+        const propose = at(/scripts\/propose-config\.sh "\$STACK"/);
+        expect([dryRun >= 0, guarded > dryRun, propose > guarded]).toEqual([true, true, true]);
+        expect(usesAction(job, "actions/checkout")[0]?.with?.ref).toBe("main");
         // Nothing else sets colors or runs an untargeted update (the switch's own update carries the policy pack).
         expect(script).not.toMatch(/pulumi config set|pulumi up/);
-        // The stack file is committed whatever the outcome (a rollback included), so Git holds the final color.
-        const steps = wf.jobs.switch.steps as { name?: string; if?: string }[];
-        expect(steps.find((s) => s.name === "commit the stack config")?.if).toBe("always() && steps.switch.outcome != 'skipped'");
+        // The stack file is proposed whatever the outcome (a rollback included), so Git holds the final color.
+        expect(steps(job).find((s) => s.name === "commit the stack config")?.if).toBe("always() && steps.switch.outcome != 'skipped'");
     });
 });
 
@@ -458,7 +489,7 @@ describe("pull requests", () => {
         expect(wf.on).toHaveProperty("pull_request");
         const test = wf.jobs.test;
         const scripts = runs(test);
-        expect(scripts.slice(0, 2)).toEqual(["npm ci", "npm test"]);
+        expect(scripts.slice(0, 2)).toEqual(["npm ci --ignore-scripts", "npm test"]);
         for (const stack of STACKS) expect(scripts).toContain(`npm run plan -- --stack ${stack} --policy`);
         expect(test.permissions).toBeUndefined();
         expect(usesAction(test, CONFIGURE_AWS)).toEqual([]);
@@ -476,8 +507,8 @@ describe("pull requests", () => {
             (parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, { principalArn: string }[]> }).config[
                 "eks-platform:deployers"
             ].map((d) => d.principalArn.split("/").pop());
-        expect(deployers("dev")).toContain("pulumi-preview");
-        for (const stack of ["stage", "prod"]) expect([stack, deployers(stack).includes("pulumi-preview")]).toEqual([stack, false]);
+        expect(deployers("dev")).toContain("eks-platform-dev-preview");
+        for (const stack of ["stage", "prod"]) expect([stack, deployers(stack).some((d) => d?.endsWith("-preview"))]).toEqual([stack, false]);
         const [step] = usesAction(preview, PULUMI_ACTION);
         expect(step.with).toMatchObject({
             command: "preview",
@@ -487,5 +518,39 @@ describe("pull requests", () => {
             "comment-on-pr": true,
         });
         expect(usesAction(preview, CONFIGURE_AWS)[0].with?.["role-to-assume"]).toBe("${{ vars.AWS_PREVIEW_ROLE_ARN }}");
+    });
+});
+
+describe("drift, ownership and updates", () => {
+    test("drift.yml: every day, each stack compared with the cloud, read-only, failing with the drift in the summary", () => {
+        const wf = byFile("drift.yml");
+        expect(wf.on).toHaveProperty("schedule", [{ cron: "17 21 * * *" }]);
+        const job = wf.jobs.drift;
+        const include = (job.strategy?.matrix?.include as { stack: string; environment: string }[]).map((m) => [m.stack, m.environment]);
+        expect(include).toEqual([
+            ["dev", "dev-plan"],
+            ["stage", "stage-plan"],
+            ["prod", "production-plan"],
+        ]);
+        const compare = runs(job).find((r) => r.includes("pulumi preview"));
+        expect(compare).toContain('pulumi preview --stack "$STACK" --refresh --expect-no-changes');
+        expect(compare).toContain('"$GITHUB_STEP_SUMMARY"');
+        expect(compare).toContain("exit 1");
+        expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    });
+
+    test("CODEOWNERS guards delivery, policies, bootstrap and prod's stack file", () => {
+        const owners = fs
+            .readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
+            .split("\n")
+            .filter((l) => l.trim() && !l.startsWith("#"))
+            .map((l) => l.split(/\s+/)[0]);
+        expect(owners).toEqual(["/.github/", "/policies/", "/bootstrap/", "/Pulumi.prod.yaml", "/artifacts.lock.json"]);
+    });
+
+    test("Dependabot keeps the action pins and npm versions current", () => {
+        const config = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as { version: number; updates: { "package-ecosystem": string; directory: string }[] };
+        expect(config.version).toBe(2);
+        expect(config.updates.map((u) => `${u["package-ecosystem"]}:${u.directory}`)).toEqual(["github-actions:/", "npm:/", "npm:/policies"]);
     });
 });
