@@ -105,3 +105,19 @@ describe("artifacts a deploy pulls", () => {
         expect(compare([a], { [artifactKey(a)]: "sha256:2" }, { [artifactKey(a)]: "sha256:2" })[0].ok).toBe(true);
     });
 });
+
+describe("artifacts.lock.json", () => {
+    test("has a key for every artifact every stack pulls (null until a maintainer records it)", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { readLock } = require("../ops/artifacts") as typeof import("../ops/artifacts");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { stackConfig } = require("../plan/stackConfig") as typeof import("../plan/stackConfig");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { parseStackConfig } = require("../config") as typeof import("../config");
+        const lock = readLock();
+        for (const stack of ["dev", "stage", "prod"]) {
+            const raw = Object.fromEntries(Object.entries(stackConfig(stack)).filter(([k]) => k.startsWith("eks-platform:")).map(([k, v]) => [k.slice("eks-platform:".length), v]));
+            for (const a of artifactsFor(parseStackConfig(raw, "eks-platform", stack).versions)) expect([stack, artifactKey(a), artifactKey(a) in lock]).toEqual([stack, artifactKey(a), true]);
+        }
+    });
+});
