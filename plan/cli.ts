@@ -43,6 +43,7 @@ usage: npm run plan -- --stack <stack> [--set key=value]... [--diff key=value]..
                         (with --diff: the changed ones, after the change)
   --policy              evaluate the policy pack in policies/ (with --diff: on the changed config)
   --cwd, -C <dir>       read Pulumi.yaml and Pulumi.<stack>.yaml from <dir> (the program is still this project's)
+  --project <name>      plan another project of this repository: bootstrap (its Pulumi.yaml, stacks and program)
   --help, -h            this text
 
 exit codes: 0 ok, 1 a mandatory policy violation, 2 bad input (one line on stderr), 3 the tool itself failed`;
@@ -51,6 +52,8 @@ interface PlanArgs {
     stack: string;
     /** Where Pulumi.yaml and the stack files are read (default: this project). */
     cwd: string | undefined;
+    /** Another Pulumi project of this repository (a directory next to this one's Pulumi.yaml), program included. */
+    project: string | undefined;
     set: string[];
     diff: string[];
     format: Format;
@@ -67,7 +70,7 @@ export class UsageError extends Error {
 }
 
 export function parseArgs(argv: readonly string[]): PlanArgs {
-    const args: PlanArgs = { stack: "", cwd: undefined, set: [], diff: [], format: "tree", policy: false, help: false };
+    const args: PlanArgs = { stack: "", cwd: undefined, project: undefined, set: [], diff: [], format: "tree", policy: false, help: false };
     for (let i = 0; i < argv.length; i++) {
         // `--flag=value` and `--flag value` are the same.
         const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
@@ -96,6 +99,12 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
             case "--diff":
                 args.diff.push(value());
                 break;
+            case "--project": {
+                const name = value();
+                if (!(PROJECTS as readonly string[]).includes(name)) throw new UsageError(`--project must be one of ${PROJECTS.join(", ")}, got ${JSON.stringify(name)}`);
+                args.project = name;
+                break;
+            }
             case "--format": {
                 const f = value();
                 if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got ${JSON.stringify(f)}`);
@@ -116,6 +125,10 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
         }
     }
     if (!args.stack && !args.help) throw new UsageError("--stack is required");
+    if (args.project && args.cwd) throw new UsageError("--project and --cwd cannot be combined: a project reads its own directory");
+    // The pack judges the platform's stacks and workloads. The bootstrap's CI roles are broad by design (a deploy
+    // creates a cluster, a VPC and IAM roles), held by the CI permissions boundary and tested in test/bootstrap.test.ts.
+    if (args.project && args.policy) throw new UsageError(`--policy judges the platform stacks, not --project ${args.project}`);
     return args;
 }
 
@@ -163,8 +176,19 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
 const out = (text: string) => write(process.stdout, text);
 const err = (text: string) => write(process.stderr, text);
 
+/** The other Pulumi projects of this repository, each a directory with its own Pulumi.yaml, stacks and index.ts. */
+export const PROJECTS = ["bootstrap"] as const;
+
 /** Resolves the stack's config (printing the CLI's warnings once) and plans it. */
 async function planWith(args: PlanArgs, set: readonly string[], warn: boolean): Promise<Plan> {
+    if (args.project) {
+        const root = path.join(PROJECT_ROOT, args.project);
+        const resolved = resolveStackConfig(args.stack, set, root);
+        if (warn) for (const w of resolved.warnings) await err(`${w}\n`);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runPlan } = require("./harness") as typeof import("./harness");
+        return runPlan({ stack: args.stack, root, config: resolved.config, secretKeys: resolved.secretKeys });
+    }
     const root = args.cwd === undefined ? PROJECT_ROOT : path.resolve(args.cwd);
     if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) throw new UsageError(`no Pulumi.yaml in ${root}`);
     if (root !== PROJECT_ROOT && projectName(root) !== projectName()) {

@@ -58,6 +58,7 @@ function unwrapSecrets(value: unknown): unknown {
 
 export function planDocument(plan: Plan, violations?: readonly Violation[]): Record<string, unknown> {
     const doc: Record<string, unknown> = {
+        project: plan.project,
         stack: plan.stack,
         resources: plan.resources.map((r) => ({
             urn: r.urn,

@@ -219,3 +219,21 @@ describe("npm run plan", () => {
         expect(changes.every((c: { op: string }) => c.op === "update")).toBe(true);
     });
 });
+
+describe("npm run plan --project", () => {
+    test("bootstrap prod: the OIDC provider and a deploy role whose trust names exactly one repository and environment", () => {
+        const r = run("--project", "bootstrap", "--stack", "prod", "--format", "json");
+        expect(r.status).toBe(0);
+        const doc = JSON.parse(r.stdout);
+        expect(doc.project).toBe("eks-platform-bootstrap");
+        const types = doc.resources.map((x: { type: string }) => x.type);
+        expect(types).toContain("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+        const deploy = doc.resources.find((x: { type: string; name: string }) => x.type === "aws:iam/role:Role" && x.name === "github-deploy");
+        expect(JSON.parse(deploy.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toBe(
+            "repo:example-org/eks-platform:environment:production",
+        );
+        const bad = run("--project", "apps2", "--stack", "prod");
+        expect(bad.status).toBe(2);
+        expect(bad.stderr).toBe('--project must be one of bootstrap, got "apps2" (npm run plan -- --help)\n');
+    });
+});

@@ -31,7 +31,7 @@ export class GithubCiRoles extends pulumi.ComponentResource {
     public readonly oidcProviderArn: pulumi.Output<string>;
     public readonly deployRoleArn: pulumi.Output<string>;
     public readonly planRoleArn: pulumi.Output<string>;
-    public readonly previewRoleArn: pulumi.Output<string | undefined>;
+    public readonly previewRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: GithubCiRolesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform-bootstrap:ci:GithubCiRoles", name, {}, opts);
@@ -92,7 +92,8 @@ export class GithubCiRoles extends pulumi.ComponentResource {
 
         this.deployRoleArn = deploy.arn;
         this.planRoleArn = plan.arn;
-        this.previewRoleArn = preview ? preview.arn : pulumi.output(undefined);
+        // Empty where pull requests are not previewed (every environment but dev).
+        this.previewRoleArn = preview ? preview.arn : pulumi.output("");
         this.registerOutputs({ oidcProviderArn: this.oidcProviderArn, deployRoleArn: this.deployRoleArn, planRoleArn: this.planRoleArn, previewRoleArn: this.previewRoleArn });
     }
 }
