@@ -61,6 +61,7 @@ describe("placeholders", () => {
             "deployers[0].principalArn",
             "deployers[1].principalArn",
             "deployers[2].principalArn",
+            "deployers[3].principalArn",
             "gateway.hostname",
             "gateway.certificateArns[0]",
             "services[0].hostnames[0]",
@@ -85,7 +86,7 @@ describe("placeholders", () => {
         const err = deploy("prod");
         expect(err?.name).toBe("PlaceholderError");
         expect(err!.message.split("\n")).toHaveLength(1);
-        expect(err!.message).toMatch(/^Stack 'prod' still holds 9 example value\(s\) that cannot be deployed: deployers\[0\]\.principalArn "arn:aws:iam::123456789012:role\/pulumi-deploy-prod" \(AWS documentation account 123456789012\); /);
+        expect(err!.message).toMatch(/^Stack 'prod' still holds 10 example value\(s\) that cannot be deployed: deployers\[0\]\.principalArn "arn:aws:iam::123456789012:role\/ci\/eks-platform-prod-deploy" \(AWS documentation account 123456789012\); /);
         expect(err!.message).toMatch(/gateway\.hostname "\*\.example\.com" \(reserved example domain \(RFC 2606\)\)/);
         expect(err!.message).toMatch(/set allowPlaceholders: true if you mean them\.$/);
         // Only the stack itself: the refusal comes from the first line of index.ts, before any provider or resource.
