@@ -1,7 +1,8 @@
 /**
- * The offline plan as users run it: `node scripts/run.js plan ...` (what `npm run plan --` calls), checked on
- * its exit code, stdout and stderr. Each case is a fresh process on purpose, unlike the rest of the suite (which
- * shares plans through the plan service): argument parsing, exit codes and output through a pipe are what it tests.
+ * The offline plan as users run it: `npm run plan -- ...`, checked on its exit code, stdout and stderr. Most cases
+ * run the CLI's own `main` inside a planner of the plan service (the SDK already loaded, output captured), which is
+ * what `scripts/run.js` calls. Real processes are kept where the process itself is the point: the entry point's
+ * exit codes, and output through a pipe (whose 64 KiB buffer a process that exits early would cut off).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -9,15 +10,19 @@ import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { generatedServicesConfig } from "../plan/bench";
+import { requestCli } from "./planService/client";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUN = path.join(ROOT, "scripts/run.js");
 
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [RUN, "plan", ...args], {
-        encoding: "utf8",
-        maxBuffer: 256 * 1024 * 1024,
-    });
+/** `npm run plan -- <args>` through the plan service: the CLI's `main`, its exit code and captured output. */
+function run(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return requestCli(["plan", ...args]);
+}
+
+/** The same as a real process: `node scripts/run.js plan <args>`. */
+function runProcess(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, [RUN, "plan", ...args], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -50,8 +55,8 @@ function expectOneLineError(r: { status: number | null; stdout: string; stderr: 
 }
 
 describe("npm run plan", () => {
-    test("--format json prints exactly one document with the VPC, the cluster and the system node group", () => {
-        const r = run("--stack", "prod", "--format", "json");
+    test("--format json prints exactly one document with the VPC, the cluster and the system node group", async () => {
+        const r = await run("--stack", "prod", "--format", "json");
         expect(r.status).toBe(0);
         const doc = JSON.parse(r.stdout);
         expect(doc.stack).toBe("prod");
@@ -67,8 +72,8 @@ describe("npm run plan", () => {
         expect(doc.outputs.clusterName).toBe("service-prod");
     });
 
-    test("the default tree nests resources under components and counts them per type", () => {
-        const r = run("--stack", "dev");
+    test("the default tree nests resources under components and counts them per type", async () => {
+        const r = await run("--stack", "dev");
         expect(r.status).toBe(0);
         expect(r.stdout).toMatch(/^pulumi:pulumi:Stack\s+eks-platform-dev$/m);
         expect(r.stdout).toMatch(/^└─ eks-platform:cluster:Cluster\s+cluster$|^├─ eks-platform:cluster:Cluster\s+cluster$/m);
@@ -76,8 +81,8 @@ describe("npm run plan", () => {
         expect(r.stdout).toMatch(/^Resources: \d+ to create \(stack dev\)$/m);
     });
 
-    test("--format yaml is a stream of Kubernetes objects as they would be applied", () => {
-        const r = run("--stack", "dev", "--format", "yaml");
+    test("--format yaml is a stream of Kubernetes objects as they would be applied", async () => {
+        const r = await run("--stack", "dev", "--format", "yaml");
         expect(r.status).toBe(0);
         const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
         for (const d of docs) {
@@ -93,15 +98,15 @@ describe("npm run plan", () => {
             'systemNodeGroup={"instanceType":"t3.medium","desiredSize":9,"minSize":2,"maxSize":4}',
             /^Invalid stack config: 'systemNodeGroup\.desiredSize' is 9, expected ≤ maxSize \(4\)$/,
         ],
-    ])("--set %s exits 2 with one line naming the key", (assignment, message) => {
-        const r = run("--stack", "prod", "--set", assignment);
+    ])("--set %s exits 2 with one line naming the key", async (assignment, message) => {
+        const r = await run("--stack", "prod", "--set", assignment);
         expect(r.status).toBe(2);
         expect(r.stdout).toBe("");
         expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
         expect(r.stderr.trimEnd()).toMatch(message);
     });
 
-    test("output through a pipe is complete, for the shipped prod stack and for one with 50 services", () => {
+    test("output through a pipe is complete, for the shipped prod stack and for one with 50 services", async () => {
         const prod = throughPipe(["--stack", "prod", "--format", "json"]);
         expect(prod.status).toBe(0);
         expect(prod.stdout.length).toBeGreaterThan(65536);
@@ -122,18 +127,18 @@ describe("npm run plan", () => {
         ["unknown flag", ["--stack", "dev", "--verbose"], /^unknown flag --verbose \(npm run plan -- --help\)$/],
         ["bad format", ["--stack", "dev", "--format", "xml"], /^--format must be one of tree, json, yaml, got "xml"/],
         ["missing stack", ["--format", "json"], /^--stack is required/],
-    ])("%s: one line, exit 2, no stack trace", (_what, args, message) => {
-        expectOneLineError(run(...args), message);
+    ])("%s: one line, exit 2, no stack trace", async (_what, args, message) => {
+        expectOneLineError(await run(...args), message);
     });
 
-    test("a YAML syntax error in a stack file names the file, line and column: one line, exit 2", () => {
+    test("a YAML syntax error in a stack file names the file, line and column: one line, exit 2", async () => {
         const dir = stackDir("broken", "config:\n  eks-platform:region: ap-northeast-2\n  eks-platform:tags: {owner: platform\n  eks-platform:activeColor: blue\n");
-        expectOneLineError(run("--stack", "broken", "--cwd", dir), /^Pulumi\.broken\.yaml:\d+:\d+: YAML syntax error: /);
+        expectOneLineError(await run("--stack", "broken", "--cwd", dir), /^Pulumi\.broken\.yaml:\d+:\d+: YAML syntax error: /);
     });
 
-    test("an empty stack file is a stack without config, as for the CLI: the defaults alone are judged, with a note", () => {
+    test("an empty stack file is a stack without config, as for the CLI: the defaults alone are judged, with a note", async () => {
         const dir = stackDir("sandbox", "");
-        const r = run("--stack", "sandbox", "--cwd", dir, "--format", "json");
+        const r = await run("--stack", "sandbox", "--cwd", dir, "--format", "json");
         // This project's defaults are deliberately not deployable (a private endpoint needs a source): one line, exit 2.
         expect(r.status).toBe(2);
         expect(r.stdout).toBe("");
@@ -143,11 +148,11 @@ describe("npm run plan", () => {
         expect(rest).toEqual([]);
     });
 
-    test("a key the stack file does not namespace belongs to the project: `activeColor: green` switches traffic", () => {
+    test("a key the stack file does not namespace belongs to the project: `activeColor: green` switches traffic", async () => {
         const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
         expect(prod).toMatch(/^ {2}eks-platform:activeColor: blue$/m);
         const dir = stackDir("prod", prod.replace(/^ {2}eks-platform:activeColor: blue$/m, "  activeColor: green"));
-        const r = run("--stack", "prod", "--cwd", dir, "--format", "json");
+        const r = await run("--stack", "prod", "--cwd", dir, "--format", "json");
         expect(r.status).toBe(0);
         const route = JSON.parse(r.stdout).resources.find((x: { type: string; name: string }) => x.type.endsWith(":HTTPRoute") && x.name === "app-api-route");
         expect(route.inputs.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])).toEqual([
@@ -156,15 +161,15 @@ describe("npm run plan", () => {
         ]);
     });
 
-    test("--help prints the usage with the exit codes and exits 0", () => {
-        const r = run("--help");
+    test("--help prints the usage with the exit codes and exits 0", async () => {
+        const r = await run("--help");
         expect(r.status).toBe(0);
         expect(r.stdout).toMatch(/^usage: npm run plan -- --stack <stack>/m);
         expect(r.stdout).toMatch(/exit codes: 0 ok, 1 a mandatory policy violation, 2 bad input/);
     });
 
-    test("--diff on a path shows exactly the one Deployment that changes", () => {
-        const r = run("--stack", "prod", "--diff", "services[0].image.green=1.9.1", "--format", "json");
+    test("--diff on a path shows exactly the one Deployment that changes", async () => {
+        const r = await run("--stack", "prod", "--diff", "services[0].image.green=1.9.1", "--format", "json");
         expect(r.status).toBe(0);
         const { changes } = JSON.parse(r.stdout);
         expect(changes.map((c: { type: string; name: string; op: string }) => [c.op, c.type, c.name])).toEqual([["update", "kubernetes:apps/v1:Deployment", "app-api-green"]]);
@@ -177,23 +182,23 @@ describe("npm run plan", () => {
         ]);
     });
 
-    test("--diff with --format yaml prints the changed objects after the change; with --policy the pack judges the changed state", () => {
-        const yaml = run("--stack", "prod", "--diff", "services[0].image.green=1.9.1", "--format", "yaml");
+    test("--diff with --format yaml prints the changed objects after the change; with --policy the pack judges the changed state", async () => {
+        const yaml = await run("--stack", "prod", "--diff", "services[0].image.green=1.9.1", "--format", "yaml");
         expect(yaml.status).toBe(0);
         const docs = parseAllDocuments(yaml.stdout).map((d) => d.toJS());
         expect(docs.map((d) => [d.kind, d.metadata.name, d.spec.template.spec.containers[0].image])).toEqual([
             ["Deployment", "app-api-green", "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.9.1"],
         ]);
         // prod allows no HPA minimum below 2 (policies/workloads.ts): only the changed state violates it.
-        const policy = run("--stack", "prod", "--diff", "services[0].autoscaling.minReplicas=1", "--policy", "--format", "json");
+        const policy = await run("--stack", "prod", "--diff", "services[0].autoscaling.minReplicas=1", "--policy", "--format", "json");
         expect(policy.status).toBe(1);
         const doc = JSON.parse(policy.stdout);
         expect(doc.violations.some((v: { level: string }) => v.level === "mandatory")).toBe(true);
-        expect(run("--stack", "prod", "--policy", "--format", "json").status).toBe(0);
+        expect((await run("--stack", "prod", "--policy", "--format", "json")).status).toBe(0);
     });
 
-    test("npm start says what it is, shows the outputs like pulumi preview and names the next command", () => {
-        const r = spawnSync(process.execPath, [RUN, "start"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    test("npm start says what it is, shows the outputs like pulumi preview and names the next command", async () => {
+        const r = await requestCli(["start"]);
         expect(r.status).toBe(0);
         expect(r.stdout).toMatch(/^Offline plan of stack 'dev'.*mocks/);
         expect(r.stdout).toMatch(/mocked/);
@@ -204,14 +209,16 @@ describe("npm run plan", () => {
         expect(r.stdout).toMatch(/^ {2}pulumi preview --stack dev$/m);
     });
 
-    test("an unknown stack exits 2 with the list of stacks", () => {
-        const r = run("--stack", "qa");
+    test("an unknown stack exits 2 with the list of stacks, from the entry point as from main", async () => {
+        const r = await run("--stack", "qa");
         expect(r.status).toBe(2);
         expect(r.stderr.trim()).toBe('Unknown stack "qa"; stacks: dev, prod, stage');
+        // The real entry point (scripts/run.js) hands main's exit code to the process.
+        expect(runProcess("--stack", "qa")).toEqual({ status: 2, stdout: "", stderr: 'Unknown stack "qa"; stacks: dev, prod, stage\n' });
     });
 
-    test("--diff lists the resources whose inputs change, field by field", () => {
-        const r = run("--stack", "prod", "--diff", "kubernetesVersion=1.36", "--format", "json");
+    test("--diff lists the resources whose inputs change, field by field", async () => {
+        const r = await run("--stack", "prod", "--diff", "kubernetesVersion=1.36", "--format", "json");
         expect(r.status).toBe(0);
         const { changes } = JSON.parse(r.stdout);
         const cluster = changes.find((c: { type: string }) => c.type === "eks:index:Cluster");
@@ -221,8 +228,8 @@ describe("npm run plan", () => {
 });
 
 describe("npm run plan --project", () => {
-    test("bootstrap prod: the OIDC provider and a deploy role whose trust names exactly one repository and environment", () => {
-        const r = run("--project", "bootstrap", "--stack", "prod", "--format", "json");
+    test("bootstrap prod: the OIDC provider and a deploy role whose trust names exactly one repository and environment", async () => {
+        const r = await run("--project", "bootstrap", "--stack", "prod", "--format", "json");
         expect(r.status).toBe(0);
         const doc = JSON.parse(r.stdout);
         expect(doc.project).toBe("eks-platform-bootstrap");
@@ -232,7 +239,7 @@ describe("npm run plan --project", () => {
         expect(JSON.parse(deploy.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toBe(
             "repo:example-org/eks-platform:environment:production",
         );
-        const bad = run("--project", "apps2", "--stack", "prod");
+        const bad = await run("--project", "apps2", "--stack", "prod");
         expect(bad.status).toBe(2);
         expect(bad.stderr).toBe('--project must be one of bootstrap, got "apps2" (npm run plan -- --help)\n');
     });

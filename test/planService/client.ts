@@ -1,8 +1,19 @@
 /** The jest workers' side of the test plan service (see `service.ts`). */
 import * as http from "http";
-import { PLAN_SERVICE_ENV, PlanAnswer, PlanFailure, PlanRequest } from "./protocol";
+import { CliResult, PLAN_SERVICE_ENV, PlanAnswer, PlanFailure, PlanRequest, ServiceAnswer, ServiceRequest } from "./protocol";
 
 export async function requestPlan(request: PlanRequest): Promise<PlanAnswer> {
+    return (await send(request)) as PlanAnswer;
+}
+
+/** `npm run plan -- <argv>` run by a planner: exit code and captured output (see planner.ts, `runCli`). */
+export async function requestCli(argv: readonly string[]): Promise<CliResult> {
+    const answer = await send({ cli: argv });
+    if (!("cli" in answer)) throw new Error(`the plan service answered the CLI request ${argv.join(" ")} with ${JSON.stringify(answer).slice(0, 200)}`);
+    return answer.cli;
+}
+
+async function send(request: ServiceRequest): Promise<ServiceAnswer> {
     const socketPath = process.env[PLAN_SERVICE_ENV];
     if (!socketPath) throw new Error(`${PLAN_SERVICE_ENV} is not set: run the tests through jest (its global setup starts the plan service)`);
     // A request is idempotent (the service answers identical requests once), so a connection the loaded machine
@@ -17,7 +28,7 @@ export async function requestPlan(request: PlanRequest): Promise<PlanAnswer> {
     }
 }
 
-function post(socketPath: string, request: PlanRequest): Promise<PlanAnswer> {
+function post(socketPath: string, request: ServiceRequest): Promise<ServiceAnswer> {
     return new Promise((resolve, reject) => {
         // One connection per request (agent: false): Node's default agent keeps sockets alive, and a request
         // written on a socket the service is just closing for idleness fails with EPIPE.
@@ -25,7 +36,7 @@ function post(socketPath: string, request: PlanRequest): Promise<PlanAnswer> {
             let body = "";
             res.setEncoding("utf8");
             res.on("data", (chunk: string) => (body += chunk));
-            res.on("end", () => resolve(JSON.parse(body) as PlanAnswer));
+            res.on("end", () => resolve(JSON.parse(body) as ServiceAnswer));
             res.on("error", reject);
         });
         req.on("error", reject);

@@ -5,20 +5,53 @@
  * packages are loaded once per process, which is what makes a plan take a fraction of a second instead of seconds.
  */
 import { runPlan } from "../../plan/harness";
-import type { PlanRequest, PlanReply } from "./protocol";
+import type { CliResult, PlanReply, ServiceRequest } from "./protocol";
 
-// Plans run one at a time: the SDK's runtime state is global to the process.
+// Requests run one at a time: the SDK's runtime state is global to the process (and the CLI's output is captured
+// from this process's stdout and stderr).
 let queue: Promise<void> = Promise.resolve();
-process.on("message", (message: { id: number; request: PlanRequest }) => {
+process.on("message", (message: { id: number; request: ServiceRequest }) => {
     const { id, request } = message;
-    queue = queue.then(() =>
-        runPlan(request).then(
+    queue = queue.then(() => {
+        if ("cli" in request) return runCli(request.cli).then((cli) => reply({ id, ok: true, cli }));
+        return runPlan(request).then(
             (plan) => reply({ id, ok: true, plan }),
             (err: Error & { registered?: string[] }) =>
                 reply({ id, ok: false, error: { name: err.name, message: err.message, registered: err.registered ?? [] } }),
-        ),
-    );
+        );
+    });
 });
+
+/**
+ * `npm run plan -- <argv>` as `scripts/run.js` runs it (same `main`, same exit codes, a tool failure is 3), with
+ * stdout and stderr captured instead of written. Only the process start is not exercised (test/plan.test.ts keeps
+ * real processes for that: the entry point and output through a pipe).
+ */
+async function runCli(argv: readonly string[]): Promise<CliResult> {
+    const captured = { stdout: "", stderr: "" };
+    const original = { stdout: process.stdout.write, stderr: process.stderr.write };
+    const capture = (stream: "stdout" | "stderr") =>
+        ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
+            captured[stream] += typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8");
+            const done = typeof encoding === "function" ? encoding : callback;
+            if (typeof done === "function") process.nextTick(done as () => void);
+            return true;
+        }) as typeof process.stdout.write;
+    process.stdout.write = capture("stdout");
+    process.stderr.write = capture("stderr");
+    let status: number;
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        status = await (require("../../plan/cli") as typeof import("../../plan/cli")).main(argv);
+    } catch (err) {
+        captured.stderr += `offline plan failed: ${(err as Error).stack ?? String(err)}\n`;
+        status = 3;
+    } finally {
+        process.stdout.write = original.stdout;
+        process.stderr.write = original.stderr;
+    }
+    return { status, ...captured };
+}
 
 function reply(message: PlanReply): void {
     // The run may have ended while this plan was computing (a warm-up nobody asked for, say): nobody to tell.

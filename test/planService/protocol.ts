@@ -22,8 +22,22 @@ export interface PlanFailure {
 /** What the service answers for one request. */
 export type PlanAnswer = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly error: PlanFailure };
 
+/** The plan CLI (`npm run plan -- <argv>`) run inside a planner, its output captured. */
+export interface CliRequest {
+    readonly cli: readonly string[];
+}
+
+export interface CliResult {
+    readonly status: number;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+export type ServiceRequest = PlanRequest | CliRequest;
+export type ServiceAnswer = PlanAnswer | { readonly ok: true; readonly cli: CliResult };
+
 /** A planner's answer to request `id`. */
-export type PlanReply = PlanAnswer & { readonly id: number };
+export type PlanReply = ServiceAnswer & { readonly id: number };
 
 /** The environment variable through which jest workers find the service (set by the global setup). */
 export const PLAN_SERVICE_ENV = "EKS_PLAN_SERVICE_SOCKET";

@@ -9,13 +9,13 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import type { PlanAnswer, PlanReply, PlanRequest } from "./protocol";
+import type { PlanReply, ServiceAnswer, ServiceRequest } from "./protocol";
 
 const ROOT = path.resolve(__dirname, "../..");
 
 class Planner {
     private readonly child: ChildProcess;
-    private readonly pending = new Map<number, (answer: PlanAnswer) => void>();
+    private readonly pending = new Map<number, (answer: ServiceAnswer) => void>();
     private nextId = 0;
 
     constructor() {
@@ -41,7 +41,7 @@ class Planner {
         return this.pending.size;
     }
 
-    plan(request: PlanRequest): Promise<PlanAnswer> {
+    plan(request: ServiceRequest): Promise<ServiceAnswer> {
         const id = this.nextId++;
         return new Promise((resolve) => {
             this.pending.set(id, resolve);
@@ -56,7 +56,7 @@ class Planner {
 }
 
 export class PlanService {
-    private readonly answers = new Map<string, Promise<PlanAnswer>>();
+    private readonly answers = new Map<string, Promise<ServiceAnswer>>();
     private readonly planners: Planner[];
     private readonly server: http.Server;
     readonly socket: string;
@@ -69,7 +69,7 @@ export class PlanService {
             req.setEncoding("utf8");
             req.on("data", (chunk: string) => (body += chunk));
             req.on("end", () => {
-                this.plan(JSON.parse(body) as PlanRequest).then((answer) => {
+                this.plan(JSON.parse(body) as ServiceRequest).then((answer) => {
                     res.setHeader("content-type", "application/json");
                     res.end(JSON.stringify(answer));
                 });
@@ -85,8 +85,11 @@ export class PlanService {
     }
 
     /** Identical requests share one run; a new one goes to the planner with the shortest queue. */
-    plan(request: PlanRequest): Promise<PlanAnswer> {
-        const key = JSON.stringify([request.stack, request.set ?? [], request.config ?? null, request.program ?? null, request.caller ?? null, request.root ?? null]);
+    plan(request: ServiceRequest): Promise<ServiceAnswer> {
+        const key =
+            "cli" in request
+                ? JSON.stringify(["cli", request.cli])
+                : JSON.stringify([request.stack, request.set ?? [], request.config ?? null, request.program ?? null, request.caller ?? null, request.root ?? null]);
         let answer = this.answers.get(key);
         if (!answer) {
             const planner = this.planners.reduce((a, b) => (b.load < a.load ? b : a));
