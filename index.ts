@@ -3,21 +3,25 @@
  *
  *   stack config ─▶ Network ─▶ Cluster ─▶ Karpenter + NodePools
  *                                      └▶ Gateway (load balancer controller, shared HTTPS Gateway)
- *                                          └▶ BlueGreenService per application (routes on the Gateway)
+ *                   (dns) GatewayCertificate ┘ └▶ BlueGreenService per application (routes on the Gateway)
+ *                                              └▶ DnsRecords (alias records to the ALB, weighted during a cutover)
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import { awsProviderCredentials } from "./lib/kubeconfig";
 import { AlbAccessLogs } from "./components/albAccessLogs";
-import { BlueGreenService } from "./components/blueGreenService";
+import { BlueGreenService, hasPreview } from "./components/blueGreenService";
+import { GatewayCertificate } from "./components/certificate";
 import { Cluster } from "./components/cluster";
+import { DnsRecords, verifiedHostedZoneId } from "./components/dns";
 import { Karpenter } from "./components/karpenter";
 import { NodePools } from "./components/nodePools";
 import { SharedGateway } from "./components/gateway";
 import { AwsLoadBalancerController } from "./components/loadBalancerController";
 import { Network } from "./components/network";
 import { previewSourceCidrs } from "./lib/previewAccess";
+import { serviceEndpoints } from "./lib/dns";
 
 const config = loadStackConfig();
 
@@ -132,6 +136,24 @@ const albAccessLogs = config.gateway.accessLogs.enabled
           { providers: { aws: awsProvider } },
       )
     : undefined;
+// [dns]
+/** The hosted zone, once Route 53 confirms it is the zone the config names; unset when the stack manages no DNS. */
+const zoneId = config.dns
+    ? verifiedHostedZoneId(
+          { zoneId: config.dns.zoneId, zoneName: config.dns.zoneName, mustBePublic: config.dns.createCertificate || config.gateway.scheme === "internet-facing" },
+          { provider: awsProvider },
+      )
+    : undefined;
+/** The listener's certificate, issued and validated in that zone before the Gateway is created. */
+const certificate =
+    config.dns?.createCertificate && zoneId
+        ? new GatewayCertificate(
+              "gateway-certificate",
+              { hostname: config.gateway.hostname, includeApex: config.dns.includeApex, zoneId },
+              { providers: { aws: awsProvider } },
+          )
+        : undefined;
+
 const sharedGateway = new SharedGateway(
     "gateway",
     {
@@ -141,6 +163,7 @@ const sharedGateway = new SharedGateway(
         deletionProtection: config.deletionProtection,
         accessLogs: albAccessLogs && { bucketName: albAccessLogs.bucketName, ready: albAccessLogs.ready },
         tags: config.tags,
+        issuedCertificateArn: certificate?.certificateArn,
     },
     inCluster,
 );
@@ -173,6 +196,21 @@ const blueGreenServices = config.services.map(
         ),
 );
 
+/** Alias records for every service hostname and preview hostname, written once the Gateway's ALB exists. */
+const dnsRecords = zoneId
+    ? new DnsRecords(
+          "dns",
+          {
+              zoneId,
+              region: config.region,
+              albDnsName: sharedGateway.albDnsName,
+              albIpAddressType: sharedGateway.ipAddressType,
+              services: config.services,
+          },
+          { providers: { aws: awsProvider } },
+      )
+    : undefined;
+
 export const vpcId = network.vpcId;
 export const clusterName = cluster.clusterName;
 export const clusterEndpoint = cluster.endpoint;
@@ -188,8 +226,22 @@ export const karpenterNodeRoleArn = karpenter.nodeRoleArn;
 export const karpenterControllerRoleArn = karpenter.controllerRoleArn;
 export const karpenterInterruptionQueue = karpenter.interruptionQueueName;
 export const karpenterNodePools = nodePools.nodePoolNames;
-/** Per service: active color, image of each color, public URL and preview URL (of the inactive color). */
-export const services = Object.fromEntries(blueGreenServices.map((s, i) => [config.services[i].name, s.summary]));
+/**
+ * Per service: active color, image of each color, and its URLs only where this stack writes the DNS record (once
+ * written); otherwise `pointAtAlbDnsName` lists the names to point at `albDnsName` yourself.
+ */
+export const services = Object.fromEntries(
+    blueGreenServices.map((s, i) => {
+        const service = config.services[i];
+        return [
+            service.name,
+            pulumi.all([s.summary, dnsRecords?.hostnames ?? []]).apply(([summary]) => ({
+                ...summary,
+                ...serviceEndpoints(service, { managed: dnsRecords !== undefined, previewRoute: hasPreview(service) }),
+            })),
+        ];
+    }),
+);
 export const gatewayName = sharedGateway.gatewayName;
 export const gatewayNamespace = sharedGateway.namespace;
 export const gatewayHostnames = sharedGateway.hostnames;

@@ -454,13 +454,13 @@ export function previewRoute(service: ServiceConfig, parentRef: IParentReference
 // Component
 // ---------------------------------------------------------------------------------------------------------
 
-/** What the stack reports per service. */
+/**
+ * What the service reports about itself. Its URLs are not here: whether a hostname resolves depends on DNS,
+ * which the stack may or may not manage (`serviceEndpoints` in lib/dns.ts).
+ */
 export interface BlueGreenSummary {
     readonly activeColor: Color;
     readonly images: Record<Color, string | null>;
-    readonly url: string;
-    /** null while the inactive color has no pods (see `hasPreview`). */
-    readonly previewUrl: string | null;
 }
 
 /**
@@ -577,8 +577,6 @@ export class BlueGreenService extends pulumi.ComponentResource {
         const summary: BlueGreenSummary = {
             activeColor: service.activeColor,
             images: { blue: colorImage(service, "blue"), green: colorImage(service, "green") },
-            url: `https://${service.hostnames[0]}`,
-            previewUrl: hasPreview(service) ? `https://${service.previewHostname}` : null,
         };
         this.namespace = namespace.metadata.name;
         this.roleArn = identity.roleArn;

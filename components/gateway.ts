@@ -14,6 +14,7 @@ import {
     ElbAttribute,
     ListenerConfiguration,
     LoadBalancerConfiguration,
+    LoadBalancerIpAddressType,
 } from "../lib/awsLoadBalancerTypes";
 import { GATEWAY_ROUTES_LABEL, RESTRICTED_POD_SECURITY, ROUTE_READY_WAIT } from "../lib/labels";
 import { defaultDenyPolicy } from "../lib/networkPolicies";
@@ -99,6 +100,17 @@ export function loadBalancerConfigurationObject(gateway: SharedGatewaySettings, 
             ...(Object.keys(tags).length > 0 ? { tags } : {}),
         },
     };
+}
+
+/** The issued certificate becomes the HTTPS listener's default and the configured ARNs move to SNI. */
+export function withIssuedCertificate(object: LoadBalancerConfiguration, certificateArn: string): LoadBalancerConfiguration {
+    const listenerConfigurations = (object.spec.listenerConfigurations ?? []).map((listener) => {
+        if (listener.protocolPort !== "HTTPS:443") return listener;
+        const { defaultCertificate, certificates, ...rest } = listener;
+        const sni = [...(defaultCertificate ? [defaultCertificate] : []), ...(certificates ?? [])];
+        return { ...rest, defaultCertificate: certificateArn, ...(sni.length > 0 ? { certificates: sni } : {}) };
+    });
+    return { ...object, spec: { ...object.spec, listenerConfigurations } };
 }
 
 /** Which namespaces may attach routes to the HTTPS listener. */
@@ -192,6 +204,11 @@ export interface SharedGatewayArgs {
     readonly accessLogs?: { readonly bucketName: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
     /** AWS tags for the ALB and its target groups. Default: none. */
     readonly tags?: Record<string, string>;
+    /**
+     * An ACM certificate the stack issued, resolving once it is validated (`GatewayCertificate.certificateArn`): the
+     * HTTPS listener's default certificate, with `gateway.certificateArns` added for SNI. Default: none.
+     */
+    readonly issuedCertificateArn?: pulumi.Input<string>;
 }
 
 /**
@@ -207,6 +224,8 @@ export class SharedGateway extends pulumi.ComponentResource {
     public readonly albDnsName: pulumi.Output<string>;
     /** parentRef for application HTTPRoutes (HTTPS listener). */
     public readonly httpsParentRef: IParentReference;
+    /** Address families of the ALB (the controller's default `ipv4` unless the LoadBalancerConfiguration says otherwise). */
+    public readonly ipAddressType: LoadBalancerIpAddressType;
 
     constructor(name: string, args: SharedGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:gateway:SharedGateway", name, {}, opts);
@@ -228,12 +247,18 @@ export class SharedGateway extends pulumi.ComponentResource {
         const alb = (accessLogBucket?: string): AlbSettings => ({ accessLogBucket, deletionProtection: args.deletionProtection });
         const bucketName: pulumi.Output<string | undefined> =
             gw.accessLogs.enabled && args.accessLogs ? pulumi.output(args.accessLogs.bucketName) : pulumi.output<string | undefined>(undefined);
+        // An issued certificate's ARN resolves only once ACM has issued it: the Gateway, created after this, never
+        // sees a pending one.
+        const issuedArn = pulumi.output(args.issuedCertificateArn);
         // ELB checks that it may write to the bucket when access logs are turned on: the bucket policy comes first.
         const lbConfig = new k8s.apiextensions.CustomResource(
             `${name}-lb-config`,
             {
                 ...loadBalancerConfigurationObject(gw, alb("bucket")),
-                spec: bucketName.apply((bucket: string | undefined) => loadBalancerConfigurationObject(gw, alb(bucket), args.tags).spec),
+                spec: pulumi.all([bucketName, issuedArn]).apply(([bucket, arn]) => {
+                    const object = loadBalancerConfigurationObject(gw, alb(bucket), args.tags);
+                    return (arn === undefined ? object : withIssuedCertificate(object, arn)).spec;
+                }),
             },
             { ...inNamespace, dependsOn: [...args.crds, namespace, ...(gw.accessLogs.enabled ? (args.accessLogs?.ready ?? []) : [])] },
         );
@@ -250,6 +275,7 @@ export class SharedGateway extends pulumi.ComponentResource {
         this.hostnames = pulumi.output([gw.hostname]);
         this.albDnsName = gateway.status.apply((s) => s?.addresses?.[0]?.value ?? "");
         this.httpsParentRef = sharedGatewayParentRef(gw);
+        this.ipAddressType = loadBalancerConfigurationObject(gw, alb(undefined)).spec.ipAddressType ?? "ipv4";
         this.registerOutputs({
             gatewayName: this.gatewayName,
             namespace: this.namespace,

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ACM_MAX_DOMAIN_NAME_LENGTH, certificateDomains, defaultZoneName, zoneHolds } from "../lib/dns";
 import {
     Color,
     IdentityMode,
@@ -26,10 +27,20 @@ export interface ServiceConfig extends Omit<ServiceConfigInput, "activeColor" | 
     readonly identityMode: IdentityMode;
 }
 
-export interface StackConfig extends Omit<RawStackConfig, "services" | "clusterName"> {
+/** `dns` once resolved: the hosted zone with its name, or `null` when the stack manages no DNS. */
+export interface DnsConfig {
+    readonly zoneId: string;
+    /** `dns.zoneName`, or gateway.hostname without its `*.`. */
+    readonly zoneName: string;
+    readonly createCertificate: boolean;
+    readonly includeApex: boolean;
+}
+
+export interface StackConfig extends Omit<RawStackConfig, "services" | "clusterName" | "dns"> {
     readonly project: string;
     readonly stack: string;
     readonly clusterName: string;
+    readonly dns: DnsConfig | null;
     readonly services: ServiceConfig[];
 }
 
@@ -135,9 +146,65 @@ export function servedBy(listenerHostname: string, host: string): boolean {
     return host.endsWith(suffix) && !host.slice(0, -suffix.length).includes(".") && host.length > suffix.length;
 }
 
+/** The stack's DNS: what needs the zone, and which names the zone must be able to hold. */
+function dnsProblems(cfg: RawStackConfig): string[] {
+    const problems: string[] = [];
+    const dns = cfg.dns;
+    if (dns.zoneId === undefined) {
+        if (dns.createCertificate) {
+            problems.push(`'dns.createCertificate' is true, expected dns.zoneId to be set as well (the certificate is validated by records in that zone)`);
+        }
+        if (dns.zoneName !== undefined) {
+            problems.push(`'dns.zoneName' is ${JSON.stringify(dns.zoneName)}, expected dns.zoneId to be set as well (zoneName names that zone)`);
+        }
+        cfg.services.forEach((s, i) => {
+            if (s.cutover) {
+                problems.push(`'services[${i}].cutover' is set for service ${s.name}, expected dns.zoneId to be set as well (the weighted records live in that zone)`);
+            }
+        });
+    }
+    if (dns.includeApex && !dns.createCertificate) {
+        problems.push(`'dns.includeApex' is true, expected false without dns.createCertificate (it only shapes the issued certificate)`);
+    }
+    if (dns.includeApex && !cfg.gateway.hostname.startsWith("*.")) {
+        problems.push(`'dns.includeApex' is true, expected false with the exact gateway.hostname ${JSON.stringify(cfg.gateway.hostname)} (an apex exists only under a wildcard)`);
+    }
+    if (cfg.gateway.certificateArns.length === 0 && !dns.createCertificate) {
+        problems.push(`'gateway.certificateArns' is [], expected at least one ACM certificate ARN, or dns.createCertificate true`);
+    }
+    if (dns.createCertificate) {
+        // An ALB listener takes a default certificate and at most 25 more; the issued certificate is the default.
+        if (cfg.gateway.certificateArns.length > 25) {
+            problems.push(`'gateway.certificateArns' has ${cfg.gateway.certificateArns.length} certificates, expected at most 25 with dns.createCertificate (the issued certificate is the listener's default)`);
+        }
+        if (cfg.gateway.hostname.length > ACM_MAX_DOMAIN_NAME_LENGTH) {
+            problems.push(`'gateway.hostname' is ${JSON.stringify(cfg.gateway.hostname)}, expected at most ${ACM_MAX_DOMAIN_NAME_LENGTH} characters to be an ACM certificate's domain name`);
+        }
+    }
+    if (dns.zoneId !== undefined) {
+        const zoneName = dns.zoneName ?? defaultZoneName(cfg.gateway.hostname);
+        const source = dns.zoneName === undefined ? "dns.zoneName, from gateway.hostname" : "dns.zoneName";
+        const names: [string, string][] = [];
+        if (dns.createCertificate) {
+            const [domain, ...alternatives] = certificateDomains(cfg.gateway.hostname, dns.includeApex);
+            names.push(["gateway.hostname", domain], ...alternatives.map((d): [string, string] => ["dns.includeApex", d]));
+        }
+        cfg.services.forEach((s, i) => {
+            s.hostnames.forEach((h, j) => names.push([`services[${i}].hostnames[${j}]`, h]));
+            names.push([`services[${i}].previewHostname`, s.previewHostname]);
+        });
+        for (const [key, name] of names) {
+            if (!zoneHolds(zoneName, name)) {
+                problems.push(`'${key}' is ${JSON.stringify(name)}, expected a name the hosted zone ${zoneName} can hold (${source})`);
+            }
+        }
+    }
+    return problems;
+}
+
 /** Rules that span keys: uniqueness and the blue/green switching refusals. */
 function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
-    const problems: string[] = [];
+    const problems: string[] = [...dnsProblems(cfg)];
     // An ALB only takes ACM certificates from its own region.
     cfg.gateway.certificateArns.forEach((arn, i) => {
         const certRegion = arn.split(":")[3];
@@ -267,6 +334,15 @@ export function parseStackConfig(raw: Record<string, string>, project: string, s
         project,
         stack,
         clusterName: cfg.clusterName === "" ? `service-${stack}` : cfg.clusterName,
+        dns:
+            cfg.dns.zoneId === undefined
+                ? null
+                : {
+                      zoneId: cfg.dns.zoneId,
+                      zoneName: cfg.dns.zoneName ?? defaultZoneName(cfg.gateway.hostname),
+                      createCertificate: cfg.dns.createCertificate,
+                      includeApex: cfg.dns.includeApex,
+                  },
         services: cfg.services.map((s) => {
             const activeColor = s.activeColor ?? cfg.activeColor;
             return {

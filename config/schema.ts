@@ -63,6 +63,23 @@ const acmCertificateArn = z
         "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)",
     );
 
+/** A Route 53 hosted zone ID as the API returns it without the `/hostedzone/` prefix. */
+const hostedZoneId = z
+    .string()
+    .regex(/^Z[0-9A-Z]{1,31}$/, "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ ('Z', then uppercase letters and digits)");
+
+/**
+ * The DNS name of an Elastic Load Balancer, as `aws elbv2 describe-load-balancers` prints it: ALB and Classic
+ * `<name>-<id>.<region>.elb.amazonaws.com` (`internal-` first when internal), NLB `<name>-<id>.elb.<region>.amazonaws.com`,
+ * optionally `dualstack.` first; `.cn` in the China partition.
+ */
+const elbDnsName = z
+    .string()
+    .regex(
+        /^(dualstack\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?\.([a-z]{2}(-gov)?-[a-z]+-\d\.elb|elb\.[a-z]{2}(-gov)?-[a-z]+-\d)\.amazonaws\.com(\.cn)?$/i,
+        "a load balancer DNS name such as my-alb-1234567890.ap-northeast-2.elb.amazonaws.com",
+    );
+
 /** A Kubernetes resource quantity, e.g. `1000`, `500m`, `64Gi`. */
 const quantity = z
     .string()
@@ -398,11 +415,11 @@ const gatewaySchema = z
         hostname,
         /**
          * ACM certificates (in the stack's region); the first is the HTTPS listener's default certificate, the others
-         * are added for SNI (an ALB listener takes at most 25 besides the default).
+         * are added for SNI (an ALB listener takes at most 25 besides the default). May be empty with
+         * `dns.createCertificate`: the issued certificate is then the default and these are added for SNI.
          */
         certificateArns: z
             .array(acmCertificateArn)
-            .min(1)
             .max(26)
             .superRefine((arns, ctx) => {
                 arns.forEach((arn, i) => {
@@ -461,6 +478,41 @@ const previewAccessSchema = z
                 });
             })
             .default([]),
+    })
+    .strict();
+
+// ---------------------------------------------------------------------------------------------------------
+// DNS and certificates
+// ---------------------------------------------------------------------------------------------------------
+
+const dnsSchema = z
+    .object({
+        /** Route 53 hosted zone of the Gateway's domain. Unset: the stack writes no record and issues no certificate. */
+        zoneId: hostedZoneId.optional(),
+        /**
+         * The zone's domain (default: gateway.hostname without its `*.`). Hostnames outside it are refused before
+         * anything is deployed; at deploy time the zone that `zoneId` names must have exactly this name.
+         */
+        zoneName: exactHostname.optional(),
+        /** Issue an ACM certificate for gateway.hostname, validated by DNS in the zone, as the listener's default certificate. */
+        createCertificate: z.boolean().default(false),
+        /** Also cover the name under the wildcard (example.com for *.example.com) on the issued certificate. */
+        includeApex: z.boolean().default(false),
+    })
+    .strict();
+
+/**
+ * Moving a hostname from a legacy load balancer (the ECS service's) by Route 53 weights: the hostname gets two
+ * weighted alias records, `eks` → the Gateway's ALB with `eksWeight`, `legacy` → `legacyDnsName` with the rest.
+ */
+const cutoverSchema = z
+    .object({
+        /** DNS name of the load balancer that serves the hostname today. */
+        legacyDnsName: elbDnsName,
+        /** Its canonical hosted zone ID (`CanonicalHostedZoneId` of `aws elbv2 describe-load-balancers`). */
+        legacyZoneId: hostedZoneId,
+        /** Percent of DNS answers that name the EKS ALB: 0 keeps it on standby, 100 drops the legacy record. */
+        eksWeight: z.number().int().min(0).max(100),
     })
     .strict();
 
@@ -581,6 +633,8 @@ const serviceSchema = z
             .default([]),
         terminationGracePeriodSeconds: z.number().int().min(5).max(600).default(45),
         preStopSleepSeconds: z.number().int().min(0).max(120).default(15),
+        /** A gradual DNS move of `hostnames` from a legacy load balancer (needs `dns.zoneId`). Default: none. */
+        cutover: cutoverSchema.optional(),
         aws: z
             .object({
                 identityMode: z.enum(IDENTITY_MODES).optional(),
@@ -659,6 +713,7 @@ export const stackConfigSchema = z
         createSpotServiceLinkedRole: z.boolean(),
         gateway: gatewaySchema,
         previewAccess: previewAccessSchema,
+        dns: dnsSchema,
         activeColor: z.enum(COLORS),
         services: z.array(serviceSchema),
         /** Deploy although example values remain (see config/placeholders.ts); the offline plan never needs it. */
@@ -671,6 +726,8 @@ export type NodePoolConfig = z.infer<typeof nodePoolSchema>;
 export type ServiceConfigInput = z.infer<typeof serviceSchema>;
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
 export type PreviewAccessConfig = z.infer<typeof previewAccessSchema>;
+export type DnsConfigInput = z.infer<typeof dnsSchema>;
+export type CutoverConfig = z.infer<typeof cutoverSchema>;
 export type SystemNodeGroupConfig = z.infer<typeof systemNodeGroupSchema>;
 export type NodeClassConfig = z.infer<typeof nodeClassSchema>;
 export type VersionsConfig = z.infer<typeof versionsSchema>;

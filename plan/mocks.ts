@@ -10,6 +10,28 @@ export const MOCK_ACCOUNT_ID = "123456789012";
 
 type Props = Record<string, unknown>;
 
+/**
+ * Canonical hosted zone of Application Load Balancers per region, for alias records (AWS General Reference,
+ * "Elastic Load Balancing endpoints and quotas"). The real `aws.lb.getHostedZoneId` reads the same table.
+ */
+const ALB_HOSTED_ZONE_IDS: Record<string, string> = {
+    "ap-northeast-1": "Z14GRHDCWA56QT",
+    "ap-northeast-2": "ZWKZPGTI48KDX",
+    "ap-southeast-1": "Z1LMS91P8CMLE5",
+    "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-west-1": "Z32O12XQLNTSW2",
+    "us-east-1": "Z35SXDOTRQ7X7K",
+    "us-east-2": "Z3AADJGX6KTTL2",
+    "us-west-2": "Z1H1FL5HABSF5",
+};
+
+/** The offline account's Route 53 hosted zones (documentation domains): a public example.com and a private zone. */
+export const MOCK_HOSTED_ZONES: Record<string, { name: string; privateZone: boolean }> = {
+    Z0123456789ABCDEFGHIJ: { name: "example.com", privateZone: false },
+    Z0PRIVATE0EXAMPLE0COM: { name: "example.com", privateZone: true },
+    Z0STAGE0EXAMPLE0COM00: { name: "stage.example.com", privateZone: false },
+};
+
 function hex(seed: string, length: number): string {
     return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
@@ -95,6 +117,28 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         };
     }
 
+    /**
+     * An ACM certificate as `RequestCertificate` leaves it: pending, with one CNAME per domain to prove control. ACM
+     * derives the record from the name under the wildcard, so `*.example.com` and `example.com` get the same one.
+     */
+    private certificateOutputs(name: string, inputs: Props): Props {
+        const id = `${hex(name, 8)}-${hex(name + "1", 4)}-4${hex(name + "2", 3)}-8${hex(name + "3", 3)}-${hex(name + "4", 12)}`;
+        const domains = [str(inputs.domainName, name), ...((inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
+        return {
+            arn: this.arn("acm", `certificate/${id}`),
+            status: "PENDING_VALIDATION",
+            domainValidationOptions: domains.map((domainName) => {
+                const base = domainName.replace(/^\*\./, "");
+                return {
+                    domainName,
+                    resourceRecordName: `_${hex(`${base}-name`, 32)}.${base}.`,
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: `_${hex(`${base}-value`, 32)}.${hex(base, 10)}.acm-validations.aws.`,
+                };
+            }),
+        };
+    }
+
     /** Outputs by resource type; anything not listed echoes its inputs plus a generic ARN. */
     private outputs(type: string, name: string, inputs: Props): Props {
         switch (type) {
@@ -136,6 +180,13 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             case "aws:s3/bucketV2:BucketV2":
             case "aws:s3/bucket:Bucket":
                 return { bucket: str(inputs.bucket, name), arn: `arn:aws:s3:::${str(inputs.bucket, name)}` };
+            case "aws:acm/certificate:Certificate":
+                return this.certificateOutputs(name, inputs);
+            case "aws:acm/certificateValidation:CertificateValidation":
+                return { certificateArn: inputs.certificateArn };
+            case "aws:route53/record:Record":
+                // The provider stores names lowercased, without the trailing dot ACM's record names carry.
+                return { fqdn: str(inputs.name, name).toLowerCase().replace(/\.$/, "") };
             case "kubernetes:gateway.networking.k8s.io/v1:Gateway": {
                 const ns = str((inputs.metadata as Props | undefined)?.namespace, "default");
                 const gw = str((inputs.metadata as Props | undefined)?.name, name);
@@ -189,6 +240,34 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 // An existing VPC: a fixed CIDR stands in for the one AWS would report.
                 const id = String((args.inputs as Props).id);
                 return { id, cidrBlock: "10.99.0.0/16", arn: this.arn("ec2", `vpc/${id}`) };
+            }
+            case "aws:lb/getHostedZoneId:getHostedZoneId": {
+                const region = str((args.inputs as Props).region, this.region);
+                const type = str((args.inputs as Props).loadBalancerType, "application");
+                const id = type === "application" ? ALB_HOSTED_ZONE_IDS[region] : undefined;
+                if (!id) throw new Error(`The offline plan knows no ${type} load balancer hosted zone for region ${region}`);
+                return { id, loadBalancerType: type, region };
+            }
+            case "aws:route53/getZone:getZone": {
+                const zoneId = String((args.inputs as Props).zoneId);
+                const zone = MOCK_HOSTED_ZONES[zoneId];
+                // What the provider reports for a zone ID the account does not have.
+                if (!zone) throw new Error(`reading Route 53 Hosted Zone (${zoneId}): couldn't find resource (NoSuchHostedZone)`);
+                return {
+                    id: zoneId,
+                    zoneId,
+                    name: zone.name,
+                    privateZone: zone.privateZone,
+                    arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+                    nameServers: zone.privateZone ? [] : ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"],
+                    primaryNameServer: zone.privateZone ? "" : "ns-1.awsdns-01.org",
+                    callerReference: zoneId,
+                    comment: "",
+                    linkedServiceDescription: "",
+                    linkedServicePrincipal: "",
+                    resourceRecordSetCount: 2,
+                    tags: {},
+                };
             }
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { names: ["a", "b", "c"].map((z) => `${this.region}${z}`), zoneIds: ["1", "2", "3"].map((z) => `apne2-az${z}`), id: this.region };
