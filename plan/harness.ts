@@ -174,8 +174,10 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                       options.stack,
                   );
         const caller = options.caller ?? parsed?.deployers.find((d) => d.access === "admin")?.principalArn;
+        // The stack's own hosted zone is assumed to be what the config says it is (a public zone of that name).
+        const assumedHostedZones = parsed?.dns ? { [parsed.dns.zoneId]: { name: parsed.dns.zoneName, privateZone: false } } : {};
 
-        await pulumi.runtime.setMocks(new PlanMocks(caller), project, options.stack, false);
+        await pulumi.runtime.setMocks(new PlanMocks(caller, { assumedHostedZones }), project, options.stack, false);
         pulumi.runtime.setAllConfig(config, secretKeys);
         // The SDK marks a mocked run by its monitor address; a deployment has the engine's address there.
         if (options.asDeployment) runtimeState.getStore().settings.options.monitorAddr = "127.0.0.1:0";
@@ -225,7 +227,7 @@ async function execute(options: PlanOptions, project: string, config: Record<str
     const failed = new Promise<never>((_, reject) => (fail = reject));
     const onRejection = (reason: unknown) => {
         strays.push(reason);
-        fail(reason);
+        fail(programError(reason));
     };
     // The harness is the language host here and owns unhandled rejections while the program runs. Under jest the
     // global `process` is a copy; the process the rejections are emitted on is the main context's.
@@ -242,6 +244,20 @@ async function execute(options: PlanOptions, project: string, config: Record<str
         host.off("unhandledRejection", onRejection);
         for (const listener of previous) host.on("unhandledRejection", listener as (...args: unknown[]) => void);
     }
+}
+
+/**
+ * The error a stray rejection stands for. A config check that needs the account (the program throws a
+ * `pulumi.RunError` reading "Invalid stack config: …" inside an `apply`) reaches here wrapped by the SDK's input
+ * serialization ("error serializing property …"); it is the user's to fix, so it becomes a `ConfigError` again.
+ */
+function programError(reason: unknown): Error {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    const at = message.indexOf("Invalid stack config: ");
+    if (at < 0) return reason instanceof Error ? reason : new Error(message);
+    const err = new Error(message.slice(at));
+    err.name = "ConfigError";
+    return err;
 }
 
 async function executeProgram(program: string, options: PlanOptions, project: string, config: Record<string, string>, resources: PlannedResource[]): Promise<Plan> {

@@ -15,18 +15,47 @@ type Props = Record<string, unknown>;
  * "Elastic Load Balancing endpoints and quotas"). The real `aws.lb.getHostedZoneId` reads the same table.
  */
 const ALB_HOSTED_ZONE_IDS: Record<string, string> = {
+    "af-south-1": "Z268VQBMOI5EKX",
+    "ap-east-1": "Z3DQVH9N71FHZ0",
     "ap-northeast-1": "Z14GRHDCWA56QT",
     "ap-northeast-2": "ZWKZPGTI48KDX",
+    "ap-northeast-3": "Z5LXEXXYW11ES",
+    "ap-south-1": "ZP97RAFLXTNZK",
+    "ap-south-2": "Z0173938T07WNTVAEPZN",
     "ap-southeast-1": "Z1LMS91P8CMLE5",
+    "ap-southeast-2": "Z1GM3OXH4ZPM65",
+    "ap-southeast-3": "Z08888821HLRG5A9ZRTER",
+    "ca-central-1": "ZQSVJUPU6J1EY",
     "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-central-2": "Z06391101F2ZOEP8P5EB3",
+    "eu-north-1": "Z23TAZ6LKFMNIO",
+    "eu-south-1": "Z3ULH7SSC9OV64",
+    "eu-south-2": "Z0956581394HF5D5LXGAP",
     "eu-west-1": "Z32O12XQLNTSW2",
+    "eu-west-2": "ZHURV8PSTC4K8",
+    "eu-west-3": "Z3Q77PNBQS71R4",
+    "me-central-1": "Z08230872XQRWHG2XF6I",
+    "me-south-1": "ZS929ML54UICD",
+    "sa-east-1": "Z2P70J7HTTTPLU",
     "us-east-1": "Z35SXDOTRQ7X7K",
     "us-east-2": "Z3AADJGX6KTTL2",
+    "us-gov-east-1": "Z166TLBEWOO7G0",
+    "us-gov-west-1": "Z33AYJ8TM3BH4J",
+    "us-west-1": "Z368ELLRRE2KJ0",
     "us-west-2": "Z1H1FL5HABSF5",
 };
 
-/** The offline account's Route 53 hosted zones (documentation domains): a public example.com and a private zone. */
-export const MOCK_HOSTED_ZONES: Record<string, { name: string; privateZone: boolean }> = {
+export interface MockHostedZone {
+    readonly name: string;
+    readonly privateZone: boolean;
+}
+
+/**
+ * The offline account's Route 53 hosted zones (documentation domains): a public example.com, a private zone of the
+ * same name, and a public stage.example.com. Any other zone ID is assumed to be the zone the stack's config names
+ * (`PlanMocks` options): offline there is no account to ask, and only `pulumi preview` can check it.
+ */
+export const MOCK_HOSTED_ZONES: Readonly<Record<string, MockHostedZone>> = {
     Z0123456789ABCDEFGHIJ: { name: "example.com", privateZone: false },
     Z0PRIVATE0EXAMPLE0COM: { name: "example.com", privateZone: true },
     Z0STAGE0EXAMPLE0COM00: { name: "stage.example.com", privateZone: false },
@@ -43,6 +72,11 @@ function str(v: unknown, fallback: string): string {
 /** Who the offline plan runs as when nothing says otherwise. */
 export const OFFLINE_CALLER = `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`;
 
+export interface PlanMocksOptions {
+    /** Hosted zones the stack's config names, answered when the zone ID is not one of `MOCK_HOSTED_ZONES`. */
+    readonly assumedHostedZones?: Readonly<Record<string, MockHostedZone>>;
+}
+
 export class PlanMocks implements pulumi.runtime.Mocks {
     region = "us-east-1";
 
@@ -50,7 +84,10 @@ export class PlanMocks implements pulumi.runtime.Mocks {
      * @param caller IAM role or user ARN that STS reports as the caller: a role is seen as an assumed-role
      * session (as CI's OIDC role is), which `getSessionContext` resolves back to the role, path included.
      */
-    constructor(readonly caller: string = OFFLINE_CALLER) {}
+    constructor(
+        readonly caller: string = OFFLINE_CALLER,
+        private readonly options: PlanMocksOptions = {},
+    ) {}
 
     /** `sts:GetCallerIdentity`'s ARN for the caller: an assumed-role session drops the role's path. */
     private callerSessionArn(): string {
@@ -250,7 +287,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             }
             case "aws:route53/getZone:getZone": {
                 const zoneId = String((args.inputs as Props).zoneId);
-                const zone = MOCK_HOSTED_ZONES[zoneId];
+                const zone = MOCK_HOSTED_ZONES[zoneId] ?? this.options.assumedHostedZones?.[zoneId];
                 // What the provider reports for a zone ID the account does not have.
                 if (!zone) throw new Error(`reading Route 53 Hosted Zone (${zoneId}): couldn't find resource (NoSuchHostedZone)`);
                 return {

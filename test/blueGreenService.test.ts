@@ -142,14 +142,14 @@ describe("switching safety (offline plan diffs)", () => {
 
     test("a color held at 0: no preview route, switching to it is refused, warming it changes only its Deployment and adds the preview", async () => {
         const cold = withService("prod", (s) => (s.scaledDown = { green: 0 }));
-        const coldPlan = await plan("prod", cold);
+        const coldPlan = await plan("prod", cold, 'dns={"zoneId":"Z0123456789ABCDEFGHIJ"}');
         expect(inputsOf(coldPlan, DEPLOYMENT, "app-api-green").spec.replicas).toBe(0);
         expect(inputsOf(coldPlan, DEPLOYMENT, "app-api-blue").spec.replicas).toBeUndefined();
-        // A cold color has nothing to preview: no preview route, no preview URL.
+        // A cold color has nothing to preview: no preview route, no preview URL (even with its DNS record managed).
         expect(coldPlan.resources.filter((r) => r.type === ROUTE && r.name === "app-api-preview")).toEqual([]);
         expect((coldPlan.outputs.services as Record<string, { previewUrl: string | null }>)["app-api"].previewUrl).toBeNull();
         expect((await planError("prod", cold, "activeColor=green")).message).toMatch(/services\[0\]\.scaledDown\.green holds it at 0/);
-        const warming = diffPlans(coldPlan, await plan("prod"));
+        const warming = diffPlans(coldPlan, await plan("prod", 'dns={"zoneId":"Z0123456789ABCDEFGHIJ"}'));
         expect(summary(warming)).toEqual([
             "create kubernetes:gateway.k8s.aws/v1:ListenerRuleConfiguration app-api-preview-access",
             `create ${ROUTE} app-api-preview`,
@@ -355,8 +355,8 @@ describe("builders", () => {
         });
     });
 
-    test("stack outputs per service: active color, image per color, public and preview URL", async () => {
-        const p = await plan("prod", "activeColor=green");
+    test("stack outputs per service: active color, image per color, public and preview URL where the stack writes DNS", async () => {
+        const p = await plan("prod", "activeColor=green", 'dns={"zoneId":"Z0123456789ABCDEFGHIJ"}');
         expect(p.outputs.services).toEqual({
             "app-api": {
                 activeColor: "green",
@@ -366,6 +366,8 @@ describe("builders", () => {
                 },
                 url: "https://api.example.com",
                 previewUrl: "https://preview-api.example.com",
+                pointAtAlbDnsName: [],
+                dnsWeights: null,
             },
         });
     });
