@@ -9,6 +9,7 @@ import {
     validationRecordDomains,
     zoneHolds,
 } from "../lib/dns";
+import { evaluatePolicies } from "../plan/policy";
 import { diffPlans, ResourceChange } from "../plan/render";
 import { stackConfig } from "../plan/stackConfig";
 import { find, inputsOf, k8sObjects, ofType, Plan, plan, planError, STACKS } from "./harness";
@@ -231,6 +232,11 @@ describe("records, certificate and LoadBalancerConfiguration in the prod plan wi
         // The ARN the LoadBalancerConfiguration gets is the validation's, which resolves only once ACM has issued it.
         expect(lbConfig.dependencies).toContain(validation.urn);
         expect(find(p, GATEWAY, "gateway").dependencies).toContain(lbConfig.urn);
+    });
+
+    test("the policy pack passes with the issued certificate and a cutover (the TLS policy stays on the listener)", async () => {
+        const report = await evaluatePolicies(await plan("prod", DNS, cutover(25)));
+        expect(report.violations).toEqual([]);
     });
 
     test("includeApex: the apex on the certificate, still one validation record", async () => {
