@@ -150,6 +150,9 @@ function recordTransforms(): Map<string, pulumi.ResourceTransform> {
 
 let running = false;
 
+/** How long a failed program may take to settle its remaining registrations before the plan returns. */
+const SETTLE_TIMEOUT_MS = 2_000;
+
 /** Runs the program offline and returns what it registered. Runs are serialized: the SDK state is global. */
 export async function runPlan(options: PlanOptions): Promise<Plan> {
     if (running) throw new Error("runPlan is not re-entrant: await the previous plan first");
@@ -240,6 +243,13 @@ async function execute(options: PlanOptions, project: string, config: Record<str
     } catch (err) {
         throw err;
     } finally {
+        // A program that failed this way is still settling: its other registrations fail one after another. Let
+        // them finish (bounded: an output may never resolve), their rejections still collected here, before the
+        // listener goes and before another plan in this process reuses the SDK's global state.
+        let timer: NodeJS.Timeout | undefined;
+        const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_TIMEOUT_MS)));
+        await Promise.race([settings.waitForRPCs().catch(() => undefined), bound]);
+        clearTimeout(timer);
         await new Promise((resolve) => setImmediate(resolve));
         host.off("unhandledRejection", onRejection);
         for (const listener of previous) host.on("unhandledRejection", listener as (...args: unknown[]) => void);
