@@ -258,15 +258,13 @@ async function execute(options: PlanOptions, project: string, config: Record<str
 
 /**
  * The error a stray rejection stands for. A config check that needs the account (the program throws a
- * `pulumi.RunError` reading "Invalid stack config: …" inside an `apply`) reaches here wrapped by the SDK's input
- * serialization ("error serializing property …"); it is the user's to fix, so it becomes a `ConfigError` again.
+ * `pulumi.RunError` reading "Invalid stack config: …" inside an `apply`) arrives wrapped by the SDK's input
+ * serialization, as the CLI prints it ("error serializing property …: Invalid stack config: …"); it is the
+ * user's to fix, so it is named a `ConfigError` (one line, exit 2 in the plan CLI), its message kept.
  */
 function programError(reason: unknown): Error {
-    const message = reason instanceof Error ? reason.message : String(reason);
-    const at = message.indexOf("Invalid stack config: ");
-    if (at < 0) return reason instanceof Error ? reason : new Error(message);
-    const err = new Error(message.slice(at));
-    err.name = "ConfigError";
+    const err = reason instanceof Error ? reason : new Error(String(reason));
+    if (err.message.includes("Invalid stack config: ")) err.name = "ConfigError";
     return err;
 }
 
