@@ -275,7 +275,8 @@ export class SharedGateway extends pulumi.ComponentResource {
         this.hostnames = pulumi.output([gw.hostname]);
         this.albDnsName = gateway.status.apply((s) => s?.addresses?.[0]?.value ?? "");
         this.httpsParentRef = sharedGatewayParentRef(gw);
-        this.ipAddressType = loadBalancerConfigurationObject(gw, alb(undefined)).spec.ipAddressType ?? "ipv4";
+        // The object's shape does not depend on the bucket's name: a stand-in reads its address type.
+        this.ipAddressType = loadBalancerConfigurationObject(gw, alb("bucket")).spec.ipAddressType ?? "ipv4";
         this.registerOutputs({
             gatewayName: this.gatewayName,
             namespace: this.namespace,

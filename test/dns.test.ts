@@ -172,13 +172,15 @@ describe("pure DNS builders", () => {
             scheme: "internet-facing" as const,
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" as const,
             allowedRoutes: "Selector" as const,
-            accessLogs: null,
+            accessLogs: { enabled: false, prefix: "", retentionDays: 90 },
+            webAclArn: null,
         };
+        const alb = { deletionProtection: false };
         const issued = "arn:aws:acm:ap-northeast-2:123456789012:certificate/55555555-5555-4555-8555-555555555555";
-        expect(withIssuedCertificate(loadBalancerConfigurationObject(gateway), issued).spec.listenerConfigurations).toEqual([
+        expect(withIssuedCertificate(loadBalancerConfigurationObject(gateway, alb), issued).spec.listenerConfigurations).toEqual([
             { protocolPort: "HTTPS:443", defaultCertificate: issued, certificates: [PROD_CERT], sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
         ]);
-        const alone = withIssuedCertificate(loadBalancerConfigurationObject({ ...gateway, certificateArns: [] }), issued);
+        const alone = withIssuedCertificate(loadBalancerConfigurationObject({ ...gateway, certificateArns: [] }, alb), issued);
         expect(alone.spec.listenerConfigurations).toEqual([{ protocolPort: "HTTPS:443", defaultCertificate: issued, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }]);
     });
 });
