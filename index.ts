@@ -20,6 +20,11 @@ import { Network } from "./components/network";
 import { previewSourceCidrs } from "./lib/previewAccess";
 
 const config = loadStackConfig();
+/**
+ * Stateful resources (VPC, cluster, KMS keys, log group, interruption queue) are protected where `deletionProtection` is
+ * on; Pulumi then refuses any change that would replace or delete them. `allowReplacement` lifts it for one deliberate change.
+ */
+const protectStateful = config.deletionProtection && !config.allowReplacement;
 
 /** The one identity of the stack: the Kubernetes provider's token is fetched as the same profile/role (see Cluster). */
 const awsProvider = new aws.Provider("aws", {
@@ -35,7 +40,7 @@ const network = new Network(
         vpc: config.vpc,
         existing: config.existingVpc,
         tags: config.tags,
-        protect: config.deletionProtection,
+        protect: protectStateful,
     },
     { providers: { aws: awsProvider } },
 );
@@ -56,7 +61,8 @@ const cluster = new Cluster(
         deployers: config.deployers,
         clusterCreatorAdmin: config.clusterCreatorAdmin,
         deployIdentity: config.deployIdentity,
-        deletionProtection: config.deletionProtection,
+        deletionProtection: protectStateful,
+        addonVersions: config.addonVersions,
         identityMode: config.identityMode,
         tags: config.tags,
     },
@@ -80,6 +86,7 @@ const karpenter = new Karpenter(
         identityMode: config.identityMode,
         vpcCidr: network.cidrBlock,
         version: config.versions.karpenter,
+        protect: protectStateful,
         tags: config.tags,
     },
     inCluster,

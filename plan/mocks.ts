@@ -21,6 +21,20 @@ function str(v: unknown, fallback: string): string {
 /** Who the offline plan runs as when nothing says otherwise. */
 export const OFFLINE_CALLER = `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`;
 
+/**
+ * `aws.eks.getAddonVersion` answers per add-on and Kubernetes minor. 1.34's CoreDNS is the version the EKS user guide
+ * lists ("Manage CoreDNS", latest add-on version per Kubernetes version); the others are illustrative stand-ins in the
+ * same `v<semver>-eksbuild.<n>` form: what matters offline is that each minor has its own version.
+ */
+export const MOCK_ADDON_VERSIONS: Record<string, Record<string, string>> = {
+    coredns: { "1.34": "v1.12.4-eksbuild.1", "1.35": "v1.13.1-eksbuild.1", "1.36": "v1.13.2-eksbuild.1" },
+    "eks-pod-identity-agent": { "1.34": "v1.3.8-eksbuild.2", "1.35": "v1.3.9-eksbuild.1", "1.36": "v1.3.10-eksbuild.1" },
+    "kube-proxy": { "1.34": "v1.34.1-eksbuild.2", "1.35": "v1.35.0-eksbuild.1", "1.36": "v1.36.0-eksbuild.1" },
+    // EKS community add-on; its v0.9.0 builds are the ones offered for 1.34 and later (`aws eks describe-addon-versions`).
+    "metrics-server": { "1.34": "v0.9.0-eksbuild.11", "1.35": "v0.9.0-eksbuild.12", "1.36": "v0.9.0-eksbuild.13" },
+    "vpc-cni": { "1.34": "v1.20.4-eksbuild.1", "1.35": "v1.21.0-eksbuild.1", "1.36": "v1.21.1-eksbuild.1" },
+};
+
 export class PlanMocks implements pulumi.runtime.Mocks {
     region = "us-east-1";
 
@@ -189,6 +203,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 // An existing VPC: a fixed CIDR stands in for the one AWS would report.
                 const id = String((args.inputs as Props).id);
                 return { id, cidrBlock: "10.99.0.0/16", arn: this.arn("ec2", `vpc/${id}`) };
+            }
+            case "aws:eks/getAddonVersion:getAddonVersion": {
+                const { addonName, kubernetesVersion } = args.inputs as { addonName: string; kubernetesVersion: string };
+                // An add-on the table does not know still gets a per-minor version, so a new add-on plans offline.
+                const version = MOCK_ADDON_VERSIONS[addonName]?.[kubernetesVersion] ?? `v1.0.${kubernetesVersion.split(".")[1]}-eksbuild.1`;
+                return { addonName, kubernetesVersion, version, id: addonName };
             }
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { names: ["a", "b", "c"].map((z) => `${this.region}${z}`), zoneIds: ["1", "2", "3"].map((z) => `apne2-az${z}`), id: this.region };
