@@ -68,8 +68,9 @@ export interface BlueGreenServiceArgs {
      */
     readonly routeDependencies?: readonly pulumi.Resource[];
     /**
-     * What pods need before they are created: the load balancer controller, whose webhook injects the
-     * readiness gates only into pods created while it runs. Default: none.
+     * What pods need before they are created (and outlive them on destroy): the load balancer controller, whose
+     * webhook injects the readiness gates only into pods created while it runs, and the NodePools they run on.
+     * Default: none.
      */
     readonly podDependencies?: readonly pulumi.Resource[];
     /** What the HorizontalPodAutoscalers need to work: the metrics server they read CPU from. Default: none. */
