@@ -42,6 +42,8 @@ export interface PlannedResource {
     readonly transforms?: readonly string[];
     /** Earlier URNs this resource takes over (`aliases` given as URNs), when it has any. */
     readonly aliases?: readonly string[];
+    /** Per top-level input, the resources its value came from (what `pulumi preview` marks unknown when they are replaced). */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Plan {
@@ -105,6 +107,7 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getTransformsList(): { getToken(): string }[];
     getAliasesList(): { getUrn(): string }[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 
 interface MockMonitorLike {
@@ -114,6 +117,14 @@ interface MockMonitorLike {
 function aliasUrns(req: RegisterRequest): { aliases?: string[] } {
     const urns = req.getAliasesList().map((a) => a.getUrn()).filter((u) => u !== "");
     return urns.length > 0 ? { aliases: urns } : {};
+}
+
+function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+        if (deps.getUrnsList().length > 0) out[key] = deps.getUrnsList();
+    });
+    return out;
 }
 
 /** Forgets the project's own modules so that the next `require` runs the program again from scratch. */
@@ -199,6 +210,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                         dependencies: req.getDependenciesList(),
                         transforms: req.getTransformsList().map((cb) => transforms.get(cb.getToken())?.name || "(anonymous)"),
                         ...aliasUrns(req),
+                        propertyDependencies: propertyDependencies(req),
                     });
                 }
                 callback(err, res);

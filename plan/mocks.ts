@@ -35,6 +35,12 @@ export const MOCK_ADDON_VERSIONS: Record<string, Record<string, string>> = {
     "vpc-cni": { "1.34": "v1.20.4-eksbuild.1", "1.35": "v1.21.0-eksbuild.1", "1.36": "v1.21.1-eksbuild.1" },
 };
 
+/** The offline answer of `aws.eks.getAddonVersion` (also what the offline diff shows for the cluster component's own add-ons). */
+export function mockAddonVersion(addonName: string, kubernetesVersion: string): string {
+    // An add-on the table does not know still gets a per-minor version, so a new add-on plans offline.
+    return MOCK_ADDON_VERSIONS[addonName]?.[kubernetesVersion] ?? `v1.0.${kubernetesVersion.split(".")[1]}-eksbuild.1`;
+}
+
 export class PlanMocks implements pulumi.runtime.Mocks {
     region = "us-east-1";
 
@@ -206,9 +212,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             }
             case "aws:eks/getAddonVersion:getAddonVersion": {
                 const { addonName, kubernetesVersion } = args.inputs as { addonName: string; kubernetesVersion: string };
-                // An add-on the table does not know still gets a per-minor version, so a new add-on plans offline.
-                const version = MOCK_ADDON_VERSIONS[addonName]?.[kubernetesVersion] ?? `v1.0.${kubernetesVersion.split(".")[1]}-eksbuild.1`;
-                return { addonName, kubernetesVersion, version, id: addonName };
+                return { addonName, kubernetesVersion, version: mockAddonVersion(addonName, kubernetesVersion), id: addonName };
             }
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { names: ["a", "b", "c"].map((z) => `${this.region}${z}`), zoneIds: ["1", "2", "3"].map((z) => `apne2-az${z}`), id: this.region };
