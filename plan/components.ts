@@ -15,7 +15,7 @@
  * A child input `{ $ref: urn }` stands for an output of another child: it changes exactly when that child is replaced.
  */
 import { mockAddonVersion } from "./mocks";
-import type { PlannedResource } from "./harness";
+import type { Plan, PlannedResource } from "./harness";
 
 export interface ModelledChild {
     readonly urn: string;
@@ -37,6 +37,14 @@ export function isRef(v: unknown): v is ChildRef {
 export function childUrn(parentUrn: string, type: string, name: string): string {
     const parts = parentUrn.split("::");
     return `${parts[0]}::${parts[1]}::${parts[2]}$${type}::${name}`;
+}
+
+/** The region of a resource's AWS provider (what names a VPC's availability zones). */
+export function awsRegionOf(plan: Plan, r: PlannedResource): string {
+    const reference = r.provider ?? r.providers.aws;
+    const urn = reference?.slice(0, reference.lastIndexOf("::"));
+    const provider = plan.resources.find((p) => p.urn === urn);
+    return String((provider?.inputs as { region?: string } | undefined)?.region ?? "us-east-1");
 }
 
 /** The components this file models. */

@@ -44,6 +44,18 @@ export interface PlannedResource {
     readonly aliases?: readonly string[];
     /** Per top-level input, the resources its value came from (what `pulumi preview` marks unknown when they are replaced). */
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+    /** The `aliases` option: old URNs, or specs with the parts that differ from today's name, type and parent. */
+    readonly aliases?: readonly PlannedAlias[];
+}
+
+export interface PlannedAlias {
+    readonly urn?: string;
+    readonly name?: string;
+    readonly type?: string;
+    readonly stack?: string;
+    readonly project?: string;
+    readonly parentUrn?: string;
+    readonly noParent?: boolean;
 }
 
 export interface Plan {
@@ -108,6 +120,14 @@ interface RegisterRequest {
     getTransformsList(): { getToken(): string }[];
     getAliasesList(): { getUrn(): string }[];
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getAliasesList(): AliasMessage[];
+}
+
+interface AliasMessage {
+    getUrn(): string;
+    getSpec():
+        | { getName(): string; getType(): string; getStack(): string; getProject(): string; hasParenturn(): boolean; getParenturn(): string; getNoparent(): boolean }
+        | undefined;
 }
 
 interface MockMonitorLike {
@@ -125,6 +145,21 @@ function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
         if (deps.getUrnsList().length > 0) out[key] = deps.getUrnsList();
     });
     return out;
+}
+
+function plannedAlias(alias: AliasMessage): PlannedAlias {
+    if (alias.getUrn()) return { urn: alias.getUrn() };
+    const spec = alias.getSpec();
+    if (!spec) return {};
+    const defined = <T>(v: T) => (v === "" || v === false ? undefined : v);
+    return {
+        name: defined(spec.getName()),
+        type: defined(spec.getType()),
+        stack: defined(spec.getStack()),
+        project: defined(spec.getProject()),
+        parentUrn: spec.hasParenturn() ? defined(spec.getParenturn()) : undefined,
+        noParent: defined(spec.getNoparent()),
+    };
 }
 
 /** Forgets the project's own modules so that the next `require` runs the program again from scratch. */
@@ -211,6 +246,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                         transforms: req.getTransformsList().map((cb) => transforms.get(cb.getToken())?.name || "(anonymous)"),
                         ...aliasUrns(req),
                         propertyDependencies: propertyDependencies(req),
+                        aliases: req.getAliasesList().map(plannedAlias),
                     });
                 }
                 callback(err, res);

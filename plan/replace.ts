@@ -15,7 +15,7 @@
  * And two refusals from AWS itself: EKS cannot delete a cluster with deletion protection on (so a replacement needs the
  * protection lifted by an earlier update), and EKS upgrades the control plane one minor version at a time, never down.
  */
-import { isRef, modelledChildren, MODELLED_COMPONENTS, ModelledChild } from "./components";
+import { awsRegionOf, isRef, modelledChildren, MODELLED_COMPONENTS, ModelledChild } from "./components";
 import type { Plan, PlannedResource } from "./harness";
 
 export type ChangeOp = "create" | "update" | "replace" | "delete";
@@ -294,12 +294,6 @@ function kubernetesProviderReplaces(before: Record<string, unknown>, after: Reco
 
 const providerUrn = (reference: string | undefined) => (reference === undefined ? undefined : reference.slice(0, reference.lastIndexOf("::")));
 
-function regionOf(plan: Plan, r: PlannedResource): string {
-    const ref = providerUrn(r.provider) ?? providerUrn(r.providers.aws);
-    const provider = plan.resources.find((p) => p.urn === ref);
-    return String((provider?.inputs as { region?: string } | undefined)?.region ?? "us-east-1");
-}
-
 /** Field changes between two input objects (leaves, dotted paths; arrays of equal length element by element). */
 export function fieldChanges(before: unknown, after: unknown, path = "", out: FieldChange[] = []): FieldChange[] {
     if (JSON.stringify(before) === JSON.stringify(after)) return out;
@@ -424,8 +418,8 @@ function childSteps(
 ): ResourceChange[] {
     const component = (now ?? old)!;
     if (!(MODELLED_COMPONENTS as readonly string[]).includes(component.type)) return [];
-    const oldChildren = old ? modelledChildren(old, regionOf(beforePlan, old)) : [];
-    const newChildren = now ? modelledChildren(now, regionOf(afterPlan, now)) : [];
+    const oldChildren = old ? modelledChildren(old, awsRegionOf(beforePlan, old)) : [];
+    const newChildren = now ? modelledChildren(now, awsRegionOf(afterPlan, now)) : [];
     const oldByUrn = new Map(oldChildren.map((c) => [c.urn, c]));
     const newByUrn = new Set(newChildren.map((c) => c.urn));
     const regionMoved = now !== undefined && regionChanged.has(providerUrn(now.providers.aws) ?? "");
