@@ -160,7 +160,7 @@ export function renderDiff(changes: readonly ResourceChange[], assignment: strin
     for (const c of changes) {
         const inside = c.within ? ` (inside ${c.within.slice(c.within.lastIndexOf("::") + 2)})` : "";
         const because = c.replaceReasons ? ` [replace: ${c.replaceReasons.join(", ")}]` : "";
-        lines.push(`  ${SIGNS[c.op].padEnd(2)} ${c.type} ${c.name}${inside}${because}`);
+        lines.push(`  ${SIGNS[c.op]} ${c.type} ${c.name}${inside}${because}`);
         for (const f of c.changes) lines.push(`      ${f.path}: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`);
         if (c.refused) lines.push(`      error: ${c.refused}`);
     }

@@ -1,4 +1,4 @@
-import { find, inputsOf, ofType, plan, providerUrn, STACKS } from "./harness";
+import { find, inputsOf, ofType, plan, planError, providerUrn, STACKS } from "./harness";
 
 const CLUSTER = "eks:index:Cluster";
 
@@ -208,6 +208,26 @@ describe("Cluster", () => {
             const role = find(p, "aws:iam/role:Role", nodeRole);
             expect(JSON.parse((role.inputs as { assumeRolePolicy: string }).assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "ec2.amazonaws.com" });
         }
+
+    test("add-on versions are resolved for the cluster's minor, or pinned by addonVersions", async () => {
+        const addonVersion = (p: Awaited<ReturnType<typeof plan>>, name: string) => (inputsOf(p, "aws:eks/addon:Addon", name) as { addonVersion: string }).addonVersion;
+        // 1.34's CoreDNS add-on version as the EKS user guide lists it (getAddonVersion answers it offline).
+        expect(addonVersion(await plan("prod", "kubernetesVersion=1.34"), "cluster-coredns")).toBe("v1.12.4-eksbuild.1");
+        const [v135, v136] = [await plan("prod"), await plan("prod", "kubernetesVersion=1.36")];
+        for (const addon of ["cluster-coredns", "cluster-eks-pod-identity-agent", "cluster-vpc-cni", "cluster-metrics-server"]) {
+            expect(addonVersion(v135, addon)).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+            expect(addonVersion(v135, addon)).not.toBe(addonVersion(v136, addon));
+        }
+        const pinned = await plan("prod", 'addonVersions={"coredns":"v1.12.4-eksbuild.1","kube-proxy":"v1.35.0-eksbuild.2","vpc-cni":"v1.20.4-eksbuild.1"}');
+        expect(addonVersion(pinned, "cluster-coredns")).toBe("v1.12.4-eksbuild.1");
+        const c = inputsOf(pinned, CLUSTER, "cluster-eks");
+        expect(c.kubeProxyAddonOptions).toMatchObject({ enabled: true, version: "v1.35.0-eksbuild.2" });
+        expect(addonVersion(pinned, "cluster-vpc-cni")).toBe("v1.20.4-eksbuild.1");
+    });
+
+    test("an add-on version that is not an EKS build is a config error naming the key", async () => {
+        const err = await planError("prod", 'addonVersions={"coredns":"1.12"}');
+        expect(err.message).toContain(`'addonVersions.coredns' is "1.12", expected an EKS add-on version such as v1.12.4-eksbuild.1`);
     });
 
     test.each(STACKS)("%s: every Kubernetes object and chart goes through the cluster's explicit provider", async (stack) => {
