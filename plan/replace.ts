@@ -321,6 +321,15 @@ function withoutComputedOmissions(rule: ReplaceRule | undefined, changes: FieldC
 const minor = (version: unknown) => Number(String(version).split(".")[1]);
 
 /**
+ * The children a multi-language component's outputs come from: when one is replaced, created or deleted, the
+ * component's outputs (the VPC id and subnet ids; the cluster's endpoint, kubeconfig and OIDC issuer) are new.
+ */
+const COMPONENT_OUTPUT_SOURCES: Readonly<Record<string, readonly string[]>> = {
+    "awsx:ec2:Vpc": ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet"],
+    "eks:index:Cluster": ["aws:eks/cluster:Cluster", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"],
+};
+
+/**
  * Types whose outputs change on an in-place update (a launch template's `latestVersion` is recomputed whenever its
  * data changes): inputs taken from them are unknown at preview, so their dependents show an update too.
  */
@@ -389,7 +398,7 @@ export function classifyChanges(before: Plan, after: Plan): ResourceChange[] {
         // A component's children see its unknown inputs as unknown.
         const seen = unknown.size > 0 ? { ...r, inputs: { ...r.inputs, ...Object.fromEntries([...unknown].map((k) => [k, UNKNOWN])) } } : r;
         const children = childSteps(before, after, old, seen, renewed, regionChanged);
-        if (children.some((c) => c.op === "replace" || c.op === "create")) renewed.add(r.urn);
+        if (children.some((c) => c.op !== "update" && COMPONENT_OUTPUT_SOURCES[r.type]?.includes(c.type))) renewed.add(r.urn);
         const replacesInside = children.filter((c) => c.op === "replace").map((c) => `${c.type} ${c.name}`);
         if (replacesInside.length > 0) {
             const own = out.findIndex((c) => c.urn === r.urn);
@@ -464,7 +473,8 @@ function refuse(c: ResourceChange, oldByUrn: Map<string, PlannedResource>, newBy
     if (c.op === "replace" && old?.protect && now?.protect) {
         return { ...c, refused: `unable to replace resource "${c.urn}" as it is currently marked for protection` };
     }
-    if (c.op === "delete" && old?.protect && (c.within === undefined || !now || now.protect)) {
+    // A resource the program no longer registers keeps the protection its state has (step_generator.go deletes).
+    if (c.op === "delete" && old?.protect) {
         return { ...c, refused: `unable to delete resource "${c.urn}" as it is currently marked for protection` };
     }
     if (c.type === "aws:eks/cluster:Cluster" && (c.op === "replace" || c.op === "delete") && (old?.inputs as { deletionProtection?: boolean })?.deletionProtection) {
