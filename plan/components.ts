@@ -92,7 +92,9 @@ function eksClusterChildren(component: PlannedResource): ModelledChild[] {
             ci.kubernetesServiceIpAddressRange || ci.ipFamily
                 ? { serviceIpv4Cidr: ci.kubernetesServiceIpAddressRange, ipFamily: ci.ipFamily ?? "ipv4" }
                 : undefined,
-        accessConfig: ci.authenticationMode ? { authenticationMode: ci.authenticationMode, bootstrapClusterCreatorAdminPermissions: true } : undefined,
+        // pulumi-eks sets `ignoreChanges` on accessConfig.bootstrapClusterCreatorAdminPermissions (and
+        // bootstrapSelfManagedAddons): whatever the project's transform sets there never replaces the cluster.
+        accessConfig: ci.authenticationMode ? { authenticationMode: ci.authenticationMode } : undefined,
         enabledClusterLogTypes: ci.enabledClusterLogTypes,
         upgradePolicy: ci.upgradePolicy,
         deletionProtection: ci.deletionProtection,

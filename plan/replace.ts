@@ -107,6 +107,11 @@ export const FORCE_NEW: Readonly<Record<string, ReplaceRule>> = {
     },
     "aws:eks/addon:Addon": { forceNew: ["addonName", "clusterName"], source: `${TF}/eks/addon.go` },
     "aws:eks/accessEntry:AccessEntry": { forceNew: ["clusterName", "principalArn", "type"], source: `${TF}/eks/access_entry.go` },
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": {
+        // No update function: every argument replaces.
+        forceNew: ["accessScope", "clusterName", "policyArn", "principalArn"],
+        source: `${TF}/eks/access_policy_association.go`,
+    },
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
         forceNew: ["clusterName", "namespace", "serviceAccount"],
         source: `${TF}/eks/pod_identity_association.go (RequiresReplace)`,
@@ -117,6 +122,11 @@ export const FORCE_NEW: Readonly<Record<string, ReplaceRule>> = {
         source: `${TF}/kms/key.go`,
     },
     "aws:kms/alias:Alias": { forceNew: ["name", "namePrefix"], computed: ["name", "namePrefix"], source: `${TF}/kms/alias.go` },
+    "aws:cloudwatch/logGroup:LogGroup": {
+        forceNew: ["logGroupClass", "name", "namePrefix"],
+        computed: ["logGroupClass", "name", "namePrefix"],
+        source: `${TF}/logs/group.go`,
+    },
     "aws:sqs/queue:Queue": { forceNew: ["fifoQueue", "name", "namePrefix"], computed: ["name", "namePrefix"], source: `${TF}/sqs/queue.go` },
     "aws:sqs/queuePolicy:QueuePolicy": { forceNew: ["queueUrl"], source: `${TF}/sqs/queue_policy.go` },
     "aws:cloudwatch/eventRule:EventRule": {
@@ -132,6 +142,11 @@ export const FORCE_NEW: Readonly<Record<string, ReplaceRule>> = {
     "aws:iam/role:Role": { forceNew: ["name", "namePrefix", "path"], computed: ["name", "namePrefix"], source: `${TF}/iam/role.go` },
     "aws:iam/rolePolicy:RolePolicy": { forceNew: ["name", "namePrefix", "role"], computed: ["name", "namePrefix"], source: `${TF}/iam/role_policy.go` },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { forceNew: ["policyArn", "role"], source: `${TF}/iam/role_policy_attachment.go` },
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": { forceNew: ["awsServiceName", "customSuffix"], source: `${TF}/iam/service_linked_role.go` },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        forceNew: ["securityGroupId"],
+        source: `${TF}/ec2/vpc_security_group_ingress_rule.go (RequiresReplace; the rule itself is modified in place)`,
+    },
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { forceNew: ["url"], source: `${TF}/iam/openid_connect_provider.go` },
     "aws:ec2/launchTemplate:LaunchTemplate": { forceNew: ["name", "namePrefix"], computed: ["name", "namePrefix"], source: `${TF}/ec2/ec2_launch_template.go` },
     "aws:ec2/tag:Tag": { forceNew: ["key", "resourceId"], source: `${TF}/ec2/ec2_tag.go` },

@@ -19,6 +19,7 @@ export const STATEFUL_URN_TYPES: readonly string[] = [
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
     "aws:eks/nodeGroup:NodeGroup",
     "aws:kms/key:Key",
+    "aws:cloudwatch/logGroup:LogGroup",
     "aws:sqs/queue:Queue",
     "aws:iam/role:Role",
 ];

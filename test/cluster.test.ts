@@ -61,7 +61,7 @@ describe("Cluster", () => {
         expect(inputsOf(await plan("prod", "clusterSupportType=EXTENDED"), CLUSTER, "cluster-eks").upgradePolicy).toEqual({ supportType: "EXTENDED" });
     });
 
-    test.each(STACKS)("%s: metrics-server community add-on, pinned, on the system nodes, before every HPA", async (stack) => {
+    test.each(STACKS)("%s: metrics-server community add-on, its version resolved for the minor, on the system nodes, before every HPA", async (stack) => {
         const p = await plan(stack);
         const metrics = find(p, "aws:eks/addon:Addon", "cluster-metrics-server");
         const inputs = metrics.inputs as { addonName: string; addonVersion: string; configurationValues: string };

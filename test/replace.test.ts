@@ -10,14 +10,15 @@ import type { Plan, PlannedResource } from "../plan/harness";
 import { diffPlans } from "../plan/render";
 import { classifyChanges, FORCE_NEW, forceNewReasons, hasNoInputReplacement, replaceRule, ResourceChange } from "../plan/replace";
 import { stackConfig } from "../plan/stackConfig";
-import { plan, STACKS } from "./harness";
+import { plan, planAs, STACKS } from "./harness";
 
 /** What a destroyed stateful resource is, by type. */
 const STATEFUL = {
     "aws:eks/cluster:Cluster": "cluster",
     "aws:ec2/vpc:Vpc": "VPC",
     "aws:ec2/subnet:Subnet": "subnets",
-    "aws:kms/key:Key": "KMS key",
+    "aws:kms/key:Key": "KMS keys",
+    "aws:cloudwatch/logGroup:LogGroup": "control-plane log group",
     "aws:sqs/queue:Queue": "interruption queue",
 } as const;
 
@@ -122,6 +123,7 @@ describe("the Kubernetes upgrade", () => {
                 "update aws:eks/addon:Addon cluster-eks-kube-proxy",
                 "update aws:eks/addon:Addon cluster-eks-pod-identity-agent",
                 "update aws:eks/addon:Addon cluster-eks-vpc-cni",
+                "update aws:eks/addon:Addon cluster-metrics-server",
                 "update aws:eks/cluster:Cluster cluster-eks-eksCluster",
                 "update aws:eks/nodeGroup:NodeGroup cluster-system",
                 "update eks:index:Cluster cluster-eks",
@@ -130,7 +132,7 @@ describe("the Kubernetes upgrade", () => {
         const byName = new Map(changes.map((c) => [c.name, c]));
         expect(byName.get("cluster-system")!.changes).toEqual([{ path: "version", before: "1.35", after: "1.36" }]);
         expect(byName.get("cluster-eks-eksCluster")!.changes).toEqual([{ path: "version", before: "1.35", after: "1.36" }]);
-        for (const addon of ["cluster-coredns", "cluster-eks-pod-identity-agent", "cluster-eks-kube-proxy", "cluster-eks-vpc-cni"]) {
+        for (const addon of ["cluster-coredns", "cluster-eks-pod-identity-agent", "cluster-metrics-server", "cluster-eks-kube-proxy", "cluster-eks-vpc-cni"]) {
             const [field] = byName.get(addon)!.changes;
             expect([addon, field.path, field.before === field.after]).toEqual([addon, "addonVersion", false]);
         }
@@ -202,6 +204,7 @@ function documentedReplacements(): string[] {
 }
 
 const prodRaw = stackConfig("prod", []);
+const CREATOR = "arn:aws:iam::123456789012:role/pulumi-bootstrap";
 const prodValue = (key: string) => JSON.parse(prodRaw[`eks-platform:${key}`]);
 const set = (key: string, value: unknown) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`;
 
@@ -224,13 +227,19 @@ const VARIATIONS: Record<string, string[]> = {
             privateSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
         }),
     ],
-    clusterEndpoint: [set("clusterEndpoint", { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] })],
+    clusterEndpoint: [set("clusterEndpoint", { ...prodValue("clusterEndpoint"), privateAccessCidrs: ["10.30.0.0/16", "10.99.0.0/16"] })],
+    clusterSupportType: [set("clusterSupportType", "EXTENDED")],
+    controlPlaneLogRetentionDays: [set("controlPlaneLogRetentionDays", 731)],
     "systemNodeGroup.instanceType": [set("systemNodeGroup", { ...prodValue("systemNodeGroup"), instanceType: "m6i.large" })],
     "systemNodeGroup.diskSizeGiB": [set("systemNodeGroup", { ...prodValue("systemNodeGroup"), diskSizeGiB: 80 })],
-    adminPrincipalArns: [set("adminPrincipalArns", [...prodValue("adminPrincipalArns"), "arn:aws:iam::123456789012:role/break-glass"])],
+    deployers: [set("deployers", [...prodValue("deployers"), { principalArn: "arn:aws:iam::123456789012:role/break-glass", access: "admin" }])],
+    // Run by an identity outside `deployers` (the only one that may take the creator's admin entry).
+    clusterCreatorAdmin: [set("clusterCreatorAdmin", true)],
+    deployIdentity: [set("deployIdentity", { profile: null, roleArn: "arn:aws:iam::123456789012:role/pulumi-deploy-prod" })],
+    createSpotServiceLinkedRole: [set("createSpotServiceLinkedRole", false)],
     deletionProtection: [set("deletionProtection", false)],
     allowReplacement: [set("allowReplacement", true)],
-    addonVersions: [set("addonVersions", { coredns: "v1.12.4-eksbuild.1", "kube-proxy": "v1.35.0-eksbuild.2", "vpc-cni": "v1.20.4-eksbuild.1" })],
+    addonVersions: [set("addonVersions", { coredns: "v1.12.4-eksbuild.1", "kube-proxy": "v1.35.0-eksbuild.2", "vpc-cni": "v1.20.4-eksbuild.1", "metrics-server": "v0.9.0-eksbuild.11" })],
     identityMode: [set("identityMode", "podIdentity")],
     versions: [set("versions", { karpenter: "1.14.2", awsLoadBalancerController: "3.5.1", gatewayApi: "v1.6.2" })],
     nodeClass: [set("nodeClass", { ...prodValue("nodeClass"), amiAlias: "al2023@v20261201" })],
@@ -248,9 +257,11 @@ describe("no documented key replaces stateful infrastructure, except the ones th
     });
 
     const documented = documentedReplacements();
+    const changed = (variation: string, ...assignments: string[]) =>
+        variation === "clusterCreatorAdmin" ? planAs(CREATOR, "prod", ...assignments) : plan("prod", ...assignments);
     test.each(Object.entries(VARIATIONS))("%s", async (variation, assignments) => {
         const base = await plan("prod");
-        const changes = diffPlans(base, await plan("prod", ...assignments));
+        const changes = diffPlans(base, await changed(variation, ...assignments));
         const destroyed = destroys(changes).map((c) => `${c.op} ${c.type} ${c.name}`);
         const key = variation.split(".")[0];
         const isDocumented = documented.includes(variation) || documented.includes(key);
@@ -259,7 +270,7 @@ describe("no documented key replaces stateful infrastructure, except the ones th
         // In prod (deletionProtection on) the preview refuses every destroyed stateful resource...
         for (const c of destroys(changes)) expect([c.name, c.refused]).toEqual([c.name, expect.stringMatching(/protect/)]);
         // ...until protection has been lifted by an update of its own.
-        const allowed = diffPlans(await plan("prod", "allowReplacement=true"), await plan("prod", "allowReplacement=true", ...assignments));
+        const allowed = diffPlans(await plan("prod", "allowReplacement=true"), await changed(variation, "allowReplacement=true", ...assignments));
         expect(destroys(allowed).map((c) => `${c.op} ${c.type} ${c.name}`)).toEqual(destroyed);
         expect(allowed.filter((c) => c.refused).map((c) => c.refused)).toEqual([]);
     });
