@@ -238,6 +238,7 @@ const VARIATIONS: Record<string, string[]> = {
     deployIdentity: [set("deployIdentity", { profile: null, roleArn: "arn:aws:iam::123456789012:role/pulumi-deploy-prod" })],
     createSpotServiceLinkedRole: [set("createSpotServiceLinkedRole", false)],
     deletionProtection: [set("deletionProtection", false)],
+    allowPlaceholders: [set("allowPlaceholders", true)],
     allowReplacement: [set("allowReplacement", true)],
     addonVersions: [set("addonVersions", { coredns: "v1.12.4-eksbuild.1", "kube-proxy": "v1.35.0-eksbuild.2", "vpc-cni": "v1.20.4-eksbuild.1", "metrics-server": "v0.9.0-eksbuild.11" })],
     identityMode: [set("identityMode", "podIdentity")],
