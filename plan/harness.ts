@@ -44,12 +44,11 @@ export interface PlannedResource {
     readonly aliases?: readonly string[];
     /** Per top-level input, the resources its value came from (what `pulumi preview` marks unknown when they are replaced). */
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
-    /** The `aliases` option: old URNs, or specs with the parts that differ from today's name, type and parent. */
-    readonly aliases?: readonly PlannedAlias[];
+    /** `aliases` given as specs: the parts of the old identity that differ from today's name, type and parent. */
+    readonly aliasSpecs?: readonly PlannedAlias[];
 }
 
 export interface PlannedAlias {
-    readonly urn?: string;
     readonly name?: string;
     readonly type?: string;
     readonly stack?: string;
@@ -118,7 +117,6 @@ interface RegisterRequest {
     getObject(): unknown;
     getDependenciesList(): string[];
     getTransformsList(): { getToken(): string }[];
-    getAliasesList(): { getUrn(): string }[];
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getAliasesList(): AliasMessage[];
 }
@@ -147,19 +145,23 @@ function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
     return out;
 }
 
-function plannedAlias(alias: AliasMessage): PlannedAlias {
-    if (alias.getUrn()) return { urn: alias.getUrn() };
-    const spec = alias.getSpec();
-    if (!spec) return {};
+function aliasSpecs(req: RegisterRequest): { aliasSpecs?: PlannedAlias[] } {
     const defined = <T>(v: T) => (v === "" || v === false ? undefined : v);
-    return {
-        name: defined(spec.getName()),
-        type: defined(spec.getType()),
-        stack: defined(spec.getStack()),
-        project: defined(spec.getProject()),
-        parentUrn: spec.hasParenturn() ? defined(spec.getParenturn()) : undefined,
-        noParent: defined(spec.getNoparent()),
-    };
+    const specs = req
+        .getAliasesList()
+        .filter((a) => !a.getUrn() && a.getSpec())
+        .map((a): PlannedAlias => {
+            const spec = a.getSpec()!;
+            return {
+                name: defined(spec.getName()),
+                type: defined(spec.getType()),
+                stack: defined(spec.getStack()),
+                project: defined(spec.getProject()),
+                parentUrn: spec.hasParenturn() ? defined(spec.getParenturn()) : undefined,
+                noParent: defined(spec.getNoparent()),
+            };
+        });
+    return specs.length > 0 ? { aliasSpecs: specs } : {};
 }
 
 /** Forgets the project's own modules so that the next `require` runs the program again from scratch. */
@@ -245,8 +247,8 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                         dependencies: req.getDependenciesList(),
                         transforms: req.getTransformsList().map((cb) => transforms.get(cb.getToken())?.name || "(anonymous)"),
                         ...aliasUrns(req),
+                        ...aliasSpecs(req),
                         propertyDependencies: propertyDependencies(req),
-                        aliases: req.getAliasesList().map(plannedAlias),
                     });
                 }
                 callback(err, res);

@@ -127,6 +127,23 @@ export const FORCE_NEW: Readonly<Record<string, ReplaceRule>> = {
         computed: ["logGroupClass", "name", "namePrefix"],
         source: `${TF}/logs/group.go`,
     },
+    "aws:s3/bucket:Bucket": {
+        forceNew: ["bucket", "bucketPrefix", "objectLockEnabled"],
+        computed: ["bucket", "bucketPrefix", "objectLockEnabled"],
+        source: `${TF}/s3/bucket.go`,
+    },
+    // The bucket's configuration resources: each is keyed by its bucket.
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
+        forceNew: ["bucket", "expectedBucketOwner"],
+        source: `${TF}/s3/bucket_lifecycle_configuration.go (RequiresReplace)`,
+    },
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { forceNew: ["bucket"], source: `${TF}/s3/bucket_ownership_controls.go` },
+    "aws:s3/bucketPolicy:BucketPolicy": { forceNew: ["bucket"], source: `${TF}/s3/bucket_policy.go` },
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { forceNew: ["bucket"], source: `${TF}/s3/bucket_public_access_block.go` },
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
+        forceNew: ["bucket", "expectedBucketOwner"],
+        source: `${TF}/s3/bucket_server_side_encryption_configuration.go`,
+    },
     "aws:sqs/queue:Queue": { forceNew: ["fifoQueue", "name", "namePrefix"], computed: ["name", "namePrefix"], source: `${TF}/sqs/queue.go` },
     "aws:sqs/queuePolicy:QueuePolicy": { forceNew: ["queueUrl"], source: `${TF}/sqs/queue_policy.go` },
     "aws:cloudwatch/eventRule:EventRule": {

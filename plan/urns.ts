@@ -20,16 +20,20 @@ export const STATEFUL_URN_TYPES: readonly string[] = [
     "aws:eks/nodeGroup:NodeGroup",
     "aws:kms/key:Key",
     "aws:cloudwatch/logGroup:LogGroup",
+    "aws:s3/bucket:Bucket",
     "aws:sqs/queue:Queue",
     "aws:iam/role:Role",
 ];
+
+/** An alias as the engine reads it: an old URN, or the parts of the old identity that differ. */
+type Alias = PlannedAlias & { readonly urn?: string };
 
 interface Identity {
     readonly urn: string;
     readonly type: string;
     readonly name: string;
     readonly parent: string | undefined;
-    readonly aliases: readonly PlannedAlias[];
+    readonly aliases: readonly Alias[];
 }
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -47,7 +51,8 @@ function createUrn(plan: Plan, name: string, type: string, parent: string | unde
 function identities(plan: Plan): Identity[] {
     const out: Identity[] = [];
     for (const r of plan.resources) {
-        out.push({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, aliases: r.aliases ?? [] });
+        const aliases: Alias[] = [...(r.aliases ?? []).map((urn) => ({ urn })), ...(r.aliasSpecs ?? [])];
+        out.push({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, aliases });
         for (const c of modelledChildren(r, awsRegionOf(plan, r))) out.push({ urn: c.urn, type: c.type, name: c.name, parent: c.parent, aliases: [] });
     }
     return out;
@@ -72,7 +77,7 @@ export function missingUrns(recorded: readonly string[], plan: Plan): string[] {
     const oldUrnOf = new Map<string, string>();
     for (const r of identities(plan)) {
         const parentOld = r.parent ? oldUrnOf.get(r.parent) : undefined;
-        const collapse = (alias: PlannedAlias): string => {
+        const collapse = (alias: Alias): string => {
             if (alias.urn) return alias.urn;
             let parent = alias.parentUrn ?? r.parent;
             if (alias.parentUrn && oldUrnOf.has(alias.parentUrn)) parent = oldUrnOf.get(alias.parentUrn);

@@ -208,6 +208,7 @@ describe("Cluster", () => {
             const role = find(p, "aws:iam/role:Role", nodeRole);
             expect(JSON.parse((role.inputs as { assumeRolePolicy: string }).assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "ec2.amazonaws.com" });
         }
+    });
 
     test("add-on versions are resolved for the cluster's minor, or pinned by addonVersions", async () => {
         const addonVersion = (p: Awaited<ReturnType<typeof plan>>, name: string) => (inputsOf(p, "aws:eks/addon:Addon", name) as { addonVersion: string }).addonVersion;

@@ -122,8 +122,8 @@ describe("the Kubernetes upgrade", () => {
                 "update aws:eks/addon:Addon cluster-coredns",
                 "update aws:eks/addon:Addon cluster-eks-kube-proxy",
                 "update aws:eks/addon:Addon cluster-eks-pod-identity-agent",
-                "update aws:eks/addon:Addon cluster-eks-vpc-cni",
                 "update aws:eks/addon:Addon cluster-metrics-server",
+                "update aws:eks/addon:Addon cluster-vpc-cni",
                 "update aws:eks/cluster:Cluster cluster-eks-eksCluster",
                 "update aws:eks/nodeGroup:NodeGroup cluster-system",
                 "update eks:index:Cluster cluster-eks",
@@ -132,7 +132,7 @@ describe("the Kubernetes upgrade", () => {
         const byName = new Map(changes.map((c) => [c.name, c]));
         expect(byName.get("cluster-system")!.changes).toEqual([{ path: "version", before: "1.35", after: "1.36" }]);
         expect(byName.get("cluster-eks-eksCluster")!.changes).toEqual([{ path: "version", before: "1.35", after: "1.36" }]);
-        for (const addon of ["cluster-coredns", "cluster-eks-pod-identity-agent", "cluster-metrics-server", "cluster-eks-kube-proxy", "cluster-eks-vpc-cni"]) {
+        for (const addon of ["cluster-coredns", "cluster-eks-pod-identity-agent", "cluster-metrics-server", "cluster-eks-kube-proxy", "cluster-vpc-cni"]) {
             const [field] = byName.get(addon)!.changes;
             expect([addon, field.path, field.before === field.after]).toEqual([addon, "addonVersion", false]);
         }
@@ -226,6 +226,8 @@ const VARIATIONS: Record<string, string[]> = {
             publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
             privateSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
         }),
+        // An internet-facing Gateway in a VPC the stack does not know needs its preview sources named.
+        set("previewAccess", { sourceCidrs: ["203.0.113.0/24"] }),
     ],
     clusterEndpoint: [set("clusterEndpoint", { ...prodValue("clusterEndpoint"), privateAccessCidrs: ["10.30.0.0/16", "10.99.0.0/16"] })],
     clusterSupportType: [set("clusterSupportType", "EXTENDED")],
@@ -246,6 +248,7 @@ const VARIATIONS: Record<string, string[]> = {
     nodeClass: [set("nodeClass", { ...prodValue("nodeClass"), amiAlias: "al2023@v20261201" })],
     nodePools: [set("nodePools", prodValue("nodePools").map((p: { limits: object }) => ({ ...p, limits: { cpu: "300", memory: "1200Gi" } })))],
     gateway: [set("gateway", { ...prodValue("gateway"), sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" })],
+    previewAccess: [set("previewAccess", { sourceCidrs: ["203.0.113.0/24"] })],
     activeColor: [set("activeColor", "green")],
     services: [set("services", prodValue("services").map((s: { autoscaling: object }) => ({ ...s, autoscaling: { minReplicas: 6, maxReplicas: 30 } })))],
 };

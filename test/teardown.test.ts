@@ -104,7 +104,9 @@ describe.each(STACKS)("%s: pulumi destroy", (stack) => {
             "aws-load-balancer-controller-gateway-crds",
             "karpenter-crds",
         ]);
-        const customResources = p.resources.filter((r) => r.type.startsWith("kubernetes:") && /\.(k8s\.io|k8s\.aws|karpenter\.sh)\//.test(r.type));
+        // Objects of the kinds those CRDs define (NetworkPolicy, also networking.k8s.io, is built in).
+        const crdGroups = ["gateway.networking.k8s.io", "gateway.k8s.aws", "elbv2.k8s.aws", "karpenter.sh", "karpenter.k8s.aws"];
+        const customResources = p.resources.filter((r) => r.custom && crdGroups.some((g) => r.type.startsWith(`kubernetes:${g}/`)));
         for (const crds of crdInstalls) deletedBefore([...customResources, find(p, RELEASE, LBC), find(p, RELEASE, KARPENTER)], crds);
     });
 

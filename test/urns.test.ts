@@ -46,13 +46,13 @@ describe("a refactor that changes a URN", () => {
     });
 
     /** The network as registered in prod, with its component renamed `net` (and its child `net-vpc`). */
-    function renamedNetwork(aliases: PlannedResource["aliases"]): Plan {
+    function renamedNetwork(aliasSpecs: PlannedResource["aliasSpecs"]): Plan {
         const network = find(prod, "eks-platform:network:Network", "network");
         const vpc = find(prod, "awsx:ec2:Vpc", "network-vpc");
         const rename = (urn: string) => urn.replace("::network-vpc", "::net-vpc").replace(/::network$/, "::net");
         const resources = prod.resources.map((r) =>
             r === network
-                ? { ...r, urn: rename(r.urn), name: "net", aliases }
+                ? { ...r, urn: rename(r.urn), name: "net", aliasSpecs }
                 : r === vpc
                   ? { ...r, urn: rename(r.urn), name: "net-vpc", parent: rename(r.parent!) }
                   : r,
