@@ -24,6 +24,11 @@ import { previewSourceCidrs } from "./lib/previewAccess";
 import { serviceEndpoints } from "./lib/dns";
 
 const config = loadStackConfig();
+/**
+ * Stateful resources (VPC, cluster, KMS keys, log group, interruption queue) are protected where `deletionProtection` is
+ * on; Pulumi then refuses any change that would replace or delete them. `allowReplacement` lifts it for one deliberate change.
+ */
+const protectStateful = config.deletionProtection && !config.allowReplacement;
 
 /** The one identity of the stack: the Kubernetes provider's token is fetched as the same profile/role (see Cluster). */
 const awsProvider = new aws.Provider("aws", {
@@ -39,7 +44,7 @@ const network = new Network(
         vpc: config.vpc,
         existing: config.existingVpc,
         tags: config.tags,
-        protect: config.deletionProtection,
+        protect: protectStateful,
     },
     { providers: { aws: awsProvider } },
 );
@@ -60,7 +65,8 @@ const cluster = new Cluster(
         deployers: config.deployers,
         clusterCreatorAdmin: config.clusterCreatorAdmin,
         deployIdentity: config.deployIdentity,
-        deletionProtection: config.deletionProtection,
+        deletionProtection: protectStateful,
+        addonVersions: config.addonVersions,
         identityMode: config.identityMode,
         tags: config.tags,
     },
@@ -84,6 +90,7 @@ const karpenter = new Karpenter(
         identityMode: config.identityMode,
         vpcCidr: network.cidrBlock,
         version: config.versions.karpenter,
+        protect: protectStateful,
         tags: config.tags,
     },
     inCluster,
@@ -130,7 +137,7 @@ const albAccessLogs = config.gateway.accessLogs.enabled
               region: config.region,
               retentionDays: config.gateway.accessLogs.retentionDays,
               prefix: config.gateway.accessLogs.prefix,
-              protect: config.deletionProtection,
+              protect: protectStateful,
               tags: config.tags,
           },
           { providers: { aws: awsProvider } },
@@ -160,7 +167,7 @@ const sharedGateway = new SharedGateway(
         gateway: config.gateway,
         crds: loadBalancerController.crds,
         controller: loadBalancerController.release,
-        deletionProtection: config.deletionProtection,
+        deletionProtection: protectStateful,
         accessLogs: albAccessLogs && { bucketName: albAccessLogs.bucketName, ready: albAccessLogs.ready },
         tags: config.tags,
         issuedCertificateArn: certificate?.certificateArn,
@@ -186,7 +193,8 @@ const blueGreenServices = config.services.map(
                 identitySource,
                 parentRef: sharedGateway.httpsParentRef,
                 routeDependencies: [...loadBalancerController.crds, sharedGateway],
-                podDependencies: [loadBalancerController.release],
+                // Pods need the controller's webhook (readiness gates) and Karpenter capacity; on destroy they go first.
+                podDependencies: [loadBalancerController.release, nodePools],
                 autoscalerDependencies: [cluster.metricsServer],
                 vpcCidr: network.cidrBlock,
                 previewSourceCidrs: previewSources,

@@ -27,7 +27,7 @@ import {
 } from "../lib/awsLoadBalancerTypes";
 import { GATEWAY_ROUTES_LABEL, READINESS_GATE_LABEL, RESTRICTED_POD_SECURITY, ROUTE_READY_WAIT } from "../lib/labels";
 import { NetworkPolicyObject, applicationNetworkPolicies, createNetworkPolicies } from "../lib/networkPolicies";
-import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
+import { ClusterIdentitySource, WorkloadIdentity, identityPodAnnotations } from "./workloadIdentity";
 
 type DeploymentSpec = k8s.types.input.apps.v1.DeploymentSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -68,8 +68,9 @@ export interface BlueGreenServiceArgs {
      */
     readonly routeDependencies?: readonly pulumi.Resource[];
     /**
-     * What pods need before they are created: the load balancer controller, whose webhook injects the
-     * readiness gates only into pods created while it runs. Default: none.
+     * What pods need before they are created (and outlive them on destroy): the load balancer controller, whose
+     * webhook injects the readiness gates only into pods created while it runs, and the NodePools they run on.
+     * Default: none.
      */
     readonly podDependencies?: readonly pulumi.Resource[];
     /** What the HorizontalPodAutoscalers need to work: the metrics server they read CPU from. Default: none. */
@@ -266,7 +267,8 @@ export function deploymentSpec(service: ServiceConfig, color: Color): Deployment
         selector: { matchLabels: selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
         template: {
-            metadata: { labels: { ...colorLabels(service, color) } },
+            // The identity mode is part of the pod template: switching it rolls the pods onto the new credentials.
+            metadata: { labels: { ...colorLabels(service, color) }, annotations: identityPodAnnotations(service.identityMode) },
             spec: {
                 serviceAccountName: service.name,
                 // IRSA and Pod Identity mount their own token; the Kubernetes API token is not needed.

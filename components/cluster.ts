@@ -3,7 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
-import type { ClusterEndpointConfig, DeployerConfig, DeployIdentityConfig, IdentityMode } from "../config";
+import type { ClusterEndpointConfig, DeployerConfig, DeployIdentityConfig, IdentityMode, ManagedAddon } from "../config";
 import { callerProblem, withoutCreatorAdmin } from "../lib/clusterAccess";
 import { controlPlaneLogGroupName, logsKeyPolicy } from "../lib/controlPlaneLogs";
 import { clusterOfKubeconfig, kubeconfigFor } from "../lib/kubeconfig";
@@ -30,15 +30,6 @@ export function systemNodeScheduling(): {
 
 /** Control-plane log types sent to CloudWatch. */
 export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
-
-/**
- * EKS add-on versions pinned here until they are resolved per Kubernetes minor. metrics-server is an EKS
- * community add-on (`aws eks describe-addon-versions --addon-name metrics-server`); v0.9.0 builds are the ones
- * offered for Kubernetes 1.34 and later.
- */
-export const ADDON_VERSIONS = {
-    "metrics-server": "v0.9.0-eksbuild.11",
-} as const;
 
 /** A kubeconfig for people: whoever runs kubectl, with their own credentials (they need an entry in `deployers`). */
 const AMBIENT: DeployIdentityConfig = { profile: null, roleArn: null };
@@ -79,7 +70,28 @@ export interface ClusterArgs {
     readonly deletionProtection: boolean;
     /** How the VPC CNI's `aws-node` gets its AWS credentials (the node roles carry no CNI permissions). */
     readonly identityMode: IdentityMode;
+    /**
+     * Pinned add-on versions by name; an add-on not listed gets AWS's default version for `kubernetesVersion`, so a
+     * Kubernetes upgrade moves it too. Default: none pinned.
+     */
+    readonly addonVersions?: Partial<Record<ManagedAddon, string>>;
     readonly tags: Record<string, string>;
+}
+
+/**
+ * The version of a managed add-on: the pinned one, or AWS's default version for the cluster's minor. Resolving it
+ * for the configured minor (rather than leaving `addonVersion` unset, which EKS never moves) is what makes a
+ * Kubernetes upgrade carry the add-ons along.
+ */
+export function addonVersion(
+    addonName: ManagedAddon,
+    kubernetesVersion: string,
+    pinned: Partial<Record<ManagedAddon, string>> | undefined,
+    opts: pulumi.InvokeOutputOptions,
+): pulumi.Output<string> {
+    const version = pinned?.[addonName];
+    if (version !== undefined) return pulumi.output(version);
+    return aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion, mostRecent: false }, opts).version;
 }
 
 /**
@@ -190,12 +202,13 @@ export class Cluster extends pulumi.ComponentResource {
                 // pulumi-eks defaults to EXTENDED: a version past standard support would be billed at the extended rate.
                 upgradePolicy: { supportType: args.supportType },
                 providerCredentialOpts: credentialOpts,
-                // CoreDNS is installed below, after the nodes it runs on exist.
+                // CoreDNS is installed below, after the nodes it runs on exist. kube-proxy and the VPC CNI are the
+                // component's own add-ons; it resolves their versions for `version` (most recent) unless pinned here.
                 corednsAddonOptions: { enabled: false },
                 // The VPC CNI add-on is created below (VpcCni), after the OIDC provider its IRSA role trusts: pulumi-eks
                 // would create it inside this component, before any role for aws-node can exist.
                 useDefaultVpcCni: true,
-                kubeProxyAddonOptions: { enabled: true },
+                kubeProxyAddonOptions: { enabled: true, version: args.addonVersions?.["kube-proxy"] },
                 tags,
             },
             // A multi-language component gets providers only when named: pass on the inherited AWS provider.
@@ -246,13 +259,14 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const addon = (addonName: string, configurationValues?: object, opts: { addonVersion?: string; dependsOn?: pulumi.Resource[] } = {}) =>
+        const versionOf = (addonName: ManagedAddon) => addonVersion(addonName, args.kubernetesVersion, args.addonVersions, { parent: this });
+        const addon = (addonName: ManagedAddon, configurationValues?: object, opts: { dependsOn?: pulumi.Resource[] } = {}) =>
             new aws.eks.Addon(
                 `${name}-${addonName}`,
                 {
                     clusterName: this.clusterName,
                     addonName,
-                    addonVersion: opts.addonVersion,
+                    addonVersion: versionOf(addonName),
                     resolveConflictsOnCreate: "OVERWRITE",
                     resolveConflictsOnUpdate: "PRESERVE",
                     configurationValues: configurationValues ? JSON.stringify(configurationValues) : undefined,
@@ -268,6 +282,7 @@ export class Cluster extends pulumi.ComponentResource {
                 clusterName: args.clusterName,
                 cluster: { name: this.clusterName, arn: this.clusterArn, oidcProviderArn: this.oidcProviderArn, oidcIssuer: this.oidcIssuer },
                 identityMode: args.identityMode,
+                addonVersion: versionOf("vpc-cni"),
                 // Earlier versions of this stack let pulumi-eks create the add-on: take it over in place.
                 adopts: pulumi.createUrn(`${name}-eks-vpc-cni`, "aws:eks/addon:Addon", pulumi.createUrn(`${name}-eks-vpc-cni`, "eks:index:VpcCniAddon", cluster)),
                 tags,
@@ -285,10 +300,15 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.systemNodeRoleArn = nodeRole.arn;
 
+        // The instance type lives in the launch template, not in the node group's `instanceTypes` (which forces a
+        // replacement, and a replacement of a node group with a fixed name fails with "NodeGroup already exists"). A new
+        // type is a new template version, which EKS rolls out in place: new nodes first, then the old ones are drained
+        // one at a time (updateConfig), so there is never a moment without system nodes.
         const launchTemplate = new aws.ec2.LaunchTemplate(
             `${name}-system`,
             {
                 description: `System node group of ${args.clusterName}: IMDSv2 only, encrypted root volume`,
+                instanceType: args.systemNodeGroup.instanceType,
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
                 blockDeviceMappings: [
                     { deviceName: "/dev/xvda", ebs: { volumeSize: args.systemNodeGroup.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
@@ -309,9 +329,11 @@ export class Cluster extends pulumi.ComponentResource {
                 nodeGroupName: "system",
                 nodeRoleArn: nodeRole.arn,
                 subnetIds: args.privateSubnetIds,
+                // Follows the control plane: the node group upgrades after the cluster (it depends on it), and the next
+                // upgrade is never blocked by nodes left a minor behind.
+                version: args.kubernetesVersion,
                 amiType: "AL2023_x86_64_STANDARD",
                 capacityType: "ON_DEMAND",
-                instanceTypes: [args.systemNodeGroup.instanceType],
                 scalingConfig: {
                     desiredSize: args.systemNodeGroup.desiredSize,
                     minSize: args.systemNodeGroup.minSize,
@@ -334,7 +356,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.metricsServer = addon(
             "metrics-server",
             { ...systemNodeScheduling(), replicas: 2 },
-            { addonVersion: ADDON_VERSIONS["metrics-server"], dependsOn: [nodeGroup] },
+            { dependsOn: [nodeGroup] },
         );
 
         this.provider = new k8s.Provider(

@@ -194,8 +194,9 @@ export interface SharedGatewayArgs {
     /** The CRD installs (Gateway API and the controller's); every object here depends on them. */
     readonly crds: pulumi.Input<pulumi.Resource>[];
     /**
-     * The controller (its Helm release). The Gateway waits for `Programmed`, which only a running controller sets, so it
-     * is created after it. Default: none (the Gateway then waits for whatever controller turns up).
+     * The controller (its Helm release). Everything here that carries its finalizers (GatewayClass,
+     * LoadBalancerConfiguration, Gateway) is created after it and deleted before it; the Gateway also waits for
+     * `Programmed`, which only a running controller sets. Default: none.
      */
     readonly controller?: pulumi.Input<pulumi.Resource>;
     /** ELB deletion protection on the ALB (the controller cannot delete it while on). */
@@ -239,10 +240,14 @@ export class SharedGateway extends pulumi.ComponentResource {
         // The namespace holds configuration only; should a pod ever land in it, it reaches nothing and nothing reaches it.
         const denyAll = defaultDenyPolicy(gw.namespace);
         new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${denyAll.metadata.name}`, { metadata: denyAll.metadata, spec: denyAll.spec }, { parent: this, dependsOn: [namespace] });
-        const afterCrds: pulumi.CustomResourceOptions = { parent: this, dependsOn: args.crds };
-        const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: [...args.crds, namespace] };
+        // The controller puts finalizers on the GatewayClass, the LoadBalancerConfiguration and the Gateway, and only a
+        // running controller removes them: each depends on the controller, so `pulumi destroy` deletes them (and the
+        // controller deletes the ALB) before the controller goes. Otherwise they stay Terminating, with their CRDs.
+        const controller = args.controller ? [args.controller] : [];
+        const afterController: pulumi.CustomResourceOptions = { parent: this, dependsOn: [...args.crds, ...controller] };
+        const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: [...args.crds, namespace, ...controller] };
 
-        const gatewayClass = customResource(`${name}-class`, gatewayClassObject(), afterCrds);
+        const gatewayClass = customResource(`${name}-class`, gatewayClassObject(), afterController);
         if (gw.accessLogs.enabled && !args.accessLogs) throw new Error(`${name}: gateway.accessLogs.enabled needs an access-log bucket`);
         const alb = (accessLogBucket?: string): AlbSettings => ({ accessLogBucket, deletionProtection: args.deletionProtection });
         const bucketName: pulumi.Output<string | undefined> =
@@ -260,11 +265,11 @@ export class SharedGateway extends pulumi.ComponentResource {
                     return (arn === undefined ? object : withIssuedCertificate(object, arn)).spec;
                 }),
             },
-            { ...inNamespace, dependsOn: [...args.crds, namespace, ...(gw.accessLogs.enabled ? (args.accessLogs?.ready ?? []) : [])] },
+            { ...inNamespace, dependsOn: [...args.crds, namespace, ...controller, ...(gw.accessLogs.enabled ? (args.accessLogs?.ready ?? []) : [])] },
         );
         const gateway = new GatewayResource(name, gatewayObject(gw), {
             ...inNamespace,
-            dependsOn: [...args.crds, namespace, gatewayClass, lbConfig, ...(args.controller ? [args.controller] : [])],
+            dependsOn: [...args.crds, namespace, gatewayClass, lbConfig, ...controller],
             // An ALB takes a few minutes to provision.
             customTimeouts: { create: "20m", update: "20m" },
         });

@@ -8,7 +8,7 @@ import { KarpenterPolicyScope, controllerPolicyStatements, interruptionQueuePoli
 import { RESTRICTED_POD_SECURITY } from "../lib/labels";
 import { NetworkPolicyObject, controllerNetworkPolicies, createNetworkPolicies } from "../lib/networkPolicies";
 import { SYSTEM_NODE_LABEL, systemNodeScheduling } from "./cluster";
-import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
+import { ClusterIdentitySource, WorkloadIdentity, identityPodAnnotations } from "./workloadIdentity";
 
 export const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
 export const KARPENTER_CRD_CHART = "oci://public.ecr.aws/karpenter/karpenter-crd";
@@ -77,6 +77,8 @@ export interface KarpenterArgs {
     readonly replicas?: number;
     /** Controller resources; default `DEFAULT_CONTROLLER_RESOURCES`. */
     readonly resources?: ControllerResources;
+    /** Pulumi `protect` on the interruption queue (its name is the cluster's: a replacement is never silent). Default: false. */
+    readonly protect?: boolean;
     readonly tags?: Record<string, string>;
 }
 
@@ -84,6 +86,8 @@ export interface KarpenterArgs {
 export interface KarpenterChartValues {
     settings: { clusterName: string; interruptionQueue: string };
     serviceAccount: { create: false; name: string };
+    /** Rolls the controller when its identity mode changes (credentials are injected at pod creation). */
+    podAnnotations: Record<string, string>;
     replicas: number;
     podDisruptionBudget: { name: string; maxUnavailable: number };
     nodeSelector: Record<string, string>;
@@ -109,6 +113,8 @@ export function karpenterChartValues(opts: {
     region: string;
     interruptionQueueName: string;
     serviceAccountName: string;
+    /** How the controller gets its credentials; default `irsa`. */
+    identityMode?: IdentityMode;
     replicas?: number;
     resources?: ControllerResources;
 }): KarpenterChartValues {
@@ -116,6 +122,7 @@ export function karpenterChartValues(opts: {
     return {
         settings: { clusterName: opts.clusterName, interruptionQueue: opts.interruptionQueueName },
         serviceAccount: { create: false, name: opts.serviceAccountName },
+        podAnnotations: identityPodAnnotations(opts.identityMode ?? "irsa"),
         replicas: opts.replicas ?? 2,
         podDisruptionBudget: { name: "karpenter", maxUnavailable: 1 },
         nodeSelector: { "kubernetes.io/os": "linux", ...system.nodeSelector },
@@ -191,7 +198,7 @@ export class Karpenter extends pulumi.ComponentResource {
         const queue = new aws.sqs.Queue(
             `${name}-interruption`,
             { name: names.interruptionQueue, messageRetentionSeconds: INTERRUPTION_QUEUE_RETENTION_SECONDS, sqsManagedSseEnabled: true, tags },
-            { parent: this },
+            { parent: this, protect: args.protect },
         );
         const rules = Object.entries(INTERRUPTION_EVENTS).map(
             ([key, event]) =>
@@ -285,6 +292,7 @@ export class Karpenter extends pulumi.ComponentResource {
             region: args.region,
             interruptionQueueName: names.interruptionQueue,
             serviceAccountName: KARPENTER_SERVICE_ACCOUNT,
+            identityMode: args.identityMode,
             replicas: args.replicas,
             resources: args.resources,
         });

@@ -5,7 +5,7 @@ import type { IdentityMode } from "../config";
 import { loadBalancerControllerStatements } from "../lib/loadBalancerControllerPolicy";
 import { NetworkPolicyObject, controllerNetworkPolicies, createNetworkPolicies } from "../lib/networkPolicies";
 import { systemNodeScheduling } from "./cluster";
-import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
+import { ClusterIdentitySource, WorkloadIdentity, identityPodAnnotations } from "./workloadIdentity";
 
 /** Where the chart and the CRD manifests come from. */
 export const LOAD_BALANCER_CONTROLLER_CHART = {
@@ -62,6 +62,8 @@ export interface ControllerValuesArgs {
     readonly vpcId: pulumi.Input<string>;
     readonly serviceAccountName: string;
     readonly releaseName: string;
+    /** How the controller gets its credentials; default `irsa`. */
+    readonly identityMode?: IdentityMode;
 }
 
 /** Helm values of the chart: pure, so tests check them without a plan. */
@@ -83,6 +85,8 @@ export function loadBalancerControllerValues(args: ControllerValuesArgs): pulumi
         ],
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
         serviceAccount: { create: false, name: args.serviceAccountName },
+        // Credentials are injected at pod creation: a new identity mode must roll the controller.
+        podAnnotations: identityPodAnnotations(args.identityMode ?? "irsa"),
         // Services of type LoadBalancer are not this controller's job here; don't mutate every Service in the cluster.
         enableServiceMutatorWebhook: false,
         // Readiness gates for `ip` targets in namespaces labelled elbv2.k8s.aws/pod-readiness-gate-inject=enabled.
@@ -191,6 +195,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
                     vpcId: args.vpcId,
                     serviceAccountName: d.serviceAccountName,
                     releaseName: d.releaseName,
+                    identityMode: args.identityMode,
                 }),
             },
             { parent: this, dependsOn: [...this.crds, identity, ...networkPolicies, ...(args.runsOn ?? [])] },

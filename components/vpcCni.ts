@@ -35,6 +35,8 @@ export interface VpcCniArgs {
      * it). EKS allows one add-on per name, so creating a second would fail. Default: none.
      */
     readonly adopts?: pulumi.Input<string>;
+    /** Add-on version; default: whatever EKS picks at creation, which no Kubernetes upgrade then moves. */
+    readonly addonVersion?: pulumi.Input<string>;
     readonly tags?: Record<string, string>;
 }
 
@@ -79,6 +81,7 @@ export class VpcCni extends pulumi.ComponentResource {
             {
                 clusterName: args.cluster.name,
                 addonName: VPC_CNI.addonName,
+                addonVersion: args.addonVersion,
                 // EKS installs the CNI itself with every cluster: take over its objects, and keep owning them.
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",

@@ -46,6 +46,17 @@ export interface WorkloadIdentityArgs {
 
 export const IRSA_AUDIENCE = "sts.amazonaws.com";
 export const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
+/** Pod-template annotation naming how the pod gets AWS credentials. */
+export const IDENTITY_MODE_ANNOTATION = "eks-platform/identity-mode";
+
+/**
+ * Annotations for the pod template of a workload that uses a `WorkloadIdentity`. The IRSA and Pod Identity webhooks
+ * inject credentials only when a pod is created, so switching `identityMode` must roll the pods: changing this
+ * annotation changes the pod template, and the Deployment rolls.
+ */
+export function identityPodAnnotations(mode: IdentityMode): Record<string, string> {
+    return { [IDENTITY_MODE_ANNOTATION]: mode };
+}
 
 /**
  * IRSA trust: only the cluster's OIDC provider, only this exact service account (StringEquals on `sub`,

@@ -238,6 +238,22 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 /** EKS upgrade policy: STANDARD upgrades the control plane when standard support ends; EXTENDED keeps it, billed at the extended rate. */
 export const SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
 
+/**
+ * The EKS managed add-ons of the cluster: `kube-proxy` and `vpc-cni` are installed by the `eks.Cluster` component,
+ * the others by the cluster component once the system nodes exist (`metrics-server` is an EKS community add-on).
+ */
+export const MANAGED_ADDONS = ["coredns", "eks-pod-identity-agent", "kube-proxy", "metrics-server", "vpc-cni"] as const;
+export type ManagedAddon = (typeof MANAGED_ADDONS)[number];
+
+/**
+ * Pinned add-on versions by add-on name; an add-on not listed gets AWS's default version for the cluster's minor
+ * (`aws.eks.getAddonVersion`), so it moves with every Kubernetes upgrade. EKS add-on versions always carry `-eksbuild.N`.
+ */
+const addonVersionsSchema = z.partialRecord(
+    z.enum(MANAGED_ADDONS),
+    z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.12.4-eksbuild.1"),
+);
+
 export const IDENTITY_MODES = ["irsa", "podIdentity"] as const;
 export type IdentityMode = (typeof IDENTITY_MODES)[number];
 
@@ -706,6 +722,12 @@ export const stackConfigSchema = z
         clusterCreatorAdmin: z.boolean(),
         deployIdentity: deployIdentitySchema,
         deletionProtection: z.boolean(),
+        /**
+         * Lifts `deletionProtection` (Pulumi protect and EKS deletion protection) for one deliberate change that replaces
+         * stateful resources (see the README's "Changes that replace infrastructure").
+         */
+        allowReplacement: z.boolean(),
+        addonVersions: addonVersionsSchema,
         identityMode: z.enum(IDENTITY_MODES),
         versions: versionsSchema,
         nodeClass: nodeClassSchema,

@@ -24,7 +24,8 @@ import { PROJECT_ROOT, projectName, resolveStackConfig, StackConfigError, Unknow
 const FORMATS = ["tree", "json", "yaml"] as const;
 type Format = (typeof FORMATS)[number];
 
-export const EXIT = { ok: 0, policyViolation: 1, badInput: 2, internalError: 3 } as const;
+/** `refused`: with --diff, a step `pulumi preview` would refuse (a protected resource replaced or deleted, say). */
+export const EXIT = { ok: 0, policyViolation: 1, refused: 1, badInput: 2, internalError: 3 } as const;
 
 export const USAGE = `Offline plan: runs the real index.ts under Pulumi's mocks with a stack's config. No cloud account, no Pulumi
 CLI, no network; values the cloud would assign (ids, ARNs, endpoints, the kubeconfig) are mocked.
@@ -37,7 +38,8 @@ usage: npm run plan -- --stack <stack> [--set key=value]... [--diff key=value]..
   --set key=value       change config first, as \`pulumi config set --path key value\` would; the key may be a path
                         such as services[0].image.green or tags["team"]; on a path "true"/"false" and integers
                         become booleans and numbers; a structured key (object or list) takes JSON at its top level
-  --diff key=value      show what changes when key=value is set on top (same syntax; repeatable)
+  --diff key=value      show what changes when key=value is set on top (same syntax; repeatable), like
+                        \`pulumi preview\`: +- (json: "op": "replace") where the provider would replace a resource
   --format <f>          tree (default): the resource tree like \`pulumi preview\`; json: one document with every
                         resource's inputs, parent, provider and dependencies; yaml: Kubernetes objects as applied
                         (with --diff: the changed ones, after the change)
@@ -46,7 +48,8 @@ usage: npm run plan -- --stack <stack> [--set key=value]... [--diff key=value]..
   --project <name>      plan another project of this repository: bootstrap (its Pulumi.yaml, stacks and program)
   --help, -h            this text
 
-exit codes: 0 ok, 1 a mandatory policy violation, 2 bad input (one line on stderr), 3 the tool itself failed`;
+exit codes: 0 ok, 1 a mandatory policy violation or (--diff) a step pulumi would refuse, 2 bad input (one line on
+stderr), 3 the tool itself failed`;
 
 interface PlanArgs {
     stack: string;
@@ -220,7 +223,8 @@ async function diff(args: PlanArgs): Promise<number> {
         await out(`${renderDiff(changes, assignment)}\n`);
         if (report) await out(`\nAfter ${assignment}: ${renderViolations(report)}\n`);
     }
-    return exitCode(report);
+    // Like `pulumi preview`: a step the engine or AWS would refuse (a protected replacement) fails the preview.
+    return changes.some((c) => c.refused) ? EXIT.refused : exitCode(report);
 }
 
 /** The Kubernetes objects a --diff creates or changes, as they would be applied afterwards. */

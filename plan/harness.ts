@@ -42,6 +42,19 @@ export interface PlannedResource {
     readonly transforms?: readonly string[];
     /** Earlier URNs this resource takes over (`aliases` given as URNs), when it has any. */
     readonly aliases?: readonly string[];
+    /** Per top-level input, the resources its value came from (what `pulumi preview` marks unknown when they are replaced). */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+    /** `aliases` given as specs: the parts of the old identity that differ from today's name, type and parent. */
+    readonly aliasSpecs?: readonly PlannedAlias[];
+}
+
+export interface PlannedAlias {
+    readonly name?: string;
+    readonly type?: string;
+    readonly stack?: string;
+    readonly project?: string;
+    readonly parentUrn?: string;
+    readonly noParent?: boolean;
 }
 
 export interface Plan {
@@ -104,7 +117,15 @@ interface RegisterRequest {
     getObject(): unknown;
     getDependenciesList(): string[];
     getTransformsList(): { getToken(): string }[];
-    getAliasesList(): { getUrn(): string }[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getAliasesList(): AliasMessage[];
+}
+
+interface AliasMessage {
+    getUrn(): string;
+    getSpec():
+        | { getName(): string; getType(): string; getStack(): string; getProject(): string; hasParenturn(): boolean; getParenturn(): string; getNoparent(): boolean }
+        | undefined;
 }
 
 interface MockMonitorLike {
@@ -114,6 +135,33 @@ interface MockMonitorLike {
 function aliasUrns(req: RegisterRequest): { aliases?: string[] } {
     const urns = req.getAliasesList().map((a) => a.getUrn()).filter((u) => u !== "");
     return urns.length > 0 ? { aliases: urns } : {};
+}
+
+function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+        if (deps.getUrnsList().length > 0) out[key] = deps.getUrnsList();
+    });
+    return out;
+}
+
+function aliasSpecs(req: RegisterRequest): { aliasSpecs?: PlannedAlias[] } {
+    const defined = <T>(v: T) => (v === "" || v === false ? undefined : v);
+    const specs = req
+        .getAliasesList()
+        .filter((a) => !a.getUrn() && a.getSpec())
+        .map((a): PlannedAlias => {
+            const spec = a.getSpec()!;
+            return {
+                name: defined(spec.getName()),
+                type: defined(spec.getType()),
+                stack: defined(spec.getStack()),
+                project: defined(spec.getProject()),
+                parentUrn: spec.hasParenturn() ? defined(spec.getParenturn()) : undefined,
+                noParent: defined(spec.getNoparent()),
+            };
+        });
+    return specs.length > 0 ? { aliasSpecs: specs } : {};
 }
 
 /** Forgets the project's own modules so that the next `require` runs the program again from scratch. */
@@ -204,6 +252,8 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
                         dependencies: req.getDependenciesList(),
                         transforms: req.getTransformsList().map((cb) => transforms.get(cb.getToken())?.name || "(anonymous)"),
                         ...aliasUrns(req),
+                        ...aliasSpecs(req),
+                        propertyDependencies: propertyDependencies(req),
                     });
                 }
                 callback(err, res);

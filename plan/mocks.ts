@@ -77,6 +77,26 @@ export interface PlanMocksOptions {
     readonly assumedHostedZones?: Readonly<Record<string, MockHostedZone>>;
 }
 
+/**
+ * `aws.eks.getAddonVersion` answers per add-on and Kubernetes minor. 1.34's CoreDNS is the version the EKS user guide
+ * lists ("Manage CoreDNS", latest add-on version per Kubernetes version); the others are illustrative stand-ins in the
+ * same `v<semver>-eksbuild.<n>` form: what matters offline is that each minor has its own version.
+ */
+export const MOCK_ADDON_VERSIONS: Record<string, Record<string, string>> = {
+    coredns: { "1.34": "v1.12.4-eksbuild.1", "1.35": "v1.13.1-eksbuild.1", "1.36": "v1.13.2-eksbuild.1" },
+    "eks-pod-identity-agent": { "1.34": "v1.3.8-eksbuild.2", "1.35": "v1.3.9-eksbuild.1", "1.36": "v1.3.10-eksbuild.1" },
+    "kube-proxy": { "1.34": "v1.34.1-eksbuild.2", "1.35": "v1.35.0-eksbuild.1", "1.36": "v1.36.0-eksbuild.1" },
+    // EKS community add-on; its v0.9.0 builds are the ones offered for 1.34 and later (`aws eks describe-addon-versions`).
+    "metrics-server": { "1.34": "v0.9.0-eksbuild.11", "1.35": "v0.9.0-eksbuild.12", "1.36": "v0.9.0-eksbuild.13" },
+    "vpc-cni": { "1.34": "v1.20.4-eksbuild.1", "1.35": "v1.21.0-eksbuild.1", "1.36": "v1.21.1-eksbuild.1" },
+};
+
+/** The offline answer of `aws.eks.getAddonVersion` (also what the offline diff shows for the cluster component's own add-ons). */
+export function mockAddonVersion(addonName: string, kubernetesVersion: string): string {
+    // An add-on the table does not know still gets a per-minor version, so a new add-on plans offline.
+    return MOCK_ADDON_VERSIONS[addonName]?.[kubernetesVersion] ?? `v1.0.${kubernetesVersion.split(".")[1]}-eksbuild.1`;
+}
+
 export class PlanMocks implements pulumi.runtime.Mocks {
     region = "us-east-1";
 
@@ -305,6 +325,10 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                     resourceRecordSetCount: 2,
                     tags: {},
                 };
+            }
+            case "aws:eks/getAddonVersion:getAddonVersion": {
+                const { addonName, kubernetesVersion } = args.inputs as { addonName: string; kubernetesVersion: string };
+                return { addonName, kubernetesVersion, version: mockAddonVersion(addonName, kubernetesVersion), id: addonName };
             }
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { names: ["a", "b", "c"].map((z) => `${this.region}${z}`), zoneIds: ["1", "2", "3"].map((z) => `apne2-az${z}`), id: this.region };

@@ -1,6 +1,7 @@
 /** Renders an offline plan as a resource tree, one JSON document, Kubernetes YAML, or a config diff. */
 import { stringify } from "yaml";
 import type { Plan, PlannedResource } from "./harness";
+import { classifyChanges, ResourceChange } from "./replace";
 
 // ----------------------------------------------------------------------------------------------------------
 // tree
@@ -145,66 +146,28 @@ export function renderOutputs(outputs: Record<string, unknown>): string {
 // diff
 // ----------------------------------------------------------------------------------------------------------
 
-export interface FieldChange {
-    readonly path: string;
-    readonly before: unknown;
-    readonly after: unknown;
-}
+export type { ChangeOp, FieldChange, ResourceChange } from "./replace";
 
-export interface ResourceChange {
-    readonly urn: string;
-    readonly type: string;
-    readonly name: string;
-    readonly op: "update" | "create" | "delete";
-    readonly changes: readonly FieldChange[];
-}
-
-function fieldChanges(before: unknown, after: unknown, path: string, out: FieldChange[]): void {
-    if (JSON.stringify(before) === JSON.stringify(after)) return;
-    const isObj = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
-    if (isObj(before) && isObj(after)) {
-        const a = before as Record<string, unknown>;
-        const b = after as Record<string, unknown>;
-        for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-            fieldChanges(a[k], b[k], path ? `${path}.${k}` : k, out);
-        }
-        return;
-    }
-    if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-        before.forEach((v, i) => fieldChanges(v, after[i], `${path}[${i}]`, out));
-        return;
-    }
-    out.push({ path, before, after });
-}
-
-/** What `pulumi preview` would report between two plans of the same program. */
+/** What `pulumi preview` would report between two plans of the same program (replacements and refusals included). */
 export function diffPlans(before: Plan, after: Plan): ResourceChange[] {
-    const oldByUrn = new Map(before.resources.map((r) => [r.urn, r]));
-    const newByUrn = new Map(after.resources.map((r) => [r.urn, r]));
-    const changes: ResourceChange[] = [];
-    for (const r of after.resources) {
-        const old = oldByUrn.get(r.urn);
-        if (!old) {
-            changes.push({ urn: r.urn, type: r.type, name: r.name, op: "create", changes: [] });
-            continue;
-        }
-        const fields: FieldChange[] = [];
-        fieldChanges(old.inputs, r.inputs, "", fields);
-        if (fields.length) changes.push({ urn: r.urn, type: r.type, name: r.name, op: "update", changes: fields });
-    }
-    for (const r of before.resources) {
-        if (!newByUrn.has(r.urn)) changes.push({ urn: r.urn, type: r.type, name: r.name, op: "delete", changes: [] });
-    }
-    return changes;
+    return classifyChanges(before, after);
 }
+
+const SIGNS: Record<ResourceChange["op"], string> = { create: "+", update: "~", replace: "+-", delete: "-" };
 
 export function renderDiff(changes: readonly ResourceChange[], assignment: string): string {
     const lines = [`Changes if ${assignment}:`];
     for (const c of changes) {
-        const sign = c.op === "create" ? "+" : c.op === "delete" ? "-" : "~";
-        lines.push(`  ${sign} ${c.type} ${c.name}`);
+        const inside = c.within ? ` (inside ${c.within.slice(c.within.lastIndexOf("::") + 2)})` : "";
+        const because = c.replaceReasons ? ` [replace: ${c.replaceReasons.join(", ")}]` : "";
+        lines.push(`  ${SIGNS[c.op]} ${c.type} ${c.name}${inside}${because}`);
         for (const f of c.changes) lines.push(`      ${f.path}: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`);
+        if (c.refused) lines.push(`      error: ${c.refused}`);
     }
     lines.push(`${changes.length} resource(s) would change`);
+    const replaced = changes.filter((c) => c.op === "replace").length;
+    if (replaced > 0) lines.push(`${replaced} of them would be replaced (+-): deleted and created anew`);
+    const refused = changes.filter((c) => c.refused).length;
+    if (refused > 0) lines.push(`error: ${refused} step(s) would be refused; the preview fails`);
     return lines.join("\n");
 }

@@ -1,4 +1,4 @@
-import { find, inputsOf, ofType, plan, providerUrn, STACKS } from "./harness";
+import { find, inputsOf, ofType, plan, planError, providerUrn, STACKS } from "./harness";
 
 const CLUSTER = "eks:index:Cluster";
 
@@ -61,7 +61,7 @@ describe("Cluster", () => {
         expect(inputsOf(await plan("prod", "clusterSupportType=EXTENDED"), CLUSTER, "cluster-eks").upgradePolicy).toEqual({ supportType: "EXTENDED" });
     });
 
-    test.each(STACKS)("%s: metrics-server community add-on, pinned, on the system nodes, before every HPA", async (stack) => {
+    test.each(STACKS)("%s: metrics-server community add-on, its version resolved for the minor, on the system nodes, before every HPA", async (stack) => {
         const p = await plan(stack);
         const metrics = find(p, "aws:eks/addon:Addon", "cluster-metrics-server");
         const inputs = metrics.inputs as { addonName: string; addonVersion: string; configurationValues: string };
@@ -102,11 +102,14 @@ describe("Cluster", () => {
         const p = await plan(stack);
         const ng = inputsOf(p, "aws:eks/nodeGroup:NodeGroup", "cluster-system");
         expect(ng.scalingConfig).toEqual({ desiredSize: desired, minSize: min, maxSize: max });
-        expect(ng.instanceTypes).toEqual(["t3.medium"]);
+        // The instance type is in the launch template (a new type rolls; on the node group it would force a replacement).
+        expect(ng.instanceTypes).toBeUndefined();
+        expect(ng.version).toBe("1.35");
         expect(ng.amiType).toBe("AL2023_x86_64_STANDARD");
         expect(ng.taints).toEqual([{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);
         expect(ng.labels).toEqual({ "platform/node-class": "system" });
         const lt = inputsOf(p, "aws:ec2/launchTemplate:LaunchTemplate", "cluster-system");
+        expect(lt.instanceType).toBe("t3.medium");
         expect(lt.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
         expect(lt.blockDeviceMappings[0].ebs).toMatchObject({ encrypted: "true", volumeType: "gp3", volumeSize: 50 });
         const role = find(p, "aws:iam/role:Role", "cluster-system-node");
@@ -205,6 +208,27 @@ describe("Cluster", () => {
             const role = find(p, "aws:iam/role:Role", nodeRole);
             expect(JSON.parse((role.inputs as { assumeRolePolicy: string }).assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "ec2.amazonaws.com" });
         }
+    });
+
+    test("add-on versions are resolved for the cluster's minor, or pinned by addonVersions", async () => {
+        const addonVersion = (p: Awaited<ReturnType<typeof plan>>, name: string) => (inputsOf(p, "aws:eks/addon:Addon", name) as { addonVersion: string }).addonVersion;
+        // 1.34's CoreDNS add-on version as the EKS user guide lists it (getAddonVersion answers it offline).
+        expect(addonVersion(await plan("prod", "kubernetesVersion=1.34"), "cluster-coredns")).toBe("v1.12.4-eksbuild.1");
+        const [v135, v136] = [await plan("prod"), await plan("prod", "kubernetesVersion=1.36")];
+        for (const addon of ["cluster-coredns", "cluster-eks-pod-identity-agent", "cluster-vpc-cni", "cluster-metrics-server"]) {
+            expect(addonVersion(v135, addon)).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+            expect(addonVersion(v135, addon)).not.toBe(addonVersion(v136, addon));
+        }
+        const pinned = await plan("prod", 'addonVersions={"coredns":"v1.12.4-eksbuild.1","kube-proxy":"v1.35.0-eksbuild.2","vpc-cni":"v1.20.4-eksbuild.1"}');
+        expect(addonVersion(pinned, "cluster-coredns")).toBe("v1.12.4-eksbuild.1");
+        const c = inputsOf(pinned, CLUSTER, "cluster-eks");
+        expect(c.kubeProxyAddonOptions).toMatchObject({ enabled: true, version: "v1.35.0-eksbuild.2" });
+        expect(addonVersion(pinned, "cluster-vpc-cni")).toBe("v1.20.4-eksbuild.1");
+    });
+
+    test("an add-on version that is not an EKS build is a config error naming the key", async () => {
+        const err = await planError("prod", 'addonVersions={"coredns":"1.12"}');
+        expect(err.message).toContain(`'addonVersions.coredns' is "1.12", expected an EKS add-on version such as v1.12.4-eksbuild.1`);
     });
 
     test.each(STACKS)("%s: every Kubernetes object and chart goes through the cluster's explicit provider", async (stack) => {

@@ -165,7 +165,7 @@ describe("npm run plan", () => {
         const r = await run("--help");
         expect(r.status).toBe(0);
         expect(r.stdout).toMatch(/^usage: npm run plan -- --stack <stack>/m);
-        expect(r.stdout).toMatch(/exit codes: 0 ok, 1 a mandatory policy violation, 2 bad input/);
+        expect(r.stdout).toMatch(/exit codes: 0 ok, 1 a mandatory policy violation or \(--diff\) a step pulumi would refuse, 2 bad input/);
     });
 
     test("--diff on a path shows exactly the one Deployment that changes", async () => {
@@ -224,6 +224,18 @@ describe("npm run plan", () => {
         const cluster = changes.find((c: { type: string }) => c.type === "eks:index:Cluster");
         expect(cluster.changes).toEqual([{ path: "version", before: "1.35", after: "1.36" }]);
         expect(changes.every((c: { op: string }) => c.op === "update")).toBe(true);
+    });
+
+    test("--diff clusterName=other marks the cluster replace, and prod's protection fails the preview (exit 1)", () => {
+        const r = run("--stack", "prod", "--diff", "clusterName=other", "--format", "json");
+        expect(r.status).toBe(1);
+        const { changes } = JSON.parse(r.stdout);
+        const cluster = changes.find((c: { type: string }) => c.type === "aws:eks/cluster:Cluster");
+        expect(cluster).toMatchObject({ op: "replace", name: "cluster-eks-eksCluster", replaceReasons: ["name"] });
+        expect(cluster.refused).toMatch(/currently marked for protection/);
+        const text = run("--stack", "prod", "--diff", "clusterName=other");
+        expect(text.stdout).toMatch(/^ {2}\+- aws:eks\/cluster:Cluster cluster-eks-eksCluster \(inside cluster-eks\) \[replace: name\]$/m);
+        expect(text.stdout).toMatch(/^error: \d+ step\(s\) would be refused; the preview fails$/m);
     });
 });
 

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { identityRoleName, irsaTrustPolicy, podIdentityTrustPolicy } from "../components/workloadIdentity";
+import { IDENTITY_MODE_ANNOTATION, identityRoleName, irsaTrustPolicy, podIdentityTrustPolicy } from "../components/workloadIdentity";
 import { applicationStatements, secretArn } from "../lib/appPermissions";
 import { boundedName } from "../lib/iam";
 import { diffPlans } from "../plan/render";
@@ -222,7 +222,7 @@ describe("WorkloadIdentity", () => {
         expect(find(fixture, "kubernetes:core/v1:ServiceAccount", "long-sa").inputs.automountServiceAccountToken).toBe(true);
     });
 
-    test("switching the stack to Pod Identity touches identity objects only", async () => {
+    test("switching the stack to Pod Identity touches identity objects and rolls exactly the pods that use them", async () => {
         const changes = diffPlans(await plan("prod"), await plan("prod", "identityMode=podIdentity"));
         const summary = changes.map((c) => `${c.op} ${c.type}`).sort();
         expect(summary).toEqual([
@@ -230,7 +230,9 @@ describe("WorkloadIdentity", () => {
             // aws-node: the VPC CNI add-on swaps its role annotation for a Pod Identity association.
             "update aws:eks/addon:Addon",
             ...Array(4).fill("update aws:iam/role:Role"),
+            ...Array(2).fill("update kubernetes:apps/v1:Deployment"),
             ...Array(3).fill("update kubernetes:core/v1:ServiceAccount"),
+            ...Array(2).fill("update kubernetes:helm.sh/v3:Release"),
             // The pods of the three may now reach the Pod Identity agent (app-api, karpenter, the LB controller).
             ...Array(3).fill("update kubernetes:networking.k8s.io/v1:NetworkPolicy"),
         ]);
@@ -241,6 +243,18 @@ describe("WorkloadIdentity", () => {
         }
         const addon = changes.find((c) => c.type === "aws:eks/addon:Addon")!;
         expect(addon.changes.map((f) => f.path).sort()).toEqual(["podIdentityAssociations", "serviceAccountRoleArn"]);
+        // Credentials are injected when a pod is created: the controllers and both colors of the application roll,
+        // through their pod template, and nothing else about them changes.
+        for (const c of changes.filter((x) => x.type === "kubernetes:apps/v1:Deployment")) {
+            expect(c.changes.map((f) => [f.path, f.before, f.after])).toEqual([
+                [`spec.template.metadata.annotations.${IDENTITY_MODE_ANNOTATION}`, "irsa", "podIdentity"],
+            ]);
+        }
+        for (const c of changes.filter((x) => x.type === "kubernetes:helm.sh/v3:Release")) {
+            expect(c.changes.map((f) => [f.path, f.before, f.after])).toEqual([
+                [`values.podAnnotations.${IDENTITY_MODE_ANNOTATION}`, "irsa", "podIdentity"],
+            ]);
+        }
         for (const c of changes.filter((x) => x.type === "kubernetes:core/v1:ServiceAccount")) {
             expect(c.changes.map((f) => [f.path, f.after])).toEqual([["metadata.annotations", undefined]]);
         }
