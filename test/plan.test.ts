@@ -226,14 +226,14 @@ describe("npm run plan", () => {
         expect(changes.every((c: { op: string }) => c.op === "update")).toBe(true);
     });
 
-    test("--diff clusterName=other marks the cluster replace, and prod's protection fails the preview (exit 1)", () => {
-        const r = run("--stack", "prod", "--diff", "clusterName=other", "--format", "json");
+    test("--diff clusterName=other marks the cluster replace, and prod's protection fails the preview (exit 1)", async () => {
+        const r = await run("--stack", "prod", "--diff", "clusterName=other", "--format", "json");
         expect(r.status).toBe(1);
         const { changes } = JSON.parse(r.stdout);
         const cluster = changes.find((c: { type: string }) => c.type === "aws:eks/cluster:Cluster");
         expect(cluster).toMatchObject({ op: "replace", name: "cluster-eks-eksCluster", replaceReasons: ["name"] });
         expect(cluster.refused).toMatch(/currently marked for protection/);
-        const text = run("--stack", "prod", "--diff", "clusterName=other");
+        const text = await run("--stack", "prod", "--diff", "clusterName=other");
         expect(text.stdout).toMatch(/^ {2}\+- aws:eks\/cluster:Cluster cluster-eks-eksCluster \(inside cluster-eks\) \[replace: name\]$/m);
         expect(text.stdout).toMatch(/^error: \d+ step\(s\) would be refused; the preview fails$/m);
     });
