@@ -8,9 +8,12 @@ import * as path from "path";
 import { parse } from "yaml";
 import { allPolicies } from "../policies/all";
 import { evaluatePolicies, loadPolicyConfig } from "../plan/policy";
+import { parsePlanDocument, planDocument } from "../plan/render";
 import type { Violation } from "../plan/render";
 import { ServedPack } from "./crossguard";
-import { PlannedResource, plan } from "./harness";
+import { Plan, PlannedResource, plan } from "./harness";
+import { ADVISORY_UNTIL_ISSUE_16 } from "./policyHarness";
+import { CASES } from "./reviewCases";
 
 let pack: ServedPack;
 
@@ -66,7 +69,18 @@ test.each(cases)("%s: the same violations offline and through the analyzer", asy
     const served = await pack.analyze(p);
     const offline = (await evaluatePolicies(p)).violations;
     expect(sorted(offline)).toEqual(sorted(served));
-    expect(offline).toHaveLength(count);
+    // Besides the advisory reports of the rules whose product side comes with issue 16.
+    expect(offline.filter((v) => !ADVISORY_UNTIL_ISSUE_16.includes(v.policy))).toHaveLength(count);
+});
+
+test("prod with the review's cases added (every new rule, resource and stack policies): the same violations offline and through the analyzer", async () => {
+    const doc = planDocument(await plan("prod")) as { resources: unknown[] };
+    const p: Plan = parsePlanDocument(JSON.stringify({ ...doc, resources: [...doc.resources, ...CASES.map(([, r]) => r)] }), "review", "prod");
+    await pack.configure(loadPolicyConfig("prod"));
+    const served = await pack.analyze(p);
+    const offline = (await evaluatePolicies(p)).violations;
+    expect(sorted(offline)).toEqual(sorted(served));
+    expect(CASES.filter(([, r, policy]) => !served.some((v) => v.urn === r.urn && v.policy === policy))).toEqual([]);
 });
 
 test("during a preview, values not known yet (a KMS key ARN, a namespace) do not stop the checks", async () => {
@@ -90,6 +104,8 @@ test("during a preview, values not known yet (a KMS key ARN, a namespace) do not
         encryptionConfigKeyArn: UNKNOWN,
         enabledClusterLogTypes: ["api", "audit", "authenticator"],
         endpointPublicAccess: false,
+        endpointPrivateAccess: true,
+        skipDefaultNodeGroup: true,
     });
     const deployment = at("kubernetes:apps/v1:Deployment", "api", {
         metadata: { name: "api", namespace: UNKNOWN },
@@ -107,8 +123,8 @@ test("during a preview, values not known yet (a KMS key ARN, a namespace) do not
     // A policy stopped by an unknown value is reported at advisory level ("can't run ... during preview").
     expect(served.filter((v) => v.level !== "mandatory")).toEqual([]);
     expect(served.filter((v) => v.policy.startsWith("eks-"))).toEqual([]);
-    expect(served.find((v) => v.policy === "deployment-readiness-probe")).toEqual({
-        policy: "deployment-readiness-probe",
+    expect(served.find((v) => v.policy === "workload-readiness-probe")).toEqual({
+        policy: "workload-readiness-probe",
         level: "mandatory",
         urn: deployment.urn,
         message: 'Deployment [unknown]/api container "api" has no readinessProbe: its pods would receive traffic before they are ready.',
