@@ -9,7 +9,9 @@ import * as fs from "fs";
 import { builtinModules } from "module";
 import * as path from "path";
 import * as ts from "typescript";
+import { allPolicies } from "../policies/all";
 import { DECLARED_DEPENDENCIES_ONLY } from "./crossguard";
+import { ADVISORY_UNTIL_ISSUE_16 } from "./policyHarness";
 
 const ROOT = path.resolve(__dirname, "..");
 const PACK = path.join(ROOT, "policies");
@@ -110,5 +112,41 @@ describe("loading the pack with its declared dependencies only", () => {
         expect(run.stdout.trim()).toBe('undeclared dependency: probe.ts requires "zod", which policies/package.json does not declare');
         // Outside the hook, zod resolves from the pack's directory: the check is what stops it, not a missing file.
         expect(require.resolve("zod", { paths: [PACK] })).toContain(`${path.sep}node_modules${path.sep}zod`);
+    });
+});
+
+describe("docs/POLICIES.md", () => {
+    const text = fs.readFileSync(path.join(ROOT, "docs", "POLICIES.md"), "utf8");
+    const names = allPolicies.map((p) => p.name);
+    /** The first column of the table rows of a section. */
+    const firstColumn = (heading: string) => {
+        const section = text.split(/^## /m).find((s) => s.startsWith(heading)) ?? "";
+        return section
+            .split("\n")
+            .filter((l) => l.startsWith("| `"))
+            .map((l) => l.split("|")[1].trim());
+    };
+
+    test("describes every policy of the pack once, and no other", () => {
+        expect(firstColumn("What each policy checks").map((c) => c.replace(/`/g, "")).sort()).toEqual([...names].sort());
+        expect(text).toContain(`a CrossGuard pack (\`@pulumi/policy\`) of ${names.length} policies`);
+    });
+
+    test("lists the rules held at advisory in stage and prod, as policies/config does", () => {
+        expect(firstColumn("Levels").map((c) => c.replace(/`/g, "")).sort()).toEqual([...ADVISORY_UNTIL_ISSUE_16].sort());
+    });
+
+    test("the CIS and awsguard mappings name only policies that exist", () => {
+        for (const heading of ["CIS Amazon EKS Benchmark", "awsguard"]) {
+            const section = text.split(/^## /m).find((s) => s.startsWith(heading)) ?? "";
+            const rows = section.split("\n").filter((l) => /^\| [^-]/.test(l) && !l.startsWith("| control") && !l.startsWith("| awsguard rule"));
+            expect(rows.length).toBeGreaterThan(10);
+            for (const row of rows) {
+                const [, , status, cited] = heading === "awsguard" ? ["", ...row.split("|").slice(1)] : row.split("|").slice(1);
+                const citedPolicies = [...(cited ?? "").matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]).filter((n) => n.includes("-"));
+                for (const name of citedPolicies) expect(`${name}: ${names.includes(name)}`).toBe(`${name}: true`);
+                expect(status.trim()).toMatch(/^(covered|partly covered|not covered|not applicable|covered \((prod|policies)\))$/);
+            }
+        }
     });
 });
