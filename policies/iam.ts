@@ -26,6 +26,7 @@ import {
     principalsOf,
     statementLabel,
 } from "./iamDocument";
+import { orUnknown } from "./unknowns";
 
 export const IRSA_AUDIENCE = "sts.amazonaws.com";
 
@@ -186,7 +187,9 @@ export const iamRoleTrustScoped: ResourceValidationPolicy = {
     configSchema: { properties: trustedAccountIdsProperty },
     validateResource: validateResourceOfType(aws.iam.Role, (role, args, reportViolation) => {
         const { trustedAccountIds } = args.getConfig<TrustConfig>();
-        const doc = parseDocument(role.assumeRolePolicy);
+        // A trust that waits for another resource (the OIDC provider's ARN) is checked once it is known.
+        const doc = orUnknown(() => parseDocument(role.assumeRolePolicy), undefined);
+        if (doc === undefined) return;
         if ("error" in doc) {
             reportViolation(`IAM role trust policy ${doc.error}.`);
             return;
@@ -239,8 +242,8 @@ export const podIdentityTrustScoped: ResourceValidationPolicy = {
         "IAM roles trusted by EKS Pod Identity (pods.eks.amazonaws.com) name the cluster (aws:SourceArn or the eks-cluster-arn/eks-cluster-name session tag) and exactly one namespace and service account (session tags), as IRSA trusts do.",
     severity: "critical",
     validateResource: validateResourceOfType(aws.iam.Role, (role, _args, reportViolation) => {
-        const doc = parseDocument(role.assumeRolePolicy);
-        if ("error" in doc) return; // iam-role-trust-scoped reports it
+        const doc = orUnknown(() => parseDocument(role.assumeRolePolicy), undefined);
+        if (doc === undefined || "error" in doc) return; // not known yet, or iam-role-trust-scoped reports it
         doc.statements.forEach((s, i) => {
             if (!isAllow(s) || !principalsOf(s.Principal).service.includes(POD_IDENTITY_PRINCIPAL)) return;
             const problems = podIdentityStatementProblems(s);
@@ -256,7 +259,8 @@ export const podIdentityTrustScoped: ResourceValidationPolicy = {
 interface PermissionDocument {
     /** `IAM policy` or `IAM role inline policy "name"`. */
     readonly label: string;
-    readonly document: unknown;
+    /** Read lazily: during a preview the document may wait for other resources' outputs. */
+    readonly document: () => unknown;
 }
 
 type DocumentCheck = (doc: PermissionDocument, args: ResourceValidationArgs, reportViolation: ReportViolation) => void;
@@ -264,21 +268,23 @@ type DocumentCheck = (doc: PermissionDocument, args: ResourceValidationArgs, rep
 /** Runs a check over every permission document of the IAM resource types that carry one. */
 function forEachPermissionDocument(check: DocumentCheck) {
     return [
-        validateResourceOfType(aws.iam.Policy, (p, args, report) => check({ label: "IAM policy", document: p.policy }, args, report)),
-        validateResourceOfType(aws.iam.RolePolicy, (p, args, report) => check({ label: "IAM role policy", document: p.policy }, args, report)),
-        validateResourceOfType(aws.iam.UserPolicy, (p, args, report) => check({ label: "IAM user policy", document: p.policy }, args, report)),
-        validateResourceOfType(aws.iam.GroupPolicy, (p, args, report) => check({ label: "IAM group policy", document: p.policy }, args, report)),
+        validateResourceOfType(aws.iam.Policy, (p, args, report) => check({ label: "IAM policy", document: () => p.policy }, args, report)),
+        validateResourceOfType(aws.iam.RolePolicy, (p, args, report) => check({ label: "IAM role policy", document: () => p.policy }, args, report)),
+        validateResourceOfType(aws.iam.UserPolicy, (p, args, report) => check({ label: "IAM user policy", document: () => p.policy }, args, report)),
+        validateResourceOfType(aws.iam.GroupPolicy, (p, args, report) => check({ label: "IAM group policy", document: () => p.policy }, args, report)),
         validateResourceOfType(aws.iam.Role, (role, args, report) => {
             for (const inline of role.inlinePolicies ?? []) {
-                if (inline.policy) check({ label: `IAM role inline policy "${inline.name ?? ""}"`, document: inline.policy }, args, report);
+                check({ label: `IAM role inline policy "${inline.name ?? ""}"`, document: () => inline.policy }, args, report);
             }
         }),
     ];
 }
 
-/** Parsed Allow statements of a document, or a reported violation when it cannot be read. */
+/** Parsed Allow statements of a document (none while it is not known or absent), or a reported violation when it cannot be read. */
 function allowStatements(doc: PermissionDocument, reportViolation: ReportViolation): [Statement, number][] | undefined {
-    const parsed = parseDocument(doc.document);
+    const document = orUnknown(doc.document, undefined);
+    if (document === undefined || document === null || document === "") return [];
+    const parsed = parseDocument(document);
     if ("error" in parsed) {
         reportViolation(`${doc.label} ${parsed.error}.`);
         return undefined;

@@ -66,7 +66,8 @@ function policyList(description: string, defaults: string[]) {
 interface Attachment {
     readonly resource: PolicyResource;
     readonly principal: string;
-    readonly kinds: RoleKind[];
+    /** Undefined while the role's trust is not known (a preview before its OIDC provider exists). */
+    readonly kinds: RoleKind[] | undefined;
     readonly policyArn: string | undefined;
 }
 
@@ -80,44 +81,47 @@ function findRole(r: PolicyResource, name: unknown, resources: readonly PolicyRe
 
 function roleAttachment(r: PolicyResource, roleName: unknown, policyArn: unknown, resources: readonly PolicyResource[]): Attachment {
     const role = findRole(r, roleName, resources);
-    const kinds = role ? orUnknown(() => roleKinds((role.props as { assumeRolePolicy?: unknown }).assumeRolePolicy), ["other"] as RoleKind[]) : (["other"] as RoleKind[]);
+    const kinds = role ? orUnknown(() => roleKinds((role.props as { assumeRolePolicy?: unknown }).assumeRolePolicy), undefined) : (["other"] as RoleKind[]);
     const shownName = orUnknown(() => (typeof roleName === "string" ? roleName : (role?.name ?? "[unknown]")), "[unknown]");
-    return { resource: r, principal: `role ${shownName}${role ? "" : " (not in the stack)"}`, kinds, policyArn: orUnknown(() => policyArn as string | undefined, undefined) };
+    return { resource: r, principal: `role ${shownName}${role ? "" : " (not in the stack)"}`, kinds, policyArn: policyArn as string | undefined };
 }
 
 /** Every managed policy attachment the stack declares. */
 export function attachments(resources: readonly PolicyResource[]): Attachment[] {
     const out: Attachment[] = [];
+    // Lists not known yet during a preview count as empty; single values are read through orUnknown where used.
+    const listOf = (read: () => unknown) => orUnknown(() => list(read() as string[] | undefined), [] as string[]);
     for (const r of resources) {
         const p = r.props as Record<string, unknown>;
+        const get = (key: string) => orUnknown(() => p[key], undefined);
         switch (r.type) {
             case ROLE_TYPE:
-                for (const arn of orUnknown(() => list(p.managedPolicyArns as string[] | undefined), [] as string[])) {
-                    out.push({ resource: r, principal: `role ${r.name} (managedPolicyArns)`, kinds: roleKinds(p.assumeRolePolicy), policyArn: arn });
+                for (const arn of listOf(() => p.managedPolicyArns)) {
+                    out.push({ resource: r, principal: `role ${r.name} (managedPolicyArns)`, kinds: orUnknown(() => roleKinds(p.assumeRolePolicy), undefined), policyArn: arn });
                 }
                 break;
             case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-                out.push(roleAttachment(r, p.role, p.policyArn, resources));
+                out.push(roleAttachment(r, get("role"), get("policyArn"), resources));
                 break;
             case "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive":
-                for (const arn of list(p.policyArns as string[] | undefined)) out.push(roleAttachment(r, p.roleName, arn, resources));
+                for (const arn of listOf(() => p.policyArns)) out.push(roleAttachment(r, get("roleName"), arn, resources));
                 break;
             case "aws:iam/policyAttachment:PolicyAttachment":
-                for (const role of list(p.roles as string[] | undefined)) out.push(roleAttachment(r, role, p.policyArn, resources));
-                for (const user of list(p.users as string[] | undefined)) out.push({ resource: r, principal: `user ${user}`, kinds: ["other"], policyArn: p.policyArn as string });
-                for (const group of list(p.groups as string[] | undefined)) out.push({ resource: r, principal: `group ${group}`, kinds: ["other"], policyArn: p.policyArn as string });
+                for (const role of listOf(() => p.roles)) out.push(roleAttachment(r, role, get("policyArn"), resources));
+                for (const user of listOf(() => p.users)) out.push({ resource: r, principal: `user ${user}`, kinds: ["other"], policyArn: get("policyArn") as string | undefined });
+                for (const group of listOf(() => p.groups)) out.push({ resource: r, principal: `group ${group}`, kinds: ["other"], policyArn: get("policyArn") as string | undefined });
                 break;
             case "aws:iam/userPolicyAttachment:UserPolicyAttachment":
-                out.push({ resource: r, principal: `user ${String(p.user)}`, kinds: ["other"], policyArn: p.policyArn as string });
+                out.push({ resource: r, principal: `user ${String(get("user"))}`, kinds: ["other"], policyArn: get("policyArn") as string | undefined });
                 break;
             case "aws:iam/groupPolicyAttachment:GroupPolicyAttachment":
-                out.push({ resource: r, principal: `group ${String(p.group)}`, kinds: ["other"], policyArn: p.policyArn as string });
+                out.push({ resource: r, principal: `group ${String(get("group"))}`, kinds: ["other"], policyArn: get("policyArn") as string | undefined });
                 break;
             case "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive":
-                for (const arn of list(p.policyArns as string[] | undefined)) out.push({ resource: r, principal: `user ${String(p.userName)}`, kinds: ["other"], policyArn: arn });
+                for (const arn of listOf(() => p.policyArns)) out.push({ resource: r, principal: `user ${String(get("userName"))}`, kinds: ["other"], policyArn: arn });
                 break;
             case "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive":
-                for (const arn of list(p.policyArns as string[] | undefined)) out.push({ resource: r, principal: `group ${String(p.groupName)}`, kinds: ["other"], policyArn: arn });
+                for (const arn of listOf(() => p.policyArns)) out.push({ resource: r, principal: `group ${String(get("groupName"))}`, kinds: ["other"], policyArn: arn });
                 break;
         }
     }
@@ -154,7 +158,9 @@ export const iamManagedPolicyAllowList: StackValidationPolicy = {
             const arn = a.policyArn;
             const managed = arn === undefined ? undefined : awsManagedPolicyName(arn);
             if (managed !== undefined) {
-                const refused = a.kinds.filter((k) => !config[CONFIG_KEYS[k]].some((allowed) => allowed.toLowerCase() === managed.toLowerCase()));
+                const allowedFor = (k: RoleKind) => config[CONFIG_KEYS[k]].some((allowed) => allowed.toLowerCase() === managed.toLowerCase());
+                // A role whose trust is not known yet may be of any kind: only a policy no kind may carry is refused.
+                const refused = a.kinds ? a.kinds.filter((k) => !allowedFor(k)) : ROLE_KINDS.some(allowedFor) ? [] : [...ROLE_KINDS];
                 if (refused.length > 0) {
                     const lists = refused.map((k) => `${k}: ${config[CONFIG_KEYS[k]].join(", ") || "none"}`).join("; ");
                     reportViolation(`${a.resource.type.split(":").pop()} ${a.resource.name} attaches AWS managed policy ${managed} to ${a.principal}, which is not allowed for its kind (${lists}).`, a.resource.urn);

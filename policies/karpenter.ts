@@ -91,24 +91,33 @@ export const nodeGroupLaunchTemplateImdsv2: StackValidationPolicy = {
     severity: "high",
     validateStack: (args, reportViolation) => {
         for (const r of args.resources) {
-            let problem: string | undefined;
-            if (r.isType(aws.eks.NodeGroup)) {
-                problem = launchTemplateProblem(r, (r.props as { launchTemplate?: LaunchTemplateRef }).launchTemplate, args.resources);
-            } else if (r.type === "eks:index:ManagedNodeGroup") {
-                const group = r.props as EksManagedNodeGroupView;
-                if (group.launchTemplate || group.enableIMDSv2 !== true) problem = launchTemplateProblem(r, group.launchTemplate, args.resources);
-            } else if (r.type === "eks:index:NodeGroup" || r.type === "eks:index:NodeGroupV2") {
-                problem = "is a pulumi-eks self-managed node group, whose launch template's IMDS settings the stack cannot set: use an EKS managed node group with a launch template";
-            } else if (r.type === "eks:index:Cluster") {
-                const cluster = r.props as EksClusterView;
-                if (cluster.skipDefaultNodeGroup !== true && cluster.fargate === undefined && cluster.autoMode?.enabled !== true) {
-                    problem = "creates pulumi-eks's default node group (skipDefaultNodeGroup is not true), whose IMDS settings the stack cannot set";
-                }
-            }
+            const problem = orUnknown(() => nodeGroupProblem(r, args.resources), undefined);
             if (problem) reportViolation(`${r.type.split(":").pop()} ${r.name} ${problem}.`, r.urn);
         }
     },
 };
+
+/** Why a node group (of any kind) may run instances that accept IMDSv1, or undefined. */
+function nodeGroupProblem(r: PolicyResource, resources: readonly PolicyResource[]): string | undefined {
+    if (r.isType(aws.eks.NodeGroup)) return launchTemplateProblem(r, (r.props as { launchTemplate?: LaunchTemplateRef }).launchTemplate, resources);
+    switch (r.type) {
+        case "eks:index:ManagedNodeGroup": {
+            const group = r.props as EksManagedNodeGroupView;
+            // pulumi-eks builds its own launch template with IMDSv2 when asked and none is given.
+            return group.launchTemplate || group.enableIMDSv2 !== true ? launchTemplateProblem(r, group.launchTemplate, resources) : undefined;
+        }
+        case "eks:index:NodeGroup":
+        case "eks:index:NodeGroupV2":
+            return "is a pulumi-eks self-managed node group, whose launch template's IMDS settings the stack cannot set: use an EKS managed node group with a launch template";
+        case "eks:index:Cluster": {
+            const cluster = r.props as EksClusterView;
+            const defaultGroup = cluster.skipDefaultNodeGroup !== true && cluster.fargate === undefined && cluster.autoMode?.enabled !== true;
+            return defaultGroup ? "creates pulumi-eks's default node group (skipDefaultNodeGroup is not true), whose IMDS settings the stack cannot set" : undefined;
+        }
+        default:
+            return undefined;
+    }
+}
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Volume encryption

@@ -132,13 +132,12 @@ const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
 const NAMESPACED_CUSTOM_KINDS: Record<string, readonly string[]> = {
     "gateway.networking.k8s.io": ["Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "ReferenceGrant", "BackendTLSPolicy", "ListenerSet"],
     "gateway.k8s.aws": ["LoadBalancerConfiguration", "TargetGroupConfiguration", "ListenerRuleConfiguration"],
-    "elbv2.k8s.aws": ["TargetGroupBinding", "IngressClassParams"],
+    "elbv2.k8s.aws": ["TargetGroupBinding"],
 };
 
 /** Whether objects of a type live in a namespace; undefined when the pack cannot know (unknown custom resources). */
 export function isNamespaced(t: KubeType): boolean | undefined {
     if (BUILT_IN_GROUPS.has(t.group)) return !CLUSTER_SCOPED_KINDS.has(t.kind);
-    if (t.group === "elbv2.k8s.aws" && t.kind === "IngressClassParams") return false;
     return NAMESPACED_CUSTOM_KINDS[t.group]?.includes(t.kind) ? true : undefined;
 }
 

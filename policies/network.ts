@@ -102,7 +102,8 @@ export const securityGroupIngressRestricted: StackValidationPolicy = {
         const albs = args.resources.filter(isApplicationLoadBalancer);
         const albGroups = new Set(albs.flatMap((lb) => lb.dependencies.filter((d) => d.type === "aws:ec2/securityGroup:SecurityGroup").map((d) => d.urn)));
         for (const r of args.resources) {
-            for (const rule of ingressRules(r)) {
+            // A rule whose ports or CIDRs are not known yet (a preview) is checked once they are.
+            for (const rule of orUnknown(() => ingressRules(r), [] as IngressRule[])) {
                 const open = orUnknown(() => openTo(rule.cidrs, maxPublicShare), undefined);
                 if (!open) continue;
                 const group = securityGroupOf(r);

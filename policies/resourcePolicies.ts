@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { OpenNetworksConfig, maxPublicShareProperty, openTo } from "./cluster";
 import { TrustConfig, trustedAccountIdsProperty } from "./iam";
+import { orUnknown } from "./unknowns";
 import { Statement, isAllow, narrowingValues, narrows, parseDocument, principalAccount, principalsOf, statementLabel } from "./iamDocument";
 
 /** The resource types that carry a resource policy, and what to call them. */
@@ -79,7 +80,8 @@ export const resourcePolicyNotPublic: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         const label = RESOURCE_POLICY_TYPES[args.type];
         if (label === undefined) return;
-        const policy = args.props.policy;
+        // A policy that waits for other resources' outputs (an ARN) is checked once it is known.
+        const policy = orUnknown(() => args.props.policy, undefined);
         if (policy === undefined || policy === null || policy === "") return;
         const doc = parseDocument(policy);
         if ("error" in doc) {

@@ -279,11 +279,13 @@ export interface TokenConfig {
 
 const SERVICE_ACCOUNT_KIND = "ServiceAccount";
 
+/** A ServiceAccount (or its patch) in the stack; undefined for other types, and while its name is not known yet. */
 function serviceAccountOf(r: PolicyResource): { namespace: string; name: string; automount: boolean | undefined; patch: boolean } | undefined {
     const t = parseKubeType(r.type);
     if (!t || t.group !== "core" || t.kind !== SERVICE_ACCOUNT_KIND || t.list) return undefined;
     const obj = r.props as KubeObject & { automountServiceAccountToken?: boolean };
-    return { namespace: namespaceOf(obj), name: obj.metadata?.name ?? r.name, automount: obj.automountServiceAccountToken, patch: t.patch };
+    const id = orUnknown(() => ({ namespace: namespaceOf(obj), name: obj.metadata?.name ?? r.name }), undefined);
+    return id && { ...id, automount: orUnknown(() => obj.automountServiceAccountToken, false), patch: t.patch };
 }
 
 export const serviceAccountTokenAutomount: StackValidationPolicy = {
