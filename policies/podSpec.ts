@@ -67,6 +67,8 @@ export interface PodTemplateObject {
     readonly metadata: ObjectMetaView | undefined;
     /** Undefined when the object (a patch, typically) does not touch the pod spec. */
     readonly pod: PodSpec | undefined;
+    /** The labels of the pods it makes (the pod template's, or a Pod's own). */
+    readonly podLabels: Record<string, string>;
     /** `DaemonSet apps/agent` or `DeploymentPatch kube-system/coredns`, built only when a violation is reported. */
     readonly label: () => string;
 }
@@ -99,6 +101,8 @@ export function podTemplates(type: string, props: Record<string, unknown>, name:
             patch: t.patch,
             metadata,
             pod: at(obj, POD_SPEC_PATHS[t.kind].path) as PodSpec | undefined,
+            // The pod template's metadata sits next to its spec.
+            podLabels: (at(obj, [...POD_SPEC_PATHS[t.kind].path.slice(0, -1), "metadata", "labels"]) ?? {}) as Record<string, string>,
             label: () =>
                 `${kindLabel} ${orUnknown(() => metadata?.namespace ?? "default", "[unknown]")}/${orUnknown(() => metadata?.name ?? fallbackName, "[unknown]")}`,
         };

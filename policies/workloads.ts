@@ -6,7 +6,6 @@
  * Every pod rule covers every kind that carries a pod spec, its `Patch` and `List` variants (see `podSpec.ts`), and
  * every container of the pod: regular, init (including native sidecars) and ephemeral.
  */
-import * as k8s from "@pulumi/kubernetes";
 import {
     PolicyResource,
     ReportViolation,
@@ -14,10 +13,9 @@ import {
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationPolicy,
-    validateResourceOfType,
 } from "@pulumi/policy";
 import { EnvironmentConfig, environmentProperty } from "./environment";
-import { DEPLOYMENT_TYPE, KubeObject, PDB_TYPE, matchesSelector, minimumReplicas, namespaceOf, objectName, podLabels, scaledValue } from "./kube";
+import { KubeObject, isKubeKind, matchesSelector, minimumReplicas, namespaceOf, objectName, scaledValue } from "./kube";
 import {
     Container,
     ContainerEntry,
@@ -362,32 +360,47 @@ export function allowedDisruptions(spec: PdbSpec, replicas: number | undefined):
     return min === undefined ? undefined : replicas - min;
 }
 
+/** Kinds whose pods a PodDisruptionBudget guards: every long-running pod kind. */
+const DISRUPTABLE_KINDS = ["Pod", "ReplicationController", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
+
+/**
+ * The fewest pods a workload keeps: 1 for a Pod, `spec.replicas` or its HPA's minimum for scalable kinds (see
+ * `minimumReplicas`), undefined for a DaemonSet (one per matching node).
+ */
+function workloadMinimum(r: PolicyResource, kind: string, resources: readonly PolicyResource[]): number | undefined {
+    if (kind === "Pod") return 1;
+    if (kind === "DaemonSet") return undefined;
+    return minimumReplicas(r, resources, kind);
+}
+
 export const pdbAllowsDisruption: StackValidationPolicy = {
     name: "pdb-allows-disruption",
     description:
-        "PodDisruptionBudgets allow at least one voluntary disruption at the workload's minimum size, so that node drains and Karpenter consolidation are never blocked.",
+        "PodDisruptionBudgets allow at least one voluntary disruption at their workloads' minimum size (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers), so that node drains and Karpenter consolidation are never blocked.",
     severity: "high",
     validateStack: (args, reportViolation) => {
-        for (const r of args.resources.filter((res) => res.type === PDB_TYPE)) {
+        const workloads = args.resources.flatMap((r) =>
+            podTemplates(r.type, r.props, r.name)
+                .filter((o) => !o.patch && DISRUPTABLE_KINDS.includes(o.kind) && !parseKubeType(r.type)?.list)
+                .map((o) => ({ r, o })),
+        );
+        for (const r of args.resources.filter((res) => isKubeKind(res, "policy", "PodDisruptionBudget"))) {
             const pdb = r.props as KubeObject<PdbSpec>;
             const spec = pdb.spec ?? {};
-            const targets = args.resources.filter(
-                (d) => d.type === DEPLOYMENT_TYPE && namespaceOf(d.props as KubeObject) === namespaceOf(pdb) && matchesSelector(spec.selector, podLabels(d)),
-            );
+            const targets = workloads.filter(({ o }) => (o.metadata?.namespace ?? "default") === namespaceOf(pdb) && matchesSelector(spec.selector, o.podLabels));
             const budget = spec.maxUnavailable !== undefined ? `maxUnavailable ${spec.maxUnavailable}` : `minAvailable ${spec.minAvailable ?? 1}`;
-            if (targets.length === 0) {
-                if (allowedDisruptions(spec, undefined) === 0) reportViolation(`PodDisruptionBudget ${objectName(r)} (${budget}) never allows a disruption.`, r.urn);
-                continue;
-            }
+            const minimums = targets.map(({ r: t, o }) => workloadMinimum(t, o.kind, args.resources));
             // The budget counts every selected pod; the worst case is each workload at its minimum size (0 pods: nothing to block).
-            const replicas = targets.reduce((n, d) => n + minimumReplicas(d, args.resources), 0);
+            const replicas = targets.length === 0 || minimums.includes(undefined) ? undefined : minimums.reduce<number>((n, m) => n + (m as number), 0);
             if (replicas === 0) continue;
             const allowed = allowedDisruptions(spec, replicas);
+            if (targets.length === 0 || replicas === undefined) {
+                if (allowed === 0) reportViolation(`PodDisruptionBudget ${objectName(r)} (${budget}) never allows a disruption.`, r.urn);
+                continue;
+            }
             if (allowed !== undefined && allowed < 1) {
-                reportViolation(
-                    `PodDisruptionBudget ${objectName(r)} (${budget}) allows ${Math.max(allowed, 0)} disruptions of ${targets.map(objectName).join(", ")} at ${replicas} replica(s): drains and consolidation would block.`,
-                    r.urn,
-                );
+                const names = targets.map(({ r: t }) => objectName(t)).join(", ");
+                reportViolation(`PodDisruptionBudget ${objectName(r)} (${budget}) allows ${Math.max(allowed, 0)} disruptions of ${names} at ${replicas} replica(s): drains and consolidation would block.`, r.urn);
             }
         }
     },
@@ -399,7 +412,7 @@ export interface HpaConfig extends EnvironmentConfig {
 
 export const hpaMinReplicas: ResourceValidationPolicy = {
     name: "hpa-min-replicas",
-    description: "Production HorizontalPodAutoscalers keep at least 2 replicas, so one pod's disruption is never an outage.",
+    description: "Production HorizontalPodAutoscalers (every autoscaling version, patches and lists) keep at least 2 replicas, so one pod's disruption is never an outage.",
     severity: "high",
     configSchema: {
         properties: {
@@ -407,16 +420,23 @@ export const hpaMinReplicas: ResourceValidationPolicy = {
             minReplicas: { type: "integer", minimum: 1, default: 2, description: "Smallest minReplicas allowed in prod." },
         },
     },
-    validateResource: validateResourceOfType(k8s.autoscaling.v2.HorizontalPodAutoscaler, (hpa, args, reportViolation) => {
+    validateResource: (args, reportViolation) => {
+        const t = parseKubeType(args.type);
+        if (!t || t.group !== "autoscaling" || t.kind !== "HorizontalPodAutoscaler") return;
         const { environment, minReplicas } = args.getConfig<HpaConfig>();
         if (environment !== "prod") return;
-        const actual = hpa.spec?.minReplicas ?? 1;
-        if (actual < minReplicas) {
-            reportViolation(
-                `HorizontalPodAutoscaler ${objectName({ name: args.name, props: hpa })} has minReplicas ${actual} in prod${hpa.spec?.minReplicas === undefined ? " (the default)" : ""}: use at least ${minReplicas}.`,
-            );
-        }
-    }),
+        objectsOf(args, t.list).forEach((hpa, i) => {
+            const set = (hpa.spec as { minReplicas?: number } | undefined)?.minReplicas;
+            // A patch that leaves minReplicas out keeps the live value.
+            if (t.patch && set === undefined) return;
+            const actual = set ?? 1;
+            if (actual < minReplicas) {
+                reportViolation(
+                    `HorizontalPodAutoscaler${t.patch ? "Patch" : ""} ${nameOf(hpa, t.list ? `${args.name}[${i}]` : args.name)} has minReplicas ${actual} in prod${set === undefined ? " (the default)" : ""}: use at least ${minReplicas}.`,
+                );
+            }
+        });
+    },
 };
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@
 import type { PlannedResource } from "../plan/harness";
 import {
     hostAccess,
+    hpaMinReplicas,
+    pdbAllowsDisruption,
     imageRepository,
     isAllowedRepository,
     noLoadBalancerServices,
@@ -382,6 +384,74 @@ describe("no-loadbalancer-services", () => {
                 "Gateway apps/second is not an allowed Gateway (gateway-system/public-gateway): attach HTTPRoutes to the shared Gateway instead of provisioning another load balancer.",
             ],
             ["apps-beta", "Gateway apps/beta is not an allowed Gateway (gateway-system/public-gateway): attach HTTPRoutes to the shared Gateway instead of provisioning another load balancer."],
+        ]);
+    });
+});
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Disruption and scale, for every kind
+// ---------------------------------------------------------------------------------------------------------------------
+
+describe("pdb-allows-disruption over every long-running kind", () => {
+    const labelled = (kind: Kind, name: string, replicas?: number) => {
+        const r = workload(kind, name, goodPod);
+        const inputs = structuredClone(r.inputs) as Record<string, any>;
+        const template = kind === "Pod" ? inputs : kind === "PodTemplate" ? inputs.template : inputs.spec.template;
+        if (kind === "Pod") inputs.metadata.labels = { app: name };
+        else template.metadata = { labels: { app: name } };
+        if (replicas !== undefined) inputs.spec.replicas = replicas;
+        return { ...r, inputs };
+    };
+    const pdb = (name: string, spec: object, type = "kubernetes:policy/v1:PodDisruptionBudget") =>
+        resource(type, `${name}-pdb`, { metadata: { name, namespace: "apps" }, spec: { selector: { matchLabels: { app: name } }, ...spec } });
+
+    test("flags budgets that allow no disruption of a StatefulSet, ReplicaSet, ReplicationController or Pod (policy/v1 and v1beta1); passes budgets that allow one", async () => {
+        const resources = [
+            labelled("StatefulSet", "db", 3),
+            pdb("db", { minAvailable: 3 }),
+            labelled("ReplicaSet", "rs", 2),
+            pdb("rs", { maxUnavailable: 0 }, "kubernetes:policy/v1beta1:PodDisruptionBudget"),
+            labelled("ReplicationController", "rc", 2),
+            pdb("rc", { minAvailable: "100%" }),
+            labelled("Pod", "single"),
+            pdb("single", { minAvailable: 1 }),
+            labelled("StatefulSet", "ok", 3),
+            pdb("ok", { maxUnavailable: 1 }),
+            labelled("DaemonSet", "agent"),
+            pdb("agent", { maxUnavailable: "10%" }),
+        ];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget apps/db (minAvailable 3) allows 0 disruptions of apps/db at 3 replica(s): drains and consolidation would block.",
+            "PodDisruptionBudget apps/rs (maxUnavailable 0) allows 0 disruptions of apps/rs at 2 replica(s): drains and consolidation would block.",
+            "PodDisruptionBudget apps/rc (minAvailable 100%) allows 0 disruptions of apps/rc at 2 replica(s): drains and consolidation would block.",
+            "PodDisruptionBudget apps/single (minAvailable 1) allows 0 disruptions of apps/single at 1 replica(s): drains and consolidation would block.",
+        ]);
+    });
+
+    test("a DaemonSet's size is its node count: only a budget that never allows a disruption is flagged", async () => {
+        expect(await messages(pdbAllowsDisruption, [labelled("DaemonSet", "agent"), pdb("agent", { maxUnavailable: 0 })])).toEqual([
+            "PodDisruptionBudget apps/agent (maxUnavailable 0) never allows a disruption.",
+        ]);
+    });
+});
+
+describe("hpa-min-replicas over every autoscaling version", () => {
+    const hpa = (type: string, name: string, spec: object) => resource(type, name, { metadata: { name, namespace: "apps" }, spec: { scaleTargetRef: { kind: "Deployment", name }, maxReplicas: 10, ...spec } });
+
+    test("flags minReplicas 1 in autoscaling/v1 and v2beta2, in a patch that sets it and in a list; passes 2 and patches that leave it", async () => {
+        const resources = [
+            hpa("kubernetes:autoscaling/v1:HorizontalPodAutoscaler", "v1", { minReplicas: 1 }),
+            hpa("kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler", "beta", {}),
+            hpa("kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch", "patched", { minReplicas: 1 }),
+            hpa("kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch", "untouched", { maxReplicas: 20 }),
+            resource("kubernetes:autoscaling/v2:HorizontalPodAutoscalerList", "list", { items: [{ metadata: { name: "listed", namespace: "apps" }, spec: { minReplicas: 1 } }] }),
+            hpa("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "good", { minReplicas: 2 }),
+        ];
+        expect(await messages(hpaMinReplicas, resources, { environment: "prod" })).toEqual([
+            "HorizontalPodAutoscaler apps/v1 has minReplicas 1 in prod: use at least 2.",
+            "HorizontalPodAutoscaler apps/beta has minReplicas 1 in prod (the default): use at least 2.",
+            "HorizontalPodAutoscalerPatch apps/patched has minReplicas 1 in prod: use at least 2.",
+            "HorizontalPodAutoscaler apps/listed has minReplicas 1 in prod: use at least 2.",
         ]);
     });
 });
