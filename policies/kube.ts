@@ -8,8 +8,6 @@ import { orUnknown } from "./unknowns";
 
 export const DEPLOYMENT_TYPE = "kubernetes:apps/v1:Deployment";
 export const SERVICE_TYPE = "kubernetes:core/v1:Service";
-export const HPA_TYPE = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-export const PDB_TYPE = "kubernetes:policy/v1:PodDisruptionBudget";
 export const HTTPROUTE_TYPE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 
 /** Blue/green label keys and values (the BlueGreenService convention). */

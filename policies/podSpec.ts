@@ -54,9 +54,6 @@ const POD_SPEC_PATHS: Record<string, { readonly groups: readonly string[]; reado
     CronJob: { groups: ["batch"], path: ["spec", "jobTemplate", "spec", "template", "spec"] },
 };
 
-/** The kinds that carry a pod spec. */
-export const POD_TEMPLATE_KINDS: readonly string[] = Object.keys(POD_SPEC_PATHS);
-
 /** Kinds whose pods run to completion and never sit behind a Service. */
 export const RUN_TO_COMPLETION_KINDS: readonly string[] = ["Job", "CronJob"];
 
@@ -78,7 +75,7 @@ function at(obj: unknown, path: readonly string[]): unknown {
 }
 
 /** The pod-template kind of a resource type, or undefined when it carries no pod spec. */
-export function podTemplateType(type: string): KubeType | undefined {
+function podTemplateType(type: string): KubeType | undefined {
     const t = parseKubeType(type);
     const spec = t && POD_SPEC_PATHS[t.kind];
     return t && spec && spec.groups.includes(t.group) ? t : undefined;

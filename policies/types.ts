@@ -1,11 +1,12 @@
 /**
  * Typed views of the resources the pack checks that have no generated SDK class in the pack's dependencies:
- * the Karpenter, Gateway API and AWS Load Balancer Controller custom resources, and the `eks:index:Cluster`
- * component. Each view lists only the fields a policy reads, named and nested exactly as the upstream schema
- * (Karpenter 1.14 CRDs, Gateway API v1.6 standard channel, AWS Load Balancer Controller v3.5 CRDs, pulumi-eks 4).
+ * the Karpenter, Gateway API and AWS Load Balancer Controller custom resources, and the pulumi-eks components.
+ * Each view lists only the fields a policy reads, named and nested exactly as the upstream schema (Karpenter 1.14
+ * CRDs, Gateway API v1.6 standard channel, AWS Load Balancer Controller v3.5 CRDs, pulumi-eks 4).
  *
  * The classes exist so that `validateResourceOfType` and `isType` can match on `__pulumiType`, as they do for
- * SDK classes; they are never instantiated.
+ * SDK classes; they are never instantiated. Gateway API and controller kinds are matched by group and kind
+ * instead (`gateway.ts`), so that every served version is covered.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -64,7 +65,7 @@ export interface EksManagedNodeGroupView {
     /** Default false: without it (or a launch template) the group's instances accept IMDSv1. */
     enableIMDSv2?: boolean;
 }
-export const EksManagedNodeGroup = resourceClass<EksManagedNodeGroupView>("eks:index:ManagedNodeGroup");
+
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Karpenter v1
@@ -152,7 +153,6 @@ export interface GatewayView {
         infrastructure?: { parametersRef?: { group: string; kind: string; name: string } };
     };
 }
-export const Gateway = resourceClass<GatewayView>("kubernetes:gateway.networking.k8s.io/v1:Gateway");
 
 export interface GatewayClassView {
     metadata?: ObjectMetaView;
@@ -198,7 +198,6 @@ export interface HTTPRouteView {
         rules?: { backendRefs?: BackendRefView[]; filters?: HTTPRouteFilterView[] }[];
     };
 }
-export const HTTPRoute = resourceClass<HTTPRouteView>("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
 
 /** `gateway.k8s.aws/v1` LoadBalancerConfiguration: listener TLS settings live here, not on the Gateway. */
 export interface LoadBalancerConfigurationView {
@@ -220,6 +219,3 @@ export interface LoadBalancerConfigurationView {
         }[];
     };
 }
-export const LoadBalancerConfiguration = resourceClass<LoadBalancerConfigurationView>(
-    "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration",
-);
