@@ -95,13 +95,24 @@ describe("bad input: exit 2, one line", () => {
         ],
         ["a missing file", () => ["--stack", "prod", "--plan", path.join(dir, "absent.json")], /^cannot read plan document .*absent\.json: ENOENT\n$/],
         ["a stack without policy config", () => ["--stack", "qa", "--plan", write("qa.json", { resources: [] })], /^no policy config for stack 'qa' \(policies\/config has dev, prod, stage\)\n$/],
-        ["no --plan", () => ["--stack", "prod"], /^--plan is required .*\(usage: npm run policy -- --stack <stack> --plan <file\.json\|-> \[--format text\|json\]\)\n$/],
-        ["an unknown format", () => ["--stack", "prod", "--plan", "x.json", "--format", "yaml"], /^--format must be one of text, json, got yaml \(usage: .*\)\n$/],
+        ["no --plan", () => ["--stack", "prod"], /^--plan is required \(a plan document in the --format json shape, or - for stdin\) \(npm run policy -- --help\)\n$/],
+        ["an unknown format", () => ["--stack", "prod", "--plan", "x.json", "--format", "yaml"], /^--format must be one of text, json, got "yaml" \(npm run policy -- --help\)\n$/],
+        ["an unknown flag", () => ["--stack", "prod", "--plan", "x.json", "--policy"], /^unknown flag --policy \(npm run policy -- --help\)\n$/],
     ])("%s", (_name, args, message) => {
         const run = cli(...args());
         expect(run.stdout).toBe("");
         expect(run.stderr).toMatch(message);
         expect(run.status).toBe(2);
+    });
+
+    test("--help prints the usage and exits 0; --flag=value works like --flag value", () => {
+        const help = cli("--help");
+        expect(help.status).toBe(0);
+        expect(help.stdout).toContain("usage: npm run policy -- --stack <stack> --plan <file.json|-> [--format text|json]");
+        const run = cli("--stack=prod", `--plan=${write("none.json", { resources: [] })}`, "--format=json");
+        expect(run.stderr).toBe("");
+        expect(run.status).toBe(0);
+        expect(JSON.parse(run.stdout)).toEqual({ violations: [] });
     });
 
     test("a document whose resources name only a URN is enough (type and name come from it); stdin works", () => {
