@@ -235,5 +235,69 @@ export const namespaceNetworkPolicy: StackValidationPolicy = {
     },
 };
 
+/** Whether a VPC CNI configuration turns on network policy enforcement (`enableNetworkPolicy`, a string in add-on JSON). */
+function enablesNetworkPolicy(value: unknown): boolean {
+    return value === true || value === "true";
+}
+
+/** The VPC CNI resources of a stack, each with whether it enforces NetworkPolicies. */
+function vpcCnis(resources: readonly PolicyResource[]): { resource: PolicyResource; enforces: boolean }[] {
+    return resources.flatMap((r) => {
+        const p = r.props as Record<string, unknown>;
+        if (r.type === "aws:eks/addon:Addon" && p.addonName === "vpc-cni") {
+            let config: unknown = p.configurationValues;
+            if (typeof config === "string") {
+                try {
+                    config = JSON.parse(config);
+                } catch {
+                    config = {};
+                }
+            }
+            return [{ resource: r, enforces: enablesNetworkPolicy((config as Record<string, unknown> | undefined)?.enableNetworkPolicy) }];
+        }
+        if (r.type === "eks:index:VpcCniAddon") return [{ resource: r, enforces: enablesNetworkPolicy(p.enableNetworkPolicy) }];
+        if (r.type === "eks:index:Cluster" && p.useDefaultVpcCni !== true && p.vpcCniOptions !== undefined) {
+            return [{ resource: r, enforces: enablesNetworkPolicy((p.vpcCniOptions as Record<string, unknown>).enableNetworkPolicy) }];
+        }
+        return [];
+    });
+}
+
+export interface EnforcementConfig {
+    readonly enforcedByAnotherCni: boolean;
+}
+
+export const networkPolicyEnforced: StackValidationPolicy = {
+    name: "network-policy-enforced",
+    description:
+        "A stack that declares NetworkPolicies also has them enforced: the VPC CNI add-on (or pulumi-eks's VPC CNI) runs with enableNetworkPolicy. Without an enforcing CNI, NetworkPolicy objects change nothing.",
+    severity: "high",
+    configSchema: {
+        properties: {
+            enforcedByAnotherCni: {
+                type: "boolean",
+                default: false,
+                description: "Another CNI or network policy engine installed outside the plan (Calico, Cilium) enforces NetworkPolicies.",
+            },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        if (args.getConfig<EnforcementConfig>().enforcedByAnotherCni) return;
+        const policies = args.resources.filter((r) => {
+            const t = parseKubeType(r.type);
+            return t !== undefined && t.kind === "NetworkPolicy" && (t.group === "networking.k8s.io" || t.group === "extensions");
+        });
+        if (policies.length === 0) return;
+        const cnis = orUnknown(() => vpcCnis(args.resources), undefined);
+        if (cnis === undefined || cnis.some((c) => c.enforces)) return;
+        const where = cnis[0]?.resource ?? args.resources.find((r) => r.type === "eks:index:Cluster" || r.type === "aws:eks/cluster:Cluster") ?? policies[0];
+        const why =
+            cnis.length > 0
+                ? `its VPC CNI (${cnis.map((c) => `${c.resource.type.split(":").pop()} ${c.resource.name}`).join(", ")}) does not set enableNetworkPolicy`
+                : "no VPC CNI add-on in the stack enables network policy (the EKS default CNI does not enforce them)";
+        reportViolation(`The stack declares ${policies.length} NetworkPolicies but ${why}: they would not be enforced.`, where.urn);
+    },
+};
+
 export const namespacePolicies = [namespacePodSecurityRestricted, noDefaultNamespace];
-export const namespaceStackPolicies = [namespaceNetworkPolicy];
+export const namespaceStackPolicies = [namespaceNetworkPolicy, networkPolicyEnforced];

@@ -12,7 +12,6 @@ import { parsePlanDocument, planDocument } from "../plan/render";
 import type { Violation } from "../plan/render";
 import { ServedPack } from "./crossguard";
 import { Plan, PlannedResource, plan } from "./harness";
-import { ADVISORY_UNTIL_ISSUE_16 } from "./policyHarness";
 import { CASES } from "./reviewCases";
 
 let pack: ServedPack;
@@ -69,8 +68,7 @@ test.each(cases)("%s: the same violations offline and through the analyzer", asy
     const served = await pack.analyze(p);
     const offline = (await evaluatePolicies(p)).violations;
     expect(sorted(offline)).toEqual(sorted(served));
-    // Besides the advisory reports of the rules whose product side comes with issue 16.
-    expect(offline.filter((v) => !ADVISORY_UNTIL_ISSUE_16.includes(v.policy))).toHaveLength(count);
+    expect(offline).toHaveLength(count);
 });
 
 test("prod with the review's cases added (every new rule, resource and stack policies): the same violations offline and through the analyzer", async () => {

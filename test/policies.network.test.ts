@@ -8,7 +8,7 @@ import { parseCidr, publicAddressCount, publicCoverage } from "../policies/cidr"
 import { eksEndpointNotOpen, eksEndpointPrivateProd } from "../policies/cluster";
 import { albAccessLogs, albHttpRedirectsToHttps, gatewayAllowedRoutes, gatewayRouteSelectorNotEmpty } from "../policies/gateway";
 import { nodeGroupLaunchTemplateImdsv2 } from "../policies/karpenter";
-import { namespaceNetworkPolicy, namespacePodSecurityRestricted, noDefaultNamespace } from "../policies/namespaces";
+import { namespaceNetworkPolicy, namespacePodSecurityRestricted, networkPolicyEnforced, noDefaultNamespace } from "../policies/namespaces";
 import { securityGroupIngressRestricted } from "../policies/network";
 import type { PlannedResource } from "../plan/harness";
 import { K8S_PROVIDER_URN, check, messages, resource } from "./policyHarness";
@@ -415,5 +415,29 @@ describe("namespace-network-policy", () => {
             ["partial", "Namespace partial has no NetworkPolicy selecting all of its pods for ingress (podSelector"],
             ["report", "Namespace reports has no NetworkPolicy selecting all of its pods for ingress (podSelector"],
         ]);
+    });
+});
+
+describe("network-policy-enforced", () => {
+    const NP = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+    const deny = resource(NP, "deny", { metadata: { name: "default-deny", namespace: "app" }, spec: { podSelector: {}, policyTypes: ["Ingress"] } });
+    const addon = (name: string, configurationValues?: string) => resource("aws:eks/addon:Addon", name, { clusterName: "c", addonName: "vpc-cni", ...(configurationValues ? { configurationValues } : {}) });
+
+    test("passes NetworkPolicies next to a VPC CNI that enforces them (EKS add-on, pulumi-eks add-on or cluster option), and a stack without NetworkPolicies", async () => {
+        // The EKS user guide turns enforcement on with the add-on configuration {"enableNetworkPolicy": "true"}.
+        expect(await check(networkPolicyEnforced, [deny, addon("cni", JSON.stringify({ enableNetworkPolicy: "true" }))])).toEqual([]);
+        expect(await check(networkPolicyEnforced, [deny, resource("eks:index:VpcCniAddon", "cni", { clusterName: "c", enableNetworkPolicy: true })])).toEqual([]);
+        expect(await check(networkPolicyEnforced, [deny, resource(EKS, "cluster", { vpcCniOptions: { enableNetworkPolicy: true } })])).toEqual([]);
+        expect(await check(networkPolicyEnforced, [addon("cni")])).toEqual([]);
+    });
+
+    test("flags NetworkPolicies with a VPC CNI that does not enforce them, or with none in the stack; another CNI can be declared", async () => {
+        expect((await check(networkPolicyEnforced, [deny, addon("cni", JSON.stringify({ enableNetworkPolicy: "false" }))])).map((v) => [v.urn.split("::").pop(), v.message])).toEqual([
+            ["cni", "The stack declares 1 NetworkPolicies but its VPC CNI (Addon cni) does not set enableNetworkPolicy: they would not be enforced."],
+        ]);
+        expect((await check(networkPolicyEnforced, [resource(EKS, "cluster", { useDefaultVpcCni: true }), deny])).map((v) => [v.urn.split("::").pop(), v.message])).toEqual([
+            ["cluster", "The stack declares 1 NetworkPolicies but no VPC CNI add-on in the stack enables network policy (the EKS default CNI does not enforce them): they would not be enforced."],
+        ]);
+        expect(await check(networkPolicyEnforced, [deny], { enforcedByAnotherCni: true })).toEqual([]);
     });
 });

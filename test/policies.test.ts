@@ -13,7 +13,7 @@ import { bluegreenBackendsHaveReplicas, bluegreenColors, kubernetesExplicitProvi
 import { hpaMinReplicas, pdbAllowsDisruption } from "../policies/workloads";
 import type { PlannedResource } from "../plan/harness";
 import { PolicyConfigError, enforcementLevelOf, evaluatePolicies, loadPolicyConfig, policyConfigProblems, policySettings } from "../plan/policy";
-import { ADVISORY_UNTIL_ISSUE_16, STACK_URN, check, messages, planOf, resource, urnOf } from "./policyHarness";
+import { STACK_URN, check, messages, planOf, resource, urnOf } from "./policyHarness";
 
 const EKS = "eks:index:Cluster";
 const AWS_EKS = "aws:eks/cluster:Cluster";
@@ -756,15 +756,12 @@ describe("policies/config/<stack>.json", () => {
     test.each(["dev", "stage", "prod"])("%s.json is valid for the pack", (stack) => {
         expect(policyConfigProblems(allPolicies, loadPolicyConfig(stack))).toEqual([]);
     });
-    test("advisory in dev; mandatory in stage and prod, but for the rules whose product side is still to come", () => {
+    test("advisory in dev, mandatory in stage and prod", () => {
         expect(levels(loadPolicyConfig("dev"))).toEqual(new Set(["advisory"]));
-        for (const stack of ["stage", "prod"]) {
-            const config = loadPolicyConfig(stack);
-            const advisory = allPolicies.filter((p) => enforcementLevelOf(p, config) === "advisory").map((p) => p.name);
-            expect(advisory.sort()).toEqual([...ADVISORY_UNTIL_ISSUE_16].sort());
-            expect(levels(config)).toEqual(new Set(["mandatory", "advisory"]));
-        }
+        expect(levels(loadPolicyConfig("stage"))).toEqual(new Set(["mandatory"]));
+        expect(levels(loadPolicyConfig("prod"))).toEqual(new Set(["mandatory"]));
     });
+
     test("production-only rules know their environment", () => {
         for (const stack of ["dev", "stage", "prod"]) {
             const config = loadPolicyConfig(stack);

@@ -34,13 +34,11 @@ beforeAll(async () => {
 });
 
 describe("npm run policy over the prod plan", () => {
-    test("as planned: exit 0, only the advisory rules waiting for issue 16", () => {
+    test("as planned: exit 0, no violation", () => {
         const run = cli("--stack", "prod", "--plan", write("prod.json", prodDoc), "--format", "json");
         expect(run.stderr).toBe("");
         expect(run.status).toBe(0);
-        const { violations } = JSON.parse(run.stdout) as { violations: Violation[] };
-        expect(violations.filter((v) => v.level === "mandatory")).toEqual([]);
-        expect(Object.keys(JSON.parse(run.stdout))).toEqual(["violations"]);
+        expect(JSON.parse(run.stdout)).toEqual({ violations: [] });
     });
 
     test("each of the review's cases produces its violation (exit 1), in JSON and in text", () => {
@@ -52,9 +50,9 @@ describe("npm run policy over the prod plan", () => {
         const missing = CASES.filter(([, r, policy]) => !violations.some((v) => v.urn === r.urn && v.policy === policy)).map(([name, , policy]) => `${name}: ${policy}`);
         expect(missing).toEqual([]);
         for (const v of violations) expect(Object.keys(v)).toEqual(["policy", "level", "urn", "message"]);
-        // Mandatory in prod, except the Pod Identity rule, advisory until issue 16 scopes the product's trusts.
+        // Every one at prod's level.
         const levels = Object.fromEntries(CASES.map(([name, r, policy]) => [name, violations.find((v) => v.urn === r.urn && v.policy === policy)?.level]));
-        expect(Object.entries(levels).filter(([, level]) => level !== "mandatory")).toEqual([["unconditioned Pod Identity trust", "advisory"]]);
+        expect(Object.entries(levels).filter(([, level]) => level !== "mandatory")).toEqual([]);
 
         const text = cli("--stack", "prod", "--plan", file);
         expect(text.status).toBe(1);

@@ -7,11 +7,6 @@ import type { Plan, PlannedResource } from "../plan/harness";
 import { evaluatePolicies } from "../plan/policy";
 import type { Violation } from "../plan/render";
 
-/**
- * Rules registered at advisory in stage and prod (policies/config) until their product side lands with issue 16:
- * NetworkPolicies, ALB access logs, ServiceAccounts without automounted tokens, scoped Pod Identity trusts.
- */
-export const ADVISORY_UNTIL_ISSUE_16 = ["namespace-network-policy", "alb-access-logs", "service-account-token-automount", "pod-identity-trust-scoped"];
 
 export const STACK_URN = "urn:pulumi:test::eks-platform::pulumi:pulumi:Stack::eks-platform-test";
 export const K8S_PROVIDER_URN = "urn:pulumi:test::eks-platform::pulumi:providers:kubernetes::cluster-k8s";
