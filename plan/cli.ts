@@ -1,8 +1,10 @@
 /**
- * The offline plan's command line: `npm start`, `npm run plan -- ...`, `npm run bench`. See USAGE.
+ * The offline plan's command line: `npm start`, `npm run plan -- ...`, `npm run policy -- ...`, `npm run bench`.
+ * See USAGE and POLICY_USAGE.
  *
- * Exit codes: 0 ok; 1 a mandatory policy violation (with --policy); 2 bad input (arguments, Pulumi.yaml, a stack
- * file, config the CLI or the program would refuse: one line on stderr, no stack trace); 3 the tool itself failed.
+ * Exit codes: 0 ok; 1 a mandatory policy violation (with --policy, or from `npm run policy`); 2 bad input
+ * (arguments, Pulumi.yaml, a stack file, config the CLI or the program would refuse, a plan document of the wrong
+ * shape: one line on stderr, no stack trace); 3 the tool itself failed.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -10,10 +12,12 @@ import type { Plan } from "./harness";
 import {
     diffPlans,
     kubernetesObjects,
+    parsePlanDocument,
     planDocument,
     renderDiff,
     renderOutputs,
     renderTree,
+    renderViolations,
     renderYaml,
     renderYamlObjects,
     ResourceChange,
@@ -31,6 +35,7 @@ export const USAGE = `Offline plan: runs the real index.ts under Pulumi's mocks 
 CLI, no network; values the cloud would assign (ids, ARNs, endpoints, the kubeconfig) are mocked.
 
 usage: npm run plan -- --stack <stack> [--set key=value]... [--diff key=value]... [--format tree|json|yaml] [--policy]
+       npm run policy -- --stack <stack> --plan <file.json|-> [--format text|json]   (npm run policy -- --help)
        npm start                      (the dev stack's plan and outputs, and what to run next)
        npm run bench [-- --runs N]
 
@@ -135,10 +140,103 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     return args;
 }
 
-/** Input the user must fix: arguments, Pulumi.yaml, stack files, config. One line, no stack trace. */
+export const POLICY_USAGE = `Policy pack on a plan document: evaluates policies/ with a stack's policies/config/<stack>.json against any
+plan in the \`npm run plan -- --format json\` shape (an offline plan, an edited one, another tool's), without
+running the program. Each resource needs a urn; type and name default to the urn's, inputs to {}, dependencies to [].
+
+usage: npm run policy -- --stack <stack> --plan <file.json|-> [--format text|json]
+
+  --stack, -s <stack>   whose policy config to use: policies/config/<stack>.json
+  --plan <file>         the plan document; - reads it from stdin
+  --format <f>          text (default): violations by level; json: {"violations": [{policy, level, urn, message}]}
+  --help, -h            this text
+
+exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input (one line on stderr), 3 the tool itself failed`;
+
+/** A mistake in `npm run policy`'s arguments or input: one line, exit 2. */
+export class PolicyUsageError extends Error {
+    constructor(message: string, hint = true) {
+        super(hint ? `${message} (npm run policy -- --help)` : message);
+        this.name = "UsageError";
+    }
+}
+
+interface PolicyArgs {
+    stack: string;
+    plan: string;
+    format: "text" | "json";
+    help: boolean;
+}
+
+export function parsePolicyArgs(argv: readonly string[]): PolicyArgs {
+    const args: PolicyArgs = { stack: "", plan: "", format: "text", help: false };
+    for (let i = 0; i < argv.length; i++) {
+        const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
+        const flag = eq > 0 ? argv[i].slice(0, eq) : argv[i];
+        const inline = eq > 0 ? argv[i].slice(eq + 1) : undefined;
+        const value = (): string => {
+            const v = inline ?? argv[++i];
+            if (v === undefined) throw new PolicyUsageError(`${flag} needs a value`);
+            return v;
+        };
+        switch (flag) {
+            case "--stack":
+            case "-s":
+                args.stack = value();
+                break;
+            case "--plan":
+                args.plan = value();
+                break;
+            case "--format": {
+                const f = value();
+                if (f !== "text" && f !== "json") throw new PolicyUsageError(`--format must be one of text, json, got ${JSON.stringify(f)}`);
+                args.format = f;
+                break;
+            }
+            case "--help":
+            case "-h":
+                if (inline !== undefined) throw new PolicyUsageError(`${flag} takes no value`);
+                args.help = true;
+                break;
+            default:
+                throw new PolicyUsageError(flag.startsWith("-") ? `unknown flag ${flag}` : `unexpected argument ${JSON.stringify(flag)}`);
+        }
+    }
+    if (args.help) return args;
+    if (!args.stack) throw new PolicyUsageError("--stack is required");
+    if (!args.plan) throw new PolicyUsageError("--plan is required (a plan document in the --format json shape, or - for stdin)");
+    return args;
+}
+
+/**
+ * `npm run policy`: the pack, with the stack's policy config, over any plan document in the `--format json` shape
+ * (an offline plan, an edited one, or another tool's), without running the program.
+ */
+async function policy(argv: readonly string[]): Promise<number> {
+    const args = parsePolicyArgs(argv);
+    if (args.help) return (await out(`${POLICY_USAGE}\n`), EXIT.ok);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { POLICY_CONFIG_DIR, evaluatePolicies } = require("./policy") as typeof import("./policy");
+    if (!fs.existsSync(path.join(POLICY_CONFIG_DIR, `${args.stack}.json`))) {
+        const known = fs.readdirSync(POLICY_CONFIG_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -".json".length));
+        throw new PolicyUsageError(`no policy config for stack '${args.stack}' (policies/config has ${known.join(", ")})`, false);
+    }
+    let text: string;
+    try {
+        text = args.plan === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(args.plan, "utf8");
+    } catch (e) {
+        throw new PolicyUsageError(`cannot read plan document ${args.plan}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, false);
+    }
+    const report = await evaluatePolicies(parsePlanDocument(text, args.plan === "-" ? "stdin" : args.plan, args.stack));
+    if (args.format === "json") await out(`${JSON.stringify({ violations: report.violations }, null, 2)}\n`);
+    else await out(`${renderViolations(report)}\n`);
+    return exitCode(report);
+}
+
+/** Input the user must fix: arguments, Pulumi.yaml, stack files, config, plan documents. One line, no stack trace. */
 function userError(err: unknown): string | undefined {
     if (!(err instanceof Error)) return undefined;
-    if (err instanceof UnknownStackError || err instanceof UsageError || err instanceof StackConfigError) return err.message;
+    if (err instanceof UnknownStackError || err instanceof UsageError || err instanceof PolicyUsageError || err instanceof StackConfigError) return err.message;
     // The program's own refusals (config/index.ts) come back from the SDK under their names.
     if (["ConfigError", "PlaceholderError", "StackConfigError", "UsageError"].includes(err.name)) return err.message.split("\n")[0];
     return undefined;
@@ -154,17 +252,6 @@ async function evaluate(plan: Plan): Promise<PolicyReport> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { evaluatePolicies } = require("./policy") as typeof import("./policy");
     return evaluatePolicies(plan);
-}
-
-function renderViolations(report: PolicyReport): string {
-    const lines = [`Policies: ${report.policyCount} evaluated, ${report.violations.length} violation(s)`];
-    for (const level of ["mandatory", "advisory"]) {
-        const list = report.violations.filter((v) => v.level === level);
-        if (!list.length) continue;
-        lines.push(`  ${level} (${list.length}):`);
-        for (const v of list) lines.push(`    [${v.policy}] ${v.urn}\n      ${v.message}`);
-    }
-    return lines.join("\n");
 }
 
 function exitCode(report: PolicyReport | undefined): number {
@@ -288,6 +375,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             const { bench } = require("./bench") as typeof import("./bench");
             return await bench(argv.slice(1));
         }
+        if (argv[0] === "policy") return await policy(argv.slice(1));
         const command = argv[0] === "plan" || argv[0] === "start" ? argv[0] : "plan";
         const rest = argv[0] === command ? argv.slice(1) : argv;
         if (command === "start") {

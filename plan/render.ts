@@ -79,6 +79,90 @@ export function planDocument(plan: Plan, violations?: readonly Violation[]): Rec
     return doc;
 }
 
+/** A plan document that is not in the `--format json` shape: one line naming the file, the field and the problem. */
+export class PlanDocumentError extends Error {
+    constructor(message: string) {
+        super(message);
+        // Reported like invalid config: one line, exit 2.
+        this.name = "ConfigError";
+    }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The type and name in a URN `urn:pulumi:<stack>::<project>::<parent types$type>::<name>`. */
+function urnTypeAndName(urn: string): { type?: string; name?: string } {
+    const parts = urn.split("::");
+    if (!urn.startsWith("urn:pulumi:") || parts.length < 4) return {};
+    const types = parts[2];
+    return { type: types.slice(types.lastIndexOf("$") + 1), name: parts.slice(3).join("::") };
+}
+
+/**
+ * Reads a plan document in the `--format json` shape (as `planDocument` writes it, edited, or produced by another
+ * tool) back into a plan. Required per resource: `urn`; `type` and `name` default to the URN's, `inputs` to `{}`,
+ * `dependencies` to `[]`. Every problem is reported at once.
+ */
+export function parsePlanDocument(text: string, source: string, stack: string): Plan {
+    let doc: unknown;
+    try {
+        doc = JSON.parse(text);
+    } catch (err) {
+        throw new PlanDocumentError(`${source} is not valid JSON (${(err as Error).message.replace(/\s+/g, " ").trim()})`);
+    }
+    if (!isObject(doc)) throw new PlanDocumentError(`${source} must be a JSON object with a resources array`);
+    if (!Array.isArray(doc.resources)) throw new PlanDocumentError(`${source}: resources must be an array of resources`);
+    const problems: string[] = [];
+    const optionalString = (r: Record<string, unknown>, key: string, at: string) => {
+        if (r[key] !== undefined && r[key] !== null && typeof r[key] !== "string") problems.push(`${at}.${key} must be a string`);
+    };
+    const resources = doc.resources.map((raw, i): PlannedResource => {
+        const at = `resources[${i}]`;
+        if (!isObject(raw)) {
+            problems.push(`${at} must be an object`);
+            return undefined as unknown as PlannedResource;
+        }
+        if (typeof raw.urn !== "string" || raw.urn === "") problems.push(`${at}.urn must be a non-empty string`);
+        const fromUrn = typeof raw.urn === "string" ? urnTypeAndName(raw.urn) : {};
+        const type = typeof raw.type === "string" ? raw.type : fromUrn.type;
+        const name = typeof raw.name === "string" ? raw.name : fromUrn.name;
+        if (raw.type === undefined && type === undefined) problems.push(`${at}.type is missing and the urn names no type`);
+        for (const key of ["type", "name", "parent", "provider"]) optionalString(raw, key, at);
+        if (raw.inputs !== undefined && !isObject(raw.inputs)) problems.push(`${at}.inputs must be an object`);
+        if (raw.dependencies !== undefined && !(Array.isArray(raw.dependencies) && raw.dependencies.every((d) => typeof d === "string"))) {
+            problems.push(`${at}.dependencies must be an array of URNs`);
+        }
+        if (raw.providers !== undefined && raw.providers !== null && !isObject(raw.providers)) problems.push(`${at}.providers must be an object`);
+        return {
+            urn: raw.urn as string,
+            type: type as string,
+            name: name ?? "",
+            parent: typeof raw.parent === "string" ? raw.parent : undefined,
+            provider: typeof raw.provider === "string" ? raw.provider : undefined,
+            providers: (isObject(raw.providers) ? raw.providers : {}) as Record<string, string>,
+            custom: raw.custom !== false,
+            protect: raw.protect === true,
+            inputs: (isObject(raw.inputs) ? raw.inputs : {}) as Record<string, unknown>,
+            dependencies: (Array.isArray(raw.dependencies) ? raw.dependencies : []) as string[],
+        };
+    });
+    if (problems.length > 0) throw new PlanDocumentError(`${source}: ${problems.join("; ")}`);
+    const project = typeof doc.project === "string" ? doc.project : "";
+    return { project, stack, config: {}, resources, outputs: isObject(doc.outputs) ? doc.outputs : {} };
+}
+
+/** The human-readable policy report: a count, then violations by level. */
+export function renderViolations(report: { readonly violations: readonly Violation[]; readonly policyCount: number }): string {
+    const lines = [`Policies: ${report.policyCount} evaluated, ${report.violations.length} violation(s)`];
+    for (const level of ["mandatory", "advisory"]) {
+        const list = report.violations.filter((v) => v.level === level);
+        if (!list.length) continue;
+        lines.push(`  ${level} (${list.length}):`);
+        for (const v of list) lines.push(`    [${v.policy}] ${v.urn}\n      ${v.message}`);
+    }
+    return lines.join("\n");
+}
+
 // ----------------------------------------------------------------------------------------------------------
 // yaml: Kubernetes objects as they would be applied
 // ----------------------------------------------------------------------------------------------------------

@@ -6,7 +6,11 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { clusterPolicies } from "./cluster";
 import { gatewayPolicies } from "./gateway";
 import { iamPolicies } from "./iam";
+import { iamAttachmentPolicies } from "./iamAttachments";
 import { karpenterPolicies } from "./karpenter";
+import { namespacePolicies, namespaceStackPolicies } from "./namespaces";
+import { networkPolicies } from "./network";
+import { resourcePolicyPolicies } from "./resourcePolicies";
 import { stackPolicies } from "./stack";
 import { workloadPolicies } from "./workloads";
 
@@ -20,9 +24,14 @@ export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 
 export const allPolicies: Policies = [
     ...clusterPolicies,
+    ...networkPolicies,
     ...iamPolicies,
+    ...iamAttachmentPolicies,
+    ...resourcePolicyPolicies,
     ...karpenterPolicies,
     ...gatewayPolicies,
+    ...namespacePolicies,
+    ...namespaceStackPolicies,
     ...workloadPolicies,
     ...stackPolicies,
 ];

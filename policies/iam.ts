@@ -1,6 +1,7 @@
 /**
- * IAM: service-account trust scoped to one exact subject and audience, no wildcard actions, and no data action
- * granted on every resource.
+ * IAM identities: role trust scoped for every kind of principal (IRSA, other web identities, AWS accounts and
+ * principals, `*`, EKS Pod Identity), no wildcard actions (nor wildcards that reach privilege-escalation actions), and
+ * no data action granted on every resource.
  *
  * "Data actions" read or change the data an AWS resource holds (objects, secrets, messages, items, parameters,
  * and KMS cryptographic operations). Listed below, they are the actions that must always name their resources.
@@ -9,7 +10,23 @@
  */
 import * as aws from "@pulumi/aws";
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { Statement, iamPattern, isAllow, isAnyResource, isWildcardAction, list, parseDocument, statementLabel } from "./iamDocument";
+import {
+    Statement,
+    escalationsGrantedBy,
+    iamPattern,
+    isAllow,
+    isAnyResource,
+    isWildcardAction,
+    isWildcardValue,
+    list,
+    narrowingValues,
+    narrows,
+    parseDocument,
+    principalAccount,
+    principalsOf,
+    statementLabel,
+} from "./iamDocument";
+import { orUnknown } from "./unknowns";
 
 export const IRSA_AUDIENCE = "sts.amazonaws.com";
 
@@ -73,22 +90,21 @@ export const DATA_ACTIONS: readonly string[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Trust policies of service-account roles
+// Role trust
 // ---------------------------------------------------------------------------------------------------------------------
 
 const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
+/** EKS clusters' OIDC issuers: `oidc.eks.<region>.amazonaws.com[.cn]/id/<id>`. */
+const EKS_OIDC_ISSUER = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[A-Za-z0-9]+$/;
+/** The service principal EKS Pod Identity assumes roles as. */
+export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
 
-function assumesWithWebIdentity(s: Statement): boolean {
-    return list(s.Action).some((a) => iamPattern(a).test("sts:AssumeRoleWithWebIdentity"));
-}
+/** Conditions that tie a statement to one AWS account or organization (what `Principal: "*"` needs). */
+const ACCOUNT_SCOPING_KEYS = ["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths"];
 
 /** OIDC issuers (`oidc.eks.<region>.amazonaws.com/id/<id>`) of the federated principals of a statement. */
-function oidcIssuers(principal: unknown): string[] {
-    if (principal === null || typeof principal !== "object") return [];
-    const federated = (principal as { Federated?: string | string[] }).Federated;
-    return list(federated)
-        .map((arn) => /:oidc-provider\/(.+)$/.exec(arn)?.[1])
-        .filter((issuer): issuer is string => issuer !== undefined);
+function oidcIssuers(federated: readonly string[]): string[] {
+    return federated.map((arn) => /:oidc-provider\/(.+)$/.exec(arn)?.[1]).filter((issuer): issuer is string => issuer !== undefined);
 }
 
 /** Problems with one IRSA trust statement: its subject and audience conditions. */
@@ -116,23 +132,122 @@ export function irsaStatementProblems(s: Statement, issuer: string): string[] {
     return problems;
 }
 
-export const irsaTrustScoped: ResourceValidationPolicy = {
-    name: "irsa-trust-scoped",
+/** Problems with a web-identity trust of an identity provider other than an EKS cluster (GitHub, Cognito, SAML, ...). */
+function webIdentityProblems(s: Statement, provider: string): string[] {
+    const saml = /:saml-provider\//.test(provider);
+    const oidc = /:oidc-provider\/(.+)$/.exec(provider)?.[1];
+    const host = oidc ?? provider;
+    if (saml) return narrows(s, "SAML:aud") ? [] : ["has no condition on SAML:aud"];
+    const problems: string[] = [];
+    if (!narrows(s, `${host}:aud`)) problems.push(`has no condition on ${host}:aud (the tokens' audience)`);
+    // An OIDC provider issues tokens to many subjects (every repository of a GitHub organization, every user of an app).
+    if (oidc && !narrows(s, `${host}:sub`)) problems.push(`has no condition on ${host}:sub naming the subjects it trusts`);
+    return problems;
+}
+
+export interface TrustConfig {
+    /** AWS accounts whose principals roles and resource policies may trust. */
+    readonly trustedAccountIds: string[];
+}
+
+const trustedAccountIdsProperty = {
+    trustedAccountIds: {
+        type: "array" as const,
+        items: { type: "string" as const, pattern: "^\\d{12}$" },
+        default: [],
+        description: "AWS accounts (12 digits) whose principals may be trusted, typically the stack's own account. Empty: none.",
+    },
+};
+
+/** Problems with the AWS principals of an Allow statement: `*` without an account condition, accounts not trusted. */
+export function awsPrincipalProblems(s: Statement, aws: readonly string[], trustedAccountIds: readonly string[], extraScopingKeys: readonly string[] = []): string[] {
+    const problems: string[] = [];
+    if (aws.includes("*")) {
+        if (![...ACCOUNT_SCOPING_KEYS, ...extraScopingKeys].some((k) => narrows(s, k))) {
+            problems.push(`trusts every AWS principal ("*") with no condition on ${[...ACCOUNT_SCOPING_KEYS, ...extraScopingKeys].join(", ")}`);
+        }
+    }
+    for (const p of aws.filter((a) => a !== "*")) {
+        const account = principalAccount(p);
+        if (account === undefined) problems.push(`trusts AWS principal ${JSON.stringify(p)}, whose account cannot be told`);
+        else if (!trustedAccountIds.includes(account)) problems.push(`trusts AWS principal ${p} of account ${account}, which is not in trustedAccountIds`);
+    }
+    return problems;
+}
+
+function assumeActions(s: Statement): string[] {
+    return list(s.Action).filter((a) => /^sts:/i.test(a) || a === "*");
+}
+
+export const iamRoleTrustScoped: ResourceValidationPolicy = {
+    name: "iam-role-trust-scoped",
     description:
-        "IAM roles assumed through the cluster's OIDC provider trust exactly one service account (StringEquals on sub) and only tokens for STS (aud).",
+        "IAM role trust is scoped for every kind of principal: an EKS OIDC provider trusts exactly one service account for STS (IRSA); other web identities and SAML name their audience (and OIDC their subjects); AWS principals belong to trusted accounts; \"*\" only with an account condition; no NotPrincipal.",
     severity: "critical",
-    validateResource: validateResourceOfType(aws.iam.Role, (role, _args, reportViolation) => {
-        const doc = parseDocument(role.assumeRolePolicy);
+    configSchema: { properties: trustedAccountIdsProperty },
+    validateResource: validateResourceOfType(aws.iam.Role, (role, args, reportViolation) => {
+        const { trustedAccountIds } = args.getConfig<TrustConfig>();
+        // A trust that waits for another resource (the OIDC provider's ARN) is checked once it is known.
+        const doc = orUnknown(() => parseDocument(role.assumeRolePolicy), undefined);
+        if (doc === undefined) return;
         if ("error" in doc) {
             reportViolation(`IAM role trust policy ${doc.error}.`);
             return;
         }
         doc.statements.forEach((s, i) => {
-            if (!isAllow(s) || !assumesWithWebIdentity(s)) return;
-            for (const issuer of oidcIssuers(s.Principal)) {
-                const problems = irsaStatementProblems(s, issuer);
-                if (problems.length > 0) reportViolation(`IAM role trust ${statementLabel(s, i)} ${problems.join("; ")}.`);
+            if (!isAllow(s)) return;
+            const label = `IAM role trust ${statementLabel(s, i)}`;
+            if (s.NotPrincipal !== undefined) {
+                reportViolation(`${label} trusts every principal except NotPrincipal ${JSON.stringify(s.NotPrincipal)}: name the principals it trusts.`);
+                return;
             }
+            const principals = principalsOf(s.Principal);
+            const problems: string[] = [];
+            const webIdentity = assumeActions(s).some((a) => iamPattern(a).test("sts:AssumeRoleWithWebIdentity") || iamPattern(a).test("sts:AssumeRoleWithSAML"));
+            if (principals.federated.some(isWildcardValue) || (principals.everyone && webIdentity)) {
+                problems.push("trusts web identities from any identity provider (\"*\")");
+            }
+            for (const provider of principals.federated.filter((f) => !isWildcardValue(f))) {
+                const eksIssuer = oidcIssuers([provider]).find((issuer) => EKS_OIDC_ISSUER.test(issuer));
+                problems.push(...(eksIssuer ? irsaStatementProblems(s, eksIssuer) : webIdentityProblems(s, provider)));
+            }
+            problems.push(...awsPrincipalProblems(s, principals.aws, trustedAccountIds));
+            if (problems.length > 0) reportViolation(`${label} ${problems.join("; ")}.`);
+        });
+    }),
+};
+
+/** Pod Identity session tags that pin a trust to one cluster, and to one service account. */
+const POD_IDENTITY_CLUSTER_KEYS = ["aws:SourceArn", "aws:RequestTag/eks-cluster-arn", "aws:RequestTag/eks-cluster-name"];
+const POD_IDENTITY_NAMESPACE_KEY = "aws:RequestTag/kubernetes-namespace";
+const POD_IDENTITY_SERVICE_ACCOUNT_KEY = "aws:RequestTag/kubernetes-service-account";
+
+/** Problems with a Pod Identity trust statement: it must name one cluster, one namespace and one service account. */
+export function podIdentityStatementProblems(s: Statement): string[] {
+    const problems: string[] = [];
+    if (!POD_IDENTITY_CLUSTER_KEYS.some((k) => narrows(s, k))) {
+        problems.push(`has no condition on ${POD_IDENTITY_CLUSTER_KEYS.join(" or ")}: any Pod Identity association in the account, on any cluster, can use the role`);
+    }
+    for (const key of [POD_IDENTITY_NAMESPACE_KEY, POD_IDENTITY_SERVICE_ACCOUNT_KEY]) {
+        const found = narrowingValues(s, key);
+        const exact = found.length > 0 && found.every((f) => /^StringEquals$/i.test(f.operator) && f.values.length === 1 && !/[*?]/.test(f.values[0]));
+        if (!exact) problems.push(`has no StringEquals condition naming one value of ${key}`);
+    }
+    return problems;
+}
+
+export const podIdentityTrustScoped: ResourceValidationPolicy = {
+    name: "pod-identity-trust-scoped",
+    description:
+        "IAM roles trusted by EKS Pod Identity (pods.eks.amazonaws.com) name the cluster (aws:SourceArn or the eks-cluster-arn/eks-cluster-name session tag) and exactly one namespace and service account (session tags), as IRSA trusts do.",
+    severity: "critical",
+    validateResource: validateResourceOfType(aws.iam.Role, (role, _args, reportViolation) => {
+        const doc = orUnknown(() => parseDocument(role.assumeRolePolicy), undefined);
+        if (doc === undefined || "error" in doc) return; // not known yet, or iam-role-trust-scoped reports it
+        doc.statements.forEach((s, i) => {
+            if (!isAllow(s) || !principalsOf(s.Principal).service.includes(POD_IDENTITY_PRINCIPAL)) return;
+            const problems = podIdentityStatementProblems(s);
+            if (problems.length > 0) reportViolation(`IAM role Pod Identity trust ${statementLabel(s, i)} ${problems.join("; ")}.`);
         });
     }),
 };
@@ -144,7 +259,8 @@ export const irsaTrustScoped: ResourceValidationPolicy = {
 interface PermissionDocument {
     /** `IAM policy` or `IAM role inline policy "name"`. */
     readonly label: string;
-    readonly document: unknown;
+    /** Read lazily: during a preview the document may wait for other resources' outputs. */
+    readonly document: () => unknown;
 }
 
 type DocumentCheck = (doc: PermissionDocument, args: ResourceValidationArgs, reportViolation: ReportViolation) => void;
@@ -152,21 +268,23 @@ type DocumentCheck = (doc: PermissionDocument, args: ResourceValidationArgs, rep
 /** Runs a check over every permission document of the IAM resource types that carry one. */
 function forEachPermissionDocument(check: DocumentCheck) {
     return [
-        validateResourceOfType(aws.iam.Policy, (p, args, report) => check({ label: "IAM policy", document: p.policy }, args, report)),
-        validateResourceOfType(aws.iam.RolePolicy, (p, args, report) => check({ label: "IAM role policy", document: p.policy }, args, report)),
-        validateResourceOfType(aws.iam.UserPolicy, (p, args, report) => check({ label: "IAM user policy", document: p.policy }, args, report)),
-        validateResourceOfType(aws.iam.GroupPolicy, (p, args, report) => check({ label: "IAM group policy", document: p.policy }, args, report)),
+        validateResourceOfType(aws.iam.Policy, (p, args, report) => check({ label: "IAM policy", document: () => p.policy }, args, report)),
+        validateResourceOfType(aws.iam.RolePolicy, (p, args, report) => check({ label: "IAM role policy", document: () => p.policy }, args, report)),
+        validateResourceOfType(aws.iam.UserPolicy, (p, args, report) => check({ label: "IAM user policy", document: () => p.policy }, args, report)),
+        validateResourceOfType(aws.iam.GroupPolicy, (p, args, report) => check({ label: "IAM group policy", document: () => p.policy }, args, report)),
         validateResourceOfType(aws.iam.Role, (role, args, report) => {
             for (const inline of role.inlinePolicies ?? []) {
-                if (inline.policy) check({ label: `IAM role inline policy "${inline.name ?? ""}"`, document: inline.policy }, args, report);
+                check({ label: `IAM role inline policy "${inline.name ?? ""}"`, document: () => inline.policy }, args, report);
             }
         }),
     ];
 }
 
-/** Parsed Allow statements of a document, or a reported violation when it cannot be read. */
+/** Parsed Allow statements of a document (none while it is not known or absent), or a reported violation when it cannot be read. */
 function allowStatements(doc: PermissionDocument, reportViolation: ReportViolation): [Statement, number][] | undefined {
-    const parsed = parseDocument(doc.document);
+    const document = orUnknown(doc.document, undefined);
+    if (document === undefined || document === null || document === "") return [];
+    const parsed = parseDocument(document);
     if ("error" in parsed) {
         reportViolation(`${doc.label} ${parsed.error}.`);
         return undefined;
@@ -176,13 +294,23 @@ function allowStatements(doc: PermissionDocument, reportViolation: ReportViolati
 
 export const iamNoWildcardActions: ResourceValidationPolicy = {
     name: "iam-no-wildcard-actions",
-    description: "IAM permission policies never allow \"*\" or \"<service>:*\", nor every action but a list (Allow with NotAction).",
+    description:
+        "IAM permission policies never allow \"*\" or \"<service>:*\", no wildcard that reaches a privilege-escalation action (iam:*Role*, iam:Pass*, sts:Assume*), and not every action but a list (Allow with NotAction).",
     severity: "high",
     validateResource: forEachPermissionDocument((doc, _args, reportViolation) => {
         for (const [s, i] of allowStatements(doc, reportViolation) ?? []) {
-            const wildcards = list(s.Action).filter(isWildcardAction);
+            const actions = list(s.Action);
+            const wildcards = actions.filter(isWildcardAction);
             if (wildcards.length > 0) {
                 reportViolation(`${doc.label} ${statementLabel(s, i)} allows ${wildcards.map((a) => JSON.stringify(a)).join(", ")}: list the actions it needs.`);
+            }
+            for (const action of actions.filter((a) => !isWildcardAction(a))) {
+                const escalations = escalationsGrantedBy(action);
+                if (escalations.length > 0) {
+                    reportViolation(
+                        `${doc.label} ${statementLabel(s, i)} allows ${JSON.stringify(action)}, which grants privilege-escalation actions ${escalations.join(", ")}: name the actions, and scope iam:PassRole to roles and services.`,
+                    );
+                }
             }
             if (s.NotAction !== undefined) {
                 reportViolation(`${doc.label} ${statementLabel(s, i)} allows every action except NotAction ${JSON.stringify(s.NotAction)}: list the actions it needs.`);
@@ -228,4 +356,6 @@ export const iamNoDataActionsOnAnyResource: ResourceValidationPolicy = {
     }),
 };
 
-export const iamPolicies: ResourceValidationPolicy[] = [irsaTrustScoped, iamNoWildcardActions, iamNoDataActionsOnAnyResource];
+export const iamPolicies: ResourceValidationPolicy[] = [iamRoleTrustScoped, podIdentityTrustScoped, iamNoWildcardActions, iamNoDataActionsOnAnyResource];
+
+export { trustedAccountIdsProperty };

@@ -1,12 +1,13 @@
 /**
  * Nodes and node capacity: IMDSv2 with hop limit 1 and encrypted volumes on every node (Karpenter EC2NodeClasses
- * and the launch templates of managed node groups), on-demand production capacity, bounded NodePools, and
- * NodePools that consolidate.
+ * and the launch templates of managed node groups), node groups that use such a launch template, on-demand
+ * production capacity, bounded NodePools, and NodePools that consolidate.
  */
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { EnvironmentConfig, environmentProperty } from "./environment";
-import { EC2NodeClass, NodePool, NodePoolView, NodeSelectorRequirementView } from "./types";
+import { EC2NodeClass, EksClusterView, EksManagedNodeGroupView, NodePool, NodePoolView, NodeSelectorRequirementView } from "./types";
+import { orUnknown } from "./unknowns";
 
 const CAPACITY_TYPE_LABEL = "karpenter.sh/capacity-type";
 export const CAPACITY_TYPES = ["on-demand", "spot", "reserved"] as const;
@@ -57,6 +58,66 @@ export const nodeImdsv2: ResourceValidationPolicy = {
         }),
     ],
 };
+
+const LAUNCH_TEMPLATE_TYPE = "aws:ec2/launchTemplate:LaunchTemplate";
+
+interface LaunchTemplateRef {
+    id?: string;
+    name?: string;
+    version?: string;
+}
+
+/** The LaunchTemplate a node group names: the one it depends on, else the one whose name it gives. */
+function launchTemplateOf(group: PolicyResource, ref: LaunchTemplateRef, resources: readonly PolicyResource[]): PolicyResource | undefined {
+    const dependencies = group.dependencies.filter((d) => d.type === LAUNCH_TEMPLATE_TYPE);
+    if (dependencies.length === 1) return dependencies[0];
+    const byName = (t: PolicyResource) => ref.name !== undefined && orUnknown(() => (t.props as { name?: string }).name === ref.name, false);
+    return dependencies.find(byName) ?? resources.find((t) => t.type === LAUNCH_TEMPLATE_TYPE && byName(t));
+}
+
+/** Why a node group's instances may accept IMDSv1, or undefined when its launch template requires tokens. */
+function launchTemplateProblem(group: PolicyResource, ref: LaunchTemplateRef | undefined, resources: readonly PolicyResource[]): string | undefined {
+    if (!ref) return "uses no launch template, so its instances' metadata options are EKS's defaults, not IMDSv2 with hop limit 1";
+    const template = launchTemplateOf(group, ref, resources);
+    if (!template) return `names launch template ${ref.name ?? ref.id ?? "[unknown]"}, which the stack does not define: its IMDS settings cannot be checked`;
+    const tokens = (template.props as { metadataOptions?: { httpTokens?: string } }).metadataOptions?.httpTokens;
+    return tokens === "required" ? undefined : `uses launch template ${template.name}, which does not require IMDSv2 (metadataOptions.httpTokens is ${JSON.stringify(tokens ?? null)})`;
+}
+
+export const nodeGroupLaunchTemplateImdsv2: StackValidationPolicy = {
+    name: "nodegroup-launch-template-imdsv2",
+    description:
+        "Every node group runs from a launch template that requires IMDSv2: EKS managed node groups (aws.eks.NodeGroup, pulumi-eks ManagedNodeGroup) name one the stack defines; no pulumi-eks default or self-managed node group, whose IMDS settings the stack cannot set.",
+    severity: "high",
+    validateStack: (args, reportViolation) => {
+        for (const r of args.resources) {
+            const problem = orUnknown(() => nodeGroupProblem(r, args.resources), undefined);
+            if (problem) reportViolation(`${r.type.split(":").pop()} ${r.name} ${problem}.`, r.urn);
+        }
+    },
+};
+
+/** Why a node group (of any kind) may run instances that accept IMDSv1, or undefined. */
+function nodeGroupProblem(r: PolicyResource, resources: readonly PolicyResource[]): string | undefined {
+    if (r.isType(aws.eks.NodeGroup)) return launchTemplateProblem(r, (r.props as { launchTemplate?: LaunchTemplateRef }).launchTemplate, resources);
+    switch (r.type) {
+        case "eks:index:ManagedNodeGroup": {
+            const group = r.props as EksManagedNodeGroupView;
+            // pulumi-eks builds its own launch template with IMDSv2 when asked and none is given.
+            return group.launchTemplate || group.enableIMDSv2 !== true ? launchTemplateProblem(r, group.launchTemplate, resources) : undefined;
+        }
+        case "eks:index:NodeGroup":
+        case "eks:index:NodeGroupV2":
+            return "is a pulumi-eks self-managed node group, whose launch template's IMDS settings the stack cannot set: use an EKS managed node group with a launch template";
+        case "eks:index:Cluster": {
+            const cluster = r.props as EksClusterView;
+            const defaultGroup = cluster.skipDefaultNodeGroup !== true && cluster.fargate === undefined && cluster.autoMode?.enabled !== true;
+            return defaultGroup ? "creates pulumi-eks's default node group (skipDefaultNodeGroup is not true), whose IMDS settings the stack cannot set" : undefined;
+        }
+        default:
+            return undefined;
+    }
+}
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Volume encryption
@@ -221,4 +282,4 @@ export const nodePoolConsolidation: ResourceValidationPolicy = {
     }),
 };
 
-export const karpenterPolicies: ResourceValidationPolicy[] = [nodeImdsv2, nodeVolumesEncrypted, nodePoolOnDemandOnly, nodePoolLimits, nodePoolConsolidation];
+export const karpenterPolicies = [nodeImdsv2, nodeVolumesEncrypted, nodeGroupLaunchTemplateImdsv2, nodePoolOnDemandOnly, nodePoolLimits, nodePoolConsolidation];

@@ -8,8 +8,6 @@ import { orUnknown } from "./unknowns";
 
 export const DEPLOYMENT_TYPE = "kubernetes:apps/v1:Deployment";
 export const SERVICE_TYPE = "kubernetes:core/v1:Service";
-export const HPA_TYPE = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-export const PDB_TYPE = "kubernetes:policy/v1:PodDisruptionBudget";
 export const HTTPROUTE_TYPE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 
 /** Blue/green label keys and values (the BlueGreenService convention). */
@@ -80,25 +78,31 @@ export function podLabels(deployment: PolicyResource): Record<string, string> {
     return ((deployment.props as KubeObject<DeploymentShape>).spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
 }
 
-/** The HPA that scales a Deployment, if any (same namespace, `scaleTargetRef` kind Deployment and name). */
-export function hpaFor(deployment: PolicyResource, resources: readonly PolicyResource[]): PolicyResource | undefined {
-    const obj = deployment.props as KubeObject;
+/** Whether a resource is an object (not a patch or list) of an API group and kind, in any version. */
+export function isKubeKind(r: Pick<PolicyResource, "type">, group: string, kind: string): boolean {
+    const m = /^kubernetes:([^:]+)\/[^/:]+:([A-Za-z0-9]+)$/.exec(r.type);
+    return m !== null && m[1] === group && m[2] === kind;
+}
+
+/** The HPA (any autoscaling version) that scales a workload of a kind, if any (same namespace, `scaleTargetRef` kind and name). */
+export function hpaFor(workload: PolicyResource, resources: readonly PolicyResource[], kind = "Deployment"): PolicyResource | undefined {
+    const obj = workload.props as KubeObject;
     return resources.find((r) => {
-        if (r.type !== HPA_TYPE) return false;
+        if (!isKubeKind(r, "autoscaling", "HorizontalPodAutoscaler")) return false;
         const hpa = r.props as KubeObject<{ scaleTargetRef?: { kind?: string; name?: string } }>;
         const target = hpa.spec?.scaleTargetRef;
-        return namespaceOf(hpa) === namespaceOf(obj) && target?.kind === "Deployment" && target.name === (obj.metadata?.name ?? deployment.name);
+        return namespaceOf(hpa) === namespaceOf(obj) && target?.kind === kind && target.name === (obj.metadata?.name ?? workload.name);
     });
 }
 
 /**
- * The fewest pods a Deployment keeps: `spec.replicas` when set (0 also disables its HPA), otherwise its HPA's
- * `minReplicas` (default 1), otherwise Kubernetes' default of 1.
+ * The fewest pods a scalable workload (a Deployment by default) keeps: `spec.replicas` when set (0 also disables
+ * its HPA), otherwise its HPA's `minReplicas` (default 1), otherwise Kubernetes' default of 1.
  */
-export function minimumReplicas(deployment: PolicyResource, resources: readonly PolicyResource[]): number {
-    const replicas = (deployment.props as KubeObject<DeploymentShape>).spec?.replicas;
+export function minimumReplicas(workload: PolicyResource, resources: readonly PolicyResource[], kind = "Deployment"): number {
+    const replicas = (workload.props as KubeObject<DeploymentShape>).spec?.replicas;
     if (replicas === 0) return 0;
-    const hpa = hpaFor(deployment, resources);
+    const hpa = hpaFor(workload, resources, kind);
     const hpaMin = hpa ? ((hpa.props as KubeObject<{ minReplicas?: number }>).spec?.minReplicas ?? 1) : undefined;
     if (hpaMin !== undefined) return replicas === undefined ? hpaMin : Math.max(replicas, hpaMin);
     return replicas ?? 1;

@@ -1,14 +1,14 @@
 /**
  * Typed views of the resources the pack checks that have no generated SDK class in the pack's dependencies:
- * the Karpenter, Gateway API and AWS Load Balancer Controller custom resources, and the `eks:index:Cluster`
- * component. Each view lists only the fields a policy reads, named and nested exactly as the upstream schema
- * (Karpenter 1.14 CRDs, Gateway API v1.6 standard channel, AWS Load Balancer Controller v3.5 CRDs, pulumi-eks 4).
+ * the Karpenter, Gateway API and AWS Load Balancer Controller custom resources, and the pulumi-eks components.
+ * Each view lists only the fields a policy reads, named and nested exactly as the upstream schema (Karpenter 1.14
+ * CRDs, Gateway API v1.6 standard channel, AWS Load Balancer Controller v3.5 CRDs, pulumi-eks 4).
  *
  * The classes exist so that `validateResourceOfType` and `isType` can match on `__pulumiType`, as they do for
- * SDK classes; they are never instantiated.
+ * SDK classes; they are never instantiated. Gateway API and controller kinds are matched by group and kind
+ * instead (`gateway.ts`), so that every served version is covered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterArgs as EksClusterArgs } from "@pulumi/eks";
 
 /** A resource class that only carries its Pulumi type token, for `validateResourceOfType` and `isType`. */
 export interface TypedResourceClass<TArgs> {
@@ -37,11 +37,35 @@ export interface ObjectMetaView {
 // pulumi-eks
 // ---------------------------------------------------------------------------------------------------------------------
 
-/** The `eks:index:Cluster` inputs the cluster policies read. */
-export type EksClusterView = pulumi.Unwrap<
-    Pick<EksClusterArgs, "createOidcProvider" | "encryptionConfigKeyArn" | "enabledClusterLogTypes" | "endpointPublicAccess" | "publicAccessCidrs">
->;
+/**
+ * The `eks:index:Cluster` inputs the cluster and node policies read (pulumi-eks 4 `ClusterArgs`; written out here so
+ * that the pack does not depend on `@pulumi/eks`).
+ */
+export interface EksClusterView {
+    createOidcProvider?: boolean;
+    encryptionConfigKeyArn?: string;
+    enabledClusterLogTypes?: string[];
+    /** Default true. */
+    endpointPublicAccess?: boolean;
+    /** Default false. */
+    endpointPrivateAccess?: boolean;
+    /** Default `["0.0.0.0/0"]`. */
+    publicAccessCidrs?: string[];
+    /** Default false: pulumi-eks creates a self-managed default node group. */
+    skipDefaultNodeGroup?: boolean;
+    fargate?: unknown;
+    autoMode?: { enabled?: boolean };
+}
 export const EksCluster = resourceClass<EksClusterView>("eks:index:Cluster");
+
+/** `eks:index:ManagedNodeGroup` inputs (pulumi-eks 4): its own launch template unless one is given. */
+export interface EksManagedNodeGroupView {
+    nodeGroupName?: string;
+    launchTemplate?: { id?: string; name?: string; version?: string };
+    /** Default false: without it (or a launch template) the group's instances accept IMDSv1. */
+    enableIMDSv2?: boolean;
+}
+
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Karpenter v1
@@ -106,13 +130,19 @@ export const EC2NodeClass = resourceClass<EC2NodeClassView>("kubernetes:karpente
 
 export type FromNamespaces = "All" | "Same" | "Selector" | "None";
 
+/** A Kubernetes label selector. An empty one (no labels, no expressions) selects everything. */
+export interface LabelSelectorView {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
 export interface GatewayListenerView {
     name: string;
     port: number;
     protocol: string;
     hostname?: string;
     /** Default: routes from the Gateway's own namespace only (`Same`). */
-    allowedRoutes?: { namespaces?: { from?: FromNamespaces; selector?: unknown } };
+    allowedRoutes?: { namespaces?: { from?: FromNamespaces; selector?: LabelSelectorView } };
 }
 
 export interface GatewayView {
@@ -123,7 +153,30 @@ export interface GatewayView {
         infrastructure?: { parametersRef?: { group: string; kind: string; name: string } };
     };
 }
-export const Gateway = resourceClass<GatewayView>("kubernetes:gateway.networking.k8s.io/v1:Gateway");
+
+export interface GatewayClassView {
+    metadata?: ObjectMetaView;
+    spec?: { controllerName?: string };
+}
+
+/** A route's attachment to a Gateway listener. */
+export interface ParentReferenceView {
+    /** Default `gateway.networking.k8s.io`. */
+    group?: string;
+    /** Default `Gateway`. */
+    kind?: string;
+    /** Default: the route's namespace. */
+    namespace?: string;
+    name: string;
+    /** Default: every listener the route is allowed on. */
+    sectionName?: string;
+    port?: number;
+}
+
+export interface HTTPRouteFilterView {
+    type: string;
+    requestRedirect?: { scheme?: string; port?: number; statusCode?: number };
+}
 
 export interface BackendRefView {
     group?: string;
@@ -140,17 +193,22 @@ export interface BackendRefView {
 export interface HTTPRouteView {
     metadata?: ObjectMetaView;
     spec?: {
+        parentRefs?: ParentReferenceView[];
         hostnames?: string[];
-        rules?: { backendRefs?: BackendRefView[] }[];
+        rules?: { backendRefs?: BackendRefView[]; filters?: HTTPRouteFilterView[] }[];
     };
 }
-export const HTTPRoute = resourceClass<HTTPRouteView>("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
 
 /** `gateway.k8s.aws/v1` LoadBalancerConfiguration: listener TLS settings live here, not on the Gateway. */
 export interface LoadBalancerConfigurationView {
     metadata?: ObjectMetaView;
     spec?: {
+        /** Default `internal`. */
         scheme?: "internal" | "internet-facing";
+        /** CIDRs the load balancer's security group admits on the listener ports. Default: 0.0.0.0/0 (and ::/0 for dual stack). */
+        sourceRanges?: string[];
+        /** ALB attributes, e.g. `access_logs.s3.enabled`. */
+        loadBalancerAttributes?: { key: string; value: string }[];
         listenerConfigurations?: {
             /** `<PROTOCOL>:<port>`, e.g. `HTTPS:443`. */
             protocolPort: string;
@@ -161,6 +219,3 @@ export interface LoadBalancerConfigurationView {
         }[];
     };
 }
-export const LoadBalancerConfiguration = resourceClass<LoadBalancerConfigurationView>(
-    "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration",
-);

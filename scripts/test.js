@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: the type check (`tsc --noEmit`) and jest run side by side (this machine and CI have two cores, and
+// `npm test`: the type check (`tsc --noEmit` of the project, then of the policy pack with its own
+// policies/tsconfig.json, as `npm run typecheck`) and jest run side by side (this machine and CI have two cores, and
 // each is mostly single-threaded). Arguments go to jest. Exits non-zero when either fails; the type checker's
 // output is printed after jest's so that the two never interleave.
 "use strict";
@@ -20,7 +21,12 @@ function run(file, args, stdio) {
 }
 
 (async () => {
-    const typecheck = run(bin("typescript", "bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], "pipe");
+    const tscBin = bin("typescript", "bin/tsc");
+    const typecheck = (async () => {
+        const project = await run(tscBin, ["--noEmit", "-p", "tsconfig.json"], "pipe");
+        const pack = await run(tscBin, ["--noEmit", "-p", path.join("policies", "tsconfig.json")], "pipe");
+        return { code: project.code || pack.code, output: project.output + pack.output };
+    })();
     const jest = run(bin("jest", "bin/jest.js"), process.argv.slice(2), "inherit");
     const [tsc, tests] = await Promise.all([typecheck, jest]);
     if (tsc.code !== 0) process.stdout.write(`\nType check (tsc --noEmit) failed:\n${tsc.output}`);

@@ -1,8 +1,10 @@
 /**
  * The real thing, for comparison with the offline evaluator: serves `policies/index.ts` the way the Pulumi CLI
- * does (a child process running the pack's `PolicyPack`, which prints its gRPC port) and drives it through the
- * analyzer protocol the engine uses: `Configure` with each policy's resolved level and settings, `Analyze` per
- * resource, then `AnalyzeStack`.
+ * does (a child process in the pack's directory, compiled by ts-node with the pack's own tsconfig, running the
+ * pack's `PolicyPack`, which prints its gRPC port) and drives it through the analyzer protocol the engine uses:
+ * `Configure` with each policy's resolved level and settings, `Analyze` per resource, then `AnalyzeStack`.
+ * The child may load only the packages `policies/package.json` declares (`fixtures/declared-dependencies.js`), as
+ * when the pack is installed on its own.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
@@ -14,6 +16,8 @@ import { enforcementLevelOf, policySettings } from "../plan/policy";
 import type { Violation } from "../plan/render";
 
 const PACK_DIR = path.resolve(__dirname, "..", "policies");
+/** Preload that refuses packages the pack does not declare. */
+export const DECLARED_DEPENDENCIES_ONLY = path.join(__dirname, "fixtures", "declared-dependencies.js");
 
 // The SDK's own copies of gRPC and protobuf (transitive dependencies of @pulumi/pulumi, loaded where it loads them).
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -60,7 +64,11 @@ export class ServedPack {
 
     /** Starts `policies/index.ts` with ts-node (transpile only), as the CLI's nodejs policy runtime does. */
     static async start(): Promise<ServedPack> {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", 'require("./index.ts")'], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, ["-r", DECLARED_DEPENDENCIES_ONLY, "-r", "ts-node/register", "-e", 'require("./index.ts")'], {
+            cwd: PACK_DIR,
+            stdio: ["ignore", "pipe", "pipe"],
+            env: { ...process.env, NODE_PATH: "", TS_NODE_PROJECT: path.join(PACK_DIR, "tsconfig.json") },
+        });
         const port = await new Promise<string>((resolve, reject) => {
             let out = "";
             let err = "";

@@ -2,83 +2,18 @@
  * Unit tests of every policy of the pack: each with compliant and violating resources, through the same offline
  * evaluator `npm run plan -- --policy` uses (synthetic plans, no program run).
  */
-import type { EnforcementLevel, Policies, PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { EnforcementLevel, Policies, PolicyPackConfig, ResourceValidationPolicy } from "@pulumi/policy";
 import { allPolicies } from "../policies/all";
 import { eksControlPlaneLogs, eksEndpointNotOpen, eksOidcProvider, eksSecretsEncryption } from "../policies/cluster";
 import { gatewayAllowedRoutes, gatewayHttpsTlsPolicy, isTls12OrNewer } from "../policies/gateway";
 import { isAnyResource } from "../policies/iamDocument";
-import { iamNoDataActionsOnAnyResource, iamNoWildcardActions, irsaTrustScoped } from "../policies/iam";
+import { iamNoDataActionsOnAnyResource, iamNoWildcardActions, iamRoleTrustScoped } from "../policies/iam";
 import { admittedCapacityTypes, nodeImdsv2, nodePoolConsolidation, nodePoolLimits, nodePoolOnDemandOnly, nodeVolumesEncrypted } from "../policies/karpenter";
 import { bluegreenBackendsHaveReplicas, bluegreenColors, kubernetesExplicitProvider } from "../policies/stack";
-import {
-    deploymentPinnedImage,
-    deploymentReadinessProbe,
-    deploymentResources,
-    deploymentRestrictedSecurityContext,
-    hpaMinReplicas,
-    imageReference,
-    noLoadBalancerServices,
-    pdbAllowsDisruption,
-} from "../policies/workloads";
-import type { Plan, PlannedResource } from "../plan/harness";
+import { hpaMinReplicas, pdbAllowsDisruption } from "../policies/workloads";
+import type { PlannedResource } from "../plan/harness";
 import { PolicyConfigError, enforcementLevelOf, evaluatePolicies, loadPolicyConfig, policyConfigProblems, policySettings } from "../plan/policy";
-import type { Violation } from "../plan/render";
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Synthetic plans
-// ---------------------------------------------------------------------------------------------------------------------
-
-const STACK_URN = "urn:pulumi:test::eks-platform::pulumi:pulumi:Stack::eks-platform-test";
-const K8S_PROVIDER_URN = "urn:pulumi:test::eks-platform::pulumi:providers:kubernetes::cluster-k8s";
-
-function urnOf(type: string, name: string): string {
-    return `urn:pulumi:test::eks-platform::${type}::${name}`;
-}
-
-interface Extra {
-    readonly provider?: string;
-    readonly parent?: string;
-    readonly custom?: boolean;
-}
-
-function resource(type: string, name: string, inputs: Record<string, unknown>, extra: Extra = {}): PlannedResource {
-    const k8s = type.startsWith("kubernetes:");
-    return {
-        urn: urnOf(type, name),
-        type,
-        name,
-        parent: extra.parent ?? STACK_URN,
-        provider: extra.provider ?? (k8s ? `${K8S_PROVIDER_URN}::cluster-k8s-id` : undefined),
-        providers: {},
-        custom: extra.custom ?? true,
-        protect: false,
-        inputs,
-        dependencies: [],
-    } as PlannedResource;
-}
-
-function planOf(resources: PlannedResource[]): Plan {
-    const stack = resource("pulumi:pulumi:Stack", "eks-platform-test", {}, { parent: "", custom: false });
-    const provider = {
-        ...resource("pulumi:providers:kubernetes", "cluster-k8s", { kubeconfig: "{}" }),
-        urn: K8S_PROVIDER_URN,
-    } as PlannedResource;
-    return { project: "eks-platform", stack: "test", config: {}, resources: [{ ...stack, urn: STACK_URN, parent: undefined }, provider, ...resources], outputs: {} };
-}
-
-/** Violations of one policy over some resources (pack default level, the policy's config defaults unless given). */
-async function check(
-    policy: ResourceValidationPolicy | StackValidationPolicy,
-    resources: PlannedResource[],
-    settings?: Record<string, unknown>,
-): Promise<Violation[]> {
-    const config: PolicyPackConfig = settings ? { [policy.name]: settings } : {};
-    return (await evaluatePolicies(planOf(resources), { policies: [policy], config })).violations;
-}
-
-async function messages(policy: ResourceValidationPolicy | StackValidationPolicy, resources: PlannedResource[], settings?: Record<string, unknown>) {
-    return (await check(policy, resources, settings)).map((v) => v.message);
-}
+import { STACK_URN, check, messages, planOf, resource, urnOf } from "./policyHarness";
 
 const EKS = "eks:index:Cluster";
 const AWS_EKS = "aws:eks/cluster:Cluster";
@@ -170,9 +105,9 @@ describe("eks-endpoint-not-open", () => {
             resource(AWS_EKS, "raw", { vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["::/0"] } }),
         ];
         expect(await messages(eksEndpointNotOpen, resources)).toEqual([
-            "EKS cluster's public API endpoint is open to 0.0.0.0/0: list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
+            "EKS cluster's public API endpoint is open to 10.0.0.0/8, 0.0.0.0/0 (100% of the public address space): list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
             "EKS cluster's public API endpoint (on by default) is open to 0.0.0.0/0 (publicAccessCidrs defaults to 0.0.0.0/0): list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
-            "EKS cluster's public API endpoint is open to ::/0: list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
+            "EKS cluster's public API endpoint is open to ::/0 (100% of the public address space): list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
         ]);
     });
 });
@@ -191,7 +126,7 @@ function irsaTrust(condition: Record<string, Record<string, string | string[]>>)
     });
 }
 
-describe("irsa-trust-scoped", () => {
+describe("iam-role-trust-scoped: IRSA", () => {
     test("passes one exact subject with the STS audience, and roles for AWS services", async () => {
         const resources = [
             resource(ROLE, "app", {
@@ -201,7 +136,7 @@ describe("irsa-trust-scoped", () => {
                 assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
             }),
         ];
-        expect(await check(irsaTrustScoped, resources)).toEqual([]);
+        expect(await check(iamRoleTrustScoped, resources)).toEqual([]);
     });
     test("flags wildcard subjects, several subjects, a missing audience and unreadable documents", async () => {
         const resources = [
@@ -213,7 +148,7 @@ describe("irsa-trust-scoped", () => {
             resource(ROLE, "none", { assumeRolePolicy: irsaTrust({}) }),
             resource(ROLE, "broken", { assumeRolePolicy: "{not json" }),
         ];
-        const found = await messages(irsaTrustScoped, resources);
+        const found = await messages(iamRoleTrustScoped, resources);
         expect(found).toEqual([
             `IAM role trust statement 1 matches the subject with StringLike instead of StringEquals; has no StringEquals condition on ${ISSUER}:sub (one service account).`,
             "IAM role trust statement 1 admits 2 subjects (system:serviceaccount:a:a, system:serviceaccount:b:b) instead of one.",
@@ -224,7 +159,7 @@ describe("irsa-trust-scoped", () => {
     });
     test("a subject with a wildcard in StringEquals is not one exact service account", async () => {
         const role = resource(ROLE, "x", { assumeRolePolicy: irsaTrust({ StringEquals: { [`${ISSUER}:sub`]: "system:serviceaccount:*:*", [`${ISSUER}:aud`]: "sts.amazonaws.com" } }) });
-        expect(await messages(irsaTrustScoped, [role])).toEqual([
+        expect(await messages(iamRoleTrustScoped, [role])).toEqual([
             'IAM role trust statement 1 subject "system:serviceaccount:*:*" is not one exact system:serviceaccount:<namespace>:<name>.',
         ]);
     });
@@ -544,80 +479,6 @@ function deployment(name: string, opts: { containers?: object[]; labels?: Record
     });
 }
 
-describe("deployment-readiness-probe", () => {
-    test("passes containers with a readiness probe", async () => {
-        expect(await check(deploymentReadinessProbe, [deployment("api")])).toEqual([]);
-    });
-    test("flags a container without one", async () => {
-        expect(await messages(deploymentReadinessProbe, [deployment("api", { containers: [{ ...restrictedContainer, readinessProbe: undefined }] })])).toEqual([
-            'Deployment apps/api container "app" has no readinessProbe: its pods would receive traffic before they are ready.',
-        ]);
-    });
-});
-
-describe("deployment-resources", () => {
-    test("passes requests for cpu and memory and a memory limit", async () => {
-        expect(await check(deploymentResources, [deployment("api")])).toEqual([]);
-    });
-    test("flags missing requests and limits, init containers included; the required set is configurable", async () => {
-        const d = deployment("api", {
-            containers: [{ ...restrictedContainer, resources: { requests: { cpu: "1" } } }],
-            pod: { initContainers: [{ ...restrictedContainer, name: "migrate", resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } } }] },
-        });
-        expect(await messages(deploymentResources, [d])).toEqual(['Deployment apps/api container "app" has no resources.requests.memory, resources.limits.memory.']);
-        expect(await messages(deploymentResources, [d], { requiredLimits: ["memory", "cpu"] })).toEqual([
-            'Deployment apps/api container "app" has no resources.requests.memory, resources.limits.memory, resources.limits.cpu.',
-            'Deployment apps/api init container "migrate" has no resources.limits.cpu.',
-        ]);
-    });
-});
-
-describe("deployment-pinned-image", () => {
-    test("passes version tags and digests (registry ports are not tags)", async () => {
-        const containers = [
-            restrictedContainer,
-            { ...restrictedContainer, name: "sidecar", image: `registry.local:5000/proxy@sha256:${"a".repeat(64)}` },
-        ];
-        expect(await check(deploymentPinnedImage, [deployment("api", { containers })])).toEqual([]);
-    });
-    test("flags :latest and tagless images", async () => {
-        const containers = [
-            { ...restrictedContainer, image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:latest" },
-            { ...restrictedContainer, name: "sidecar", image: "registry.local:5000/proxy" },
-        ];
-        expect(await messages(deploymentPinnedImage, [deployment("api", { containers })])).toEqual([
-            'Deployment apps/api container "app" image "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:latest" uses the mutable tag latest: pin a version tag or a digest.',
-            'Deployment apps/api container "sidecar" image "registry.local:5000/proxy" has no tag (it means :latest): pin a version tag or a digest.',
-        ]);
-    });
-    test("image references", () => {
-        expect(imageReference("nginx")).toEqual({ tag: undefined, digest: false });
-        expect(imageReference("host:5000/a/b:1.2")).toEqual({ tag: "1.2", digest: false });
-        expect(imageReference("a@sha256:00")).toEqual({ tag: undefined, digest: true });
-    });
-});
-
-describe("deployment-restricted-security-context", () => {
-    test("passes the restricted profile with pod-level runAsNonRoot and seccomp", async () => {
-        expect(await check(deploymentRestrictedSecurityContext, [deployment("api")])).toEqual([]);
-    });
-    test("flags every gap of a bare container, and host namespaces", async () => {
-        const d = deployment("api", {
-            containers: [{ ...restrictedContainer, securityContext: { capabilities: { add: ["SYS_ADMIN"] }, runAsUser: 0 } }],
-            pod: { securityContext: {}, hostNetwork: true },
-        });
-        expect(await messages(deploymentRestrictedSecurityContext, [d])).toEqual([
-            "Deployment apps/api shares host namespaces (hostNetwork).",
-            'Deployment apps/api container "app" is not restricted: allowPrivilegeEscalation is not false; capabilities.drop does not include ALL; capabilities.add has SYS_ADMIN; runAsNonRoot is not true; runAsUser is 0; seccompProfile.type is not RuntimeDefault; readOnlyRootFilesystem is not true.',
-        ]);
-    });
-    test("a read-only root filesystem can be waived by config", async () => {
-        const d = deployment("api", { containers: [{ ...restrictedContainer, securityContext: { ...restrictedContainer.securityContext, readOnlyRootFilesystem: false } }] });
-        expect(await check(deploymentRestrictedSecurityContext, [d])).toHaveLength(1);
-        expect(await check(deploymentRestrictedSecurityContext, [d], { requireReadOnlyRootFilesystem: false })).toEqual([]);
-    });
-});
-
 function pdb(name: string, spec: Record<string, unknown>) {
     return resource(PDB, name, { metadata: { name, namespace: "apps" }, spec: { selector: { matchLabels: { app: name } }, ...spec } });
 }
@@ -673,17 +534,6 @@ describe("hpa-min-replicas", () => {
         ]);
         expect(await messages(hpaMinReplicas, [hpa("api", 2)], { environment: "prod", minReplicas: 3 })).toEqual([
             "HorizontalPodAutoscaler apps/api has minReplicas 2 in prod: use at least 3.",
-        ]);
-    });
-});
-
-describe("no-loadbalancer-services", () => {
-    test("passes ClusterIP Services", async () => {
-        expect(await check(noLoadBalancerServices, [resource(SERVICE, "api", { metadata: { name: "api", namespace: "apps" }, spec: { type: "ClusterIP" } })])).toEqual([]);
-    });
-    test("flags type LoadBalancer", async () => {
-        expect(await messages(noLoadBalancerServices, [resource(SERVICE, "api", { metadata: { name: "api", namespace: "apps" }, spec: { type: "LoadBalancer" } })])).toEqual([
-            "Service apps/api is of type LoadBalancer: expose it through an HTTPRoute on the shared Gateway instead.",
         ]);
     });
 });
@@ -911,6 +761,7 @@ describe("policies/config/<stack>.json", () => {
         expect(levels(loadPolicyConfig("stage"))).toEqual(new Set(["mandatory"]));
         expect(levels(loadPolicyConfig("prod"))).toEqual(new Set(["mandatory"]));
     });
+
     test("production-only rules know their environment", () => {
         for (const stack of ["dev", "stage", "prod"]) {
             const config = loadPolicyConfig(stack);
