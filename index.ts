@@ -4,6 +4,7 @@
  *   stack config ─▶ Network ─▶ Cluster ─▶ Karpenter + NodePools
  *                                      └▶ Gateway (load balancer controller, shared HTTPS Gateway)
  *                                          └▶ BlueGreenService per application (routes on the Gateway)
+ *                                      └▶ ContainerInsights (add-on) · Observability (dashboard, alarms, topic, chat)
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,12 +13,14 @@ import { awsProviderCredentials } from "./lib/kubeconfig";
 import { AlbAccessLogs } from "./components/albAccessLogs";
 import { BlueGreenService } from "./components/blueGreenService";
 import { Cluster } from "./components/cluster";
-import { Karpenter } from "./components/karpenter";
+import { ContainerInsights } from "./components/containerInsights";
+import { INTERRUPTION_EVENTS, KARPENTER_NAMESPACE, Karpenter, karpenterNames } from "./components/karpenter";
 import { NodePools } from "./components/nodePools";
 import { SharedGateway } from "./components/gateway";
 import { AwsLoadBalancerController } from "./components/loadBalancerController";
 import { Network } from "./components/network";
 import { previewSourceCidrs } from "./lib/previewAccess";
+import { Observability } from "./components/observability";
 
 const config = loadStackConfig();
 
@@ -173,6 +176,46 @@ const blueGreenServices = config.services.map(
         ),
 );
 
+// [observability]
+/** Container Insights (pod, node and cluster metrics, container logs), on unless the stack turns it off. */
+if (config.observability.containerInsights) {
+    new ContainerInsights(
+        "container-insights",
+        {
+            clusterName: config.clusterName,
+            cluster: identitySource,
+            identityMode: config.identityMode,
+            containerLogs: config.observability.containerLogs,
+            nodesReady: cluster.systemNodeGroupName,
+            tags: config.tags,
+        },
+        inCluster,
+    );
+}
+const karpenterResources = karpenterNames(config.clusterName);
+/** The dashboard of every service and color, alarms on each live color, and the topic and chat channels they notify. */
+const observability = new Observability(
+    "observability",
+    {
+        clusterName: config.clusterName,
+        stack: config.stack,
+        region: config.region,
+        gateway: { namespace: config.gateway.namespace, name: config.gateway.name },
+        services: config.services,
+        containerInsights: config.observability.containerInsights,
+        containerLogs: config.observability.containerInsights && config.observability.containerLogs,
+        karpenter: {
+            namespace: KARPENTER_NAMESPACE,
+            interruptionQueue: karpenterResources.interruptionQueue,
+            rules: Object.fromEntries(Object.entries(INTERRUPTION_EVENTS).map(([key, event]) => [event.detailType, karpenterResources.rule(key)])),
+        },
+        notifications: config.notifications,
+        trafficReady: [sharedGateway.albDnsName, ...blueGreenServices.map((s) => s.summary)],
+        tags: config.tags,
+    },
+    { providers: { aws: awsProvider } },
+);
+
 export const vpcId = network.vpcId;
 export const clusterName = cluster.clusterName;
 export const clusterEndpoint = cluster.endpoint;
@@ -195,3 +238,8 @@ export const gatewayNamespace = sharedGateway.namespace;
 export const gatewayHostnames = sharedGateway.hostnames;
 export const albDnsName = sharedGateway.albDnsName;
 export const albAccessLogBucket = albAccessLogs?.bucketName ?? null;
+/** The stack's CloudWatch dashboard (every service and color, the cluster, the alarms). */
+export const dashboardUrl = observability.dashboardUrl;
+/** The encrypted SNS topic every alarm notifies; subscribe more endpoints to it as needed. */
+export const alarmTopicArn = observability.topicArn;
+export const alarmNames = observability.alarmNames;
