@@ -236,7 +236,16 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         return out;
     }
 
+    private readonly taggingCalls = new Set<string>();
+
     private taggedResources(inputs: Props): Props {
+        // Offline nothing changes between two listings: asking again means waiting for something the simulated
+        // controller will never make. Fail at once rather than let the program wait out its timeout.
+        const key = JSON.stringify(inputs);
+        if (this.taggingCalls.has(key)) {
+            throw new Error(`the offline plan's load balancer controller made only ${this.controllerResources().map((r) => r.tags["gateway.k8s.aws.alb/resource"]).join(", ")}: the program waits for target groups no HTTPRoute asks for`);
+        }
+        this.taggingCalls.add(key);
         const filters = ((inputs.tagFilters ?? []) as { key: string; values?: string[] }[]);
         const types = (inputs.resourceTypeFilters ?? []) as string[];
         const list = this.controllerResources().filter(

@@ -227,9 +227,10 @@ describe("WorkloadIdentity", () => {
         const summary = changes.map((c) => `${c.op} ${c.type}`).sort();
         expect(summary).toEqual([
             ...Array(3).fill("create aws:eks/podIdentityAssociation:PodIdentityAssociation"),
-            // aws-node: the VPC CNI add-on swaps its role annotation for a Pod Identity association.
-            "update aws:eks/addon:Addon",
-            ...Array(4).fill("update aws:iam/role:Role"),
+            // aws-node (VPC CNI add-on) and the CloudWatch agent (Container Insights add-on): each add-on swaps its role
+            // annotation for a Pod Identity association.
+            ...Array(2).fill("update aws:eks/addon:Addon"),
+            ...Array(5).fill("update aws:iam/role:Role"),
             ...Array(3).fill("update kubernetes:core/v1:ServiceAccount"),
             // The pods of the three may now reach the Pod Identity agent (app-api, karpenter, the LB controller).
             ...Array(3).fill("update kubernetes:networking.k8s.io/v1:NetworkPolicy"),
@@ -239,8 +240,9 @@ describe("WorkloadIdentity", () => {
             const { before, after } = c.changes[0] as unknown as { before: unknown[]; after: unknown[] };
             expect(after).toEqual([...before, { to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [{ protocol: "TCP", port: 80 }] }]);
         }
-        const addon = changes.find((c) => c.type === "aws:eks/addon:Addon")!;
-        expect(addon.changes.map((f) => f.path).sort()).toEqual(["podIdentityAssociations", "serviceAccountRoleArn"]);
+        const addons = changes.filter((c) => c.type === "aws:eks/addon:Addon");
+        expect(addons.map((c) => c.name).sort()).toEqual(["cluster-vpc-cni", "container-insights"]);
+        for (const addon of addons) expect(addon.changes.map((f) => f.path).sort()).toEqual(["podIdentityAssociations", "serviceAccountRoleArn"]);
         for (const c of changes.filter((x) => x.type === "kubernetes:core/v1:ServiceAccount")) {
             expect(c.changes.map((f) => [f.path, f.after])).toEqual([["metadata.annotations", undefined]]);
         }
