@@ -14,6 +14,11 @@ function hex(seed: string, length: number): string {
     return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
+/** An invoke failure as the SDK reports it: it shows a failed RPC's `details`, as the engine would send them. */
+function invokeError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
 function str(v: unknown, fallback: string): string {
     return typeof v === "string" && v.length > 0 ? v : fallback;
 }
@@ -243,7 +248,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         // controller will never make. Fail at once rather than let the program wait out its timeout.
         const key = JSON.stringify(inputs);
         if (this.taggingCalls.has(key)) {
-            throw new Error(`the offline plan's load balancer controller made only ${this.controllerResources().map((r) => r.tags["gateway.k8s.aws.alb/resource"]).join(", ")}: the program waits for target groups no HTTPRoute asks for`);
+            throw invokeError(`the offline plan's load balancer controller made only ${this.controllerResources().map((r) => r.tags["gateway.k8s.aws.alb/resource"]).join(", ")}: the program waits for target groups no HTTPRoute asks for`);
         }
         this.taggingCalls.add(key);
         const filters = ((inputs.tagFilters ?? []) as { key: string; values?: string[] }[]);
@@ -296,7 +301,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { names: ["a", "b", "c"].map((z) => `${this.region}${z}`), zoneIds: ["1", "2", "3"].map((z) => `apne2-az${z}`), id: this.region };
             default:
-                throw new Error(`The offline plan has no mock for invoke ${args.token}`);
+                throw invokeError(`The offline plan has no mock for invoke ${args.token}`);
         }
     }
 }

@@ -16,7 +16,8 @@ import {
 } from "../lib/albTargets";
 import { COLOR_WIDGETS, DashboardBody, Widget, layout } from "../lib/dashboard";
 import { stackConfig } from "../plan/stackConfig";
-import { Plan, find, inputsOf, ofType, plan, planError } from "./harness";
+import * as path from "path";
+import { Plan, find, inputsOf, ofType, plan, planError, planProgram } from "./harness";
 
 const PROJECT = "eks-platform";
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
@@ -132,6 +133,12 @@ describe("the load balancer controller's resources (lib/albTargets)", () => {
         expect(matchAlbResources([lb, tg("blue", "gw:blue")], lookup)).toEqual({ missing: ["gw:green"] });
         expect(matchAlbResources([lb, tg("blue", "gw:blue"), tg("green", "gw:green"), tg("green2", "gw:green")], lookup).missing).toEqual(["gw:green"]);
         expect(matchAlbResources([tg("blue", "gw:blue"), tg("green", "gw:green")], lookup).missing).toEqual(["LoadBalancer"]);
+    });
+
+    test("a lookup that gives up fails the offline plan at once, with its message (not a plan that waits forever)", async () => {
+        await expect(planProgram(path.join(__dirname, "fixtures/failingApply.ts"), "test", {})).rejects.toThrow(
+            /the load balancer controller has not made gw:blue/,
+        );
     });
 
     test("waits for target groups the controller makes after the routes appear (first pulumi up), then gives up naming what is missing", async () => {
