@@ -20,7 +20,7 @@ import { SharedGateway } from "./components/gateway";
 import { AwsLoadBalancerController } from "./components/loadBalancerController";
 import { Network } from "./components/network";
 import { previewSourceCidrs } from "./lib/previewAccess";
-import { Observability } from "./components/observability";
+import { OBSERVABILITY_COMPONENT, Observability } from "./components/observability";
 
 const config = loadStackConfig();
 
@@ -195,7 +195,7 @@ if (config.observability.containerInsights) {
 const karpenterResources = karpenterNames(config.clusterName);
 /** The dashboard of every service and color, alarms on each live color, and the topic and chat channels they notify. */
 const observability = new Observability(
-    "observability",
+    OBSERVABILITY_COMPONENT,
     {
         clusterName: config.clusterName,
         stack: config.stack,

@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { COLORS, Color, NotificationsConfig, ServiceConfig } from "../config";
-import { alarmMetricQueries, serviceAlarmSpecs } from "../lib/alarms";
+import { ALARM_SIGNALS, alarmMetricQueries, serviceAlarmSpecs } from "../lib/alarms";
 import {
     AlbDimensions,
     ELB_RESOURCE_TYPES,
@@ -23,6 +23,17 @@ import {
 import { DashboardService, dashboardBody, dashboardName, dashboardUrl } from "../lib/dashboard";
 import { PolicyDocument, boundedName, managedPolicyArn, serviceTrustPolicy } from "../lib/iam";
 import { BLUE_GREEN_DEFAULTS, backendWeights, colorName, hasPreview, httpRoute } from "./blueGreenService";
+
+/** The resource name of the stack's Observability component (index.ts): the guarded switch targets its children. */
+export const OBSERVABILITY_COMPONENT = "observability";
+
+/**
+ * Resource names of what follows a service's traffic: its alarms (they watch the live color) and the dashboard (its
+ * header shows the colors and weights). A switch's targeted `pulumi up` includes them, so monitoring moves with traffic.
+ */
+export function monitoringObjectNames(component: string, service: string): string[] {
+    return [component, ...ALARM_SIGNALS.map((signal) => `${component}-${service}-${signal}`)];
+}
 
 /** AWS Chatbot's API is served from us-east-2 whatever the region of the topics it delivers. */
 export const CHATBOT_API_REGION = "us-east-2";

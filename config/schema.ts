@@ -484,13 +484,12 @@ const secretRef = z
     );
 
 /**
- * What each service's alarms (and the dashboard's threshold lines) watch on its active color. The guarded switch reads
- * the same signals: its thresholds use these names (`maxErrorRatePercent`, `maxLatencyMs`) and fall back to these values.
+ * What each service's alarms (and the dashboard's threshold lines) watch on its live color. They read the same
+ * signals as the guarded switch, under the same names: `maxErrorRatePercent` and `maxLatencyMs` default to the
+ * service's `switchGuard` values, so one setting holds a service to one limit during a switch and after it.
  */
 export const SERVICE_ALARM_DEFAULTS = {
     enabled: true,
-    maxErrorRatePercent: 5,
-    maxLatencyMs: 1000,
     maxUnhealthyHosts: 0,
     minRequestsPerMinute: 10,
 } as const;
@@ -499,11 +498,11 @@ const serviceAlarmsSchema = z
     .object({
         /** Create the service's alarms (they notify the stack's topic). */
         enabled: z.boolean().default(SERVICE_ALARM_DEFAULTS.enabled),
-        /** Target 5xx as a percentage of the active color's requests, per minute. */
-        maxErrorRatePercent: z.number().min(0.1).max(100).default(SERVICE_ALARM_DEFAULTS.maxErrorRatePercent),
-        /** p99 target response time of the active color, in milliseconds (the ALB idle timeout is 60 s). */
-        maxLatencyMs: z.number().int().min(1).max(60000).default(SERVICE_ALARM_DEFAULTS.maxLatencyMs),
-        /** Unhealthy targets of the active color tolerated before alarming. */
+        /** Target 5xx as a percentage of the live color's requests, per minute. Default: `switchGuard.maxErrorRatePercent`. */
+        maxErrorRatePercent: z.number().min(0.1).max(100).optional(),
+        /** p99 target response time of the live color, in milliseconds (ALB idle timeout 60 s). Default: `switchGuard.maxLatencyMs`. */
+        maxLatencyMs: z.number().int().min(1).max(60000).optional(),
+        /** Unhealthy targets of the live color tolerated before alarming. */
         maxUnhealthyHosts: z.number().int().min(0).max(1000).default(SERVICE_ALARM_DEFAULTS.maxUnhealthyHosts),
         /** Below this many requests a minute the error rate counts as 0: one failed request in three is not an outage. */
         minRequestsPerMinute: z.number().int().min(0).max(1000000).default(SERVICE_ALARM_DEFAULTS.minRequestsPerMinute),
@@ -609,7 +608,7 @@ const serviceSchema = z
             .default([]),
         terminationGracePeriodSeconds: z.number().int().min(5).max(600).default(45),
         preStopSleepSeconds: z.number().int().min(0).max(120).default(15),
-        /** Alarm thresholds of this service (defaults in SERVICE_ALARM_DEFAULTS). */
+        /** Alarm thresholds of this service (defaults in SERVICE_ALARM_DEFAULTS and `switchGuard`). */
         alarms: serviceAlarmsSchema,
         aws: z
             .object({

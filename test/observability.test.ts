@@ -304,7 +304,7 @@ describe("dashboard", () => {
 // ---------------------------------------------------------------------------------------------------------
 
 describe("alarms", () => {
-    test("prod: thresholds from the service's config (1% 5xx, 800 ms p99), on the live color, notifying the stack's topic", async () => {
+    test("prod: thresholds from the service's config (800 ms p99; 1% 5xx from its switchGuard), on the live color, notifying the stack's topic", async () => {
         const p = await plan("prod");
         const a = alarms(p);
         expect(Object.keys(a).sort()).toEqual(["app-api-error-rate", "app-api-no-healthy-hosts", "app-api-p99-latency", "app-api-unhealthy-hosts"]);
@@ -340,9 +340,19 @@ describe("alarms", () => {
         expect(q[2].expression).toBe("IF(errorRateRequests >= 10, 100 * FILL(errorRateErrors, 0) / errorRateRequests, 0)");
     });
 
-    test("stage: the defaults (5% 5xx, 1000 ms p99, 0 unhealthy, from 10 requests a minute)", async () => {
+    test("stage: the defaults (switchGuard's 1% 5xx and 1000 ms p99, 0 unhealthy, from 10 requests a minute)", async () => {
         const a = alarms(await plan("stage"));
-        expect([a["app-api-error-rate"].threshold, a["app-api-p99-latency"].threshold, a["app-api-unhealthy-hosts"].threshold]).toEqual([5, 1, 0]);
+        expect([a["app-api-error-rate"].threshold, a["app-api-p99-latency"].threshold, a["app-api-unhealthy-hosts"].threshold]).toEqual([1, 1, 0]);
+    });
+
+    test("one limit for a switch and after it: unset alarm thresholds follow the service's switchGuard; set ones win", async () => {
+        const services = JSON.parse(stackConfig("stage")[`${PROJECT}:services`]) as Record<string, any>[];
+        services[0].switchGuard = { watchMinutes: 5, maxErrorRatePercent: 0.5, maxLatencyMs: 450 };
+        const inherited = alarms(await plan("stage", `services=${JSON.stringify(services)}`));
+        expect([inherited["app-api-error-rate"].threshold, inherited["app-api-p99-latency"].threshold]).toEqual([0.5, 0.45]);
+        services[0].alarms = { maxErrorRatePercent: 3 };
+        const own = alarms(await plan("stage", `services=${JSON.stringify(services)}`));
+        expect([own["app-api-error-rate"].threshold, own["app-api-p99-latency"].threshold]).toEqual([3, 0.45]);
     });
 
     test("every threshold follows the service's alarms config; a second service gets its own alarms on its own live color", async () => {
