@@ -331,7 +331,7 @@ export function dashboardService(s: ServiceConfig, d: AlbDimensions): DashboardS
         activeColor: s.activeColor,
         trafficMode: s.trafficMode,
         weights: backendWeights(s),
-        images: { blue: s.image.blue, green: s.image.green },
+        deployed: { blue: s.image.blue !== null, green: s.image.green !== null },
         targetCpuUtilization: s.autoscaling.targetCpuUtilization,
         thresholds: s.alarms,
         targetGroups,

@@ -173,7 +173,11 @@ export interface DashboardService {
     readonly trafficMode: "route" | "selector";
     /** Route weights as configured (what the last `pulumi up` applied). */
     readonly weights: Readonly<Record<Color, number>>;
-    readonly images: Readonly<Record<Color, string | null>>;
+    /**
+     * Whether each color runs pods (has an image). Not the image itself: a deploy changes only its Deployment, and
+     * the versions are in the `services` stack output.
+     */
+    readonly deployed: Readonly<Record<Color, boolean>>;
     readonly targetCpuUtilization: number;
     readonly thresholds: SignalThresholds & { readonly maxUnhealthyHosts: number; readonly minRequestsPerMinute: number; readonly enabled: boolean };
     /** The target group that carries each color's production traffic (route mode: both; selector mode: the active one). */
@@ -230,9 +234,9 @@ function serviceHeader(s: DashboardService, colors: readonly Color[]): SizedWidg
             ? `HTTPRoute \`${s.name}\` weights: ${colors.map((c) => `${c} **${s.weights[c]}**`).join(" / ")} (as last applied by \`pulumi up\`)`
             : `trafficMode \`selector\`: the Service \`${s.name}\` selects **${s.activeColor}**`,
         "",
-        "| color | image | share of traffic |",
+        "| color | pods | share of traffic |",
         "|---|---|---|",
-        ...colors.map((c) => `| ${c}${c === s.activeColor ? " (live)" : ""} | ${s.images[c] ?? "not deployed"} | ${s.trafficMode === "route" ? `${s.weights[c]}%` : c === s.activeColor ? "100%" : "0%"} |`),
+        ...colors.map((c) => `| ${c}${c === s.activeColor ? " (live)" : ""} | ${s.deployed[c] ? "deployed" : "not deployed"} | ${s.trafficMode === "route" ? `${s.weights[c]}%` : c === s.activeColor ? "100%" : "0%"} |`),
         "",
         `Hostnames: ${s.hostnames.join(", ")}${s.previewHostname && inactive ? ` · preview ${s.previewHostname} → ${inactive}` : ""}`,
         t.enabled

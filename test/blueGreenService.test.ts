@@ -48,7 +48,7 @@ function serviceConfig(stack: string, ...set: string[]): ServiceConfig {
 
 /**
  * Monitoring follows the traffic: a switch also moves the live color's alarms and redraws the dashboard (its header
- * shows colors, weights and images). test/observability.test.ts checks those changes; here only what runs and routes.
+ * shows the live color and the weights). test/observability.test.ts checks those changes; here only what runs and routes.
  */
 const MONITORING = /^aws:cloudwatch\/(dashboard|metricAlarm):/;
 
