@@ -86,23 +86,27 @@ function runUrlFrom(env) {
 }
 
 /**
- * `switch` or `rollback`, from `git log --format=%s -- Pulumi.<stack>.yaml` subjects (newest first), as the deploy
- * and switch workflows write them: `deploy(<stack>): <service> <tag> on <color>` and
- * `switch(<stack>): <service> to <color> (<switched|not switched>; ...)`. A switch that did not happen (refused, or
- * rolled back by itself) moved no traffic and is passed over.
+ * `switch` or `rollback`, from `git log --format=%s -- Pulumi.<stack>.yaml` subjects (newest first). The workflows
+ * propose the stack file in pull requests titled `deploy <service> [<tag>] <digest>` (or `deploy: infrastructure`)
+ * and `switch(<stack>) <service> to <color>, <switched|not switched> (...)`, squash-merged as `<title> (#<n>)`; the
+ * earlier direct commits (`deploy(<stack>): <service> <tag> on <color>`, `switch(<stack>): <service> to <color>`) read
+ * the same. Deploys always go to the inactive color, so a deploy of the service since the last switch means the color
+ * being switched to runs a new version. A switch that did not happen (refused, rolled back by itself) is passed over.
  */
 function switchKind(subjects, { stack, service, color }) {
+    const SWITCH = /^switch\(([\w-]+)\):? (\S+) to (blue|green)(?:,? \(?(switched|not switched)\b[^)]*\)?)?(?: \(#\d+\))?$/;
+    const DEPLOY = /^deploy(?:\(([\w-]+)\):)? (\S+) /;
     let own = true;
     for (const subject of subjects) {
-        const sw = /^switch\(([\w-]+)\): (\S+) to (blue|green)(?: \((switched|not switched)[^)]*\))?$/.exec(subject);
+        const sw = SWITCH.exec(subject);
         const ours = sw && sw[1] === stack && (sw[2] === service || sw[2] === "ALL" || service === "ALL");
         if (own && ours && sw[3] === color) {
-            own = false; // this switch's own commit
+            own = false; // this switch's own change, when it has already reached main
             continue;
         }
         own = false;
-        const deploy = /^deploy\(([\w-]+)\): (\S+) \S* ?on (blue|green)$/.exec(subject);
-        if (deploy && deploy[1] === stack && deploy[3] === color) return "switch"; // a new version went to that color since
+        const deploy = DEPLOY.exec(subject);
+        if (deploy && (deploy[1] === undefined || deploy[1] === stack) && (deploy[2] === service || service === "ALL")) return "switch";
         if (ours && sw[4] !== "not switched") return sw[3] === color ? "switch" : "rollback";
     }
     return "switch";

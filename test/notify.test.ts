@@ -83,17 +83,21 @@ describe("notify.js", () => {
 
     test("a switch back to the color that served before the last switch, with no deploy to it since, is a rollback by hand", () => {
         const opts = { stack: "prod", service: "app-api", color: "blue" };
-        const done = (color: string) => `switch(prod): app-api to ${color} (switched; the file holds the color traffic is on)`;
-        // Newest first, as `git log` prints them; the first is this switch's own commit.
-        const history = [done("blue"), done("green"), "deploy(prod): app-api 1.9.0 on green", "deploy(prod): app-api 1.8.0 on blue"];
-        expect(notify.switchKind(history, opts)).toBe("rollback");
-        // A switch that did not happen (refused, or rolled back by itself) moved no traffic: passed over.
-        expect(notify.switchKind([done("blue"), "switch(prod): app-api to blue (not switched; the file holds the color traffic is on)", done("green")], opts)).toBe("rollback");
-        // blue got a new version after traffic left it: going there is a switch forward.
-        expect(notify.switchKind([done("blue"), "deploy(prod): app-api 2.0.0 on blue", done("green")], opts)).toBe("switch");
-        // Another stack's or another service's history says nothing about this one.
-        expect(notify.switchKind(["switch(stage): app-api to green (switched; x)"], opts)).toBe("switch");
-        expect(notify.switchKind([done("blue"), "switch(prod): payments to green (switched; x)"], opts)).toBe("switch");
+        // The titles of the workflows' stack-file pull requests, squash-merged (newest first, as `git log` prints them).
+        const done = (color: string, pr: number) => `switch(prod) app-api to ${color}, switched (the file holds the color traffic is on) (#${pr})`;
+        const deploy = (pr: number) => `deploy app-api 1.9.0 sha256:${"ab".repeat(32)} (#${pr})`;
+        expect(notify.switchKind([done("green", 12), deploy(11), done("blue", 10)], opts)).toBe("rollback");
+        // The switch's own change, if it already reached main, is passed over.
+        expect(notify.switchKind([done("blue", 13), done("green", 12)], opts)).toBe("rollback");
+        // A switch that did not happen (refused, or rolled back by itself) moved no traffic: passed over too.
+        expect(notify.switchKind(["switch(prod) app-api to blue, not switched (the file holds the color traffic is on) (#13)", done("green", 12)], opts)).toBe("rollback");
+        // A deploy since the last switch put a new version on the inactive color: going there is a switch forward.
+        expect(notify.switchKind([deploy(13), done("green", 12)], opts)).toBe("switch");
+        expect(notify.switchKind(["deploy: infrastructure (#13)", done("green", 12)], opts)).toBe("rollback");
+        // The direct commits of earlier versions of the workflows read the same.
+        expect(notify.switchKind(["switch(prod): app-api to green (switched; x)", "deploy(prod): app-api 1.8.0 on blue"], opts)).toBe("rollback");
+        // Another service's history says nothing about this one.
+        expect(notify.switchKind(["switch(prod) payments to green, switched (x) (#9)", "deploy payments 2.0 sha256:00 (#8)"], opts)).toBe("switch");
         expect(notify.switchKind([], opts)).toBe("switch");
     });
 
@@ -108,7 +112,7 @@ describe("notify.js", () => {
             env: { ...GITHUB, TEAMS_WEBHOOK_URL: "https://example.webhook.office.com/workflows/abc" },
             fetch,
             out,
-            subjects: ["switch(prod): app-api to green (switched; the file holds the color traffic is on)", "deploy(prod): app-api 1.9.0 on green"],
+            subjects: [`deploy app-api 1.9.0 sha256:${"cd".repeat(32)} (#7)`, "switch(prod) app-api to blue, switched (the file holds the color traffic is on) (#6)"],
         });
         const card = (calls[0].body as ReturnType<typeof notify.teamsPayload>).attachments[0];
         expect(card.contentType).toBe("application/vnd.microsoft.card.adaptive");

@@ -17,6 +17,7 @@ import {
 import { COLOR_WIDGETS, DashboardBody, Widget, layout } from "../lib/dashboard";
 import { stackConfig } from "../plan/stackConfig";
 import * as path from "path";
+import { deployPolicy } from "../bootstrap/documents";
 import { Plan, find, inputsOf, ofType, plan, planError, planProgram } from "./harness";
 
 const PROJECT = "eks-platform";
@@ -509,5 +510,34 @@ describe("Container Insights add-on", () => {
         const p = await plan("prod", 'observability={"containerInsights":true,"containerLogs":false}');
         expect(JSON.parse(inputsOf(p, ADDON, "container-insights").configurationValues)).toEqual({ containerLogs: { enabled: false } });
         expect(body(p).widgets.some((w) => w.type === "log")).toBe(false);
+    });
+});
+
+describe("what the CI deploy role needs for it (bootstrap)", () => {
+    test("the deploy role may list tagged load balancers and manage Chatbot channels; the rest is in its existing grants", () => {
+        const doc = deployPolicy(
+            { partition: "aws", accountId: "123456789012", region: "ap-northeast-2" },
+            { stateBucketArn: "arn:aws:s3:::state", secretsKeyArn: "arn:aws:kms:ap-northeast-2:123456789012:key/k", ciPath: "/ci/" },
+        );
+        const allows = (action: string) =>
+            (doc.Statement as { Effect: string; Action: string | string[] }[]).some(
+                (s) => s.Effect === "Allow" && [s.Action].flat().some((a) => new RegExp(`^${a.replace(/\*/g, ".*")}$`).test(action)),
+            );
+        // The lookup (resourcegroupstaggingapi:GetResources is IAM's tag:GetResources), the channel configurations,
+        // and what the dashboard, alarms, topic, key and add-on already fell under.
+        for (const action of [
+            "tag:GetResources",
+            "chatbot:CreateSlackChannelConfiguration",
+            "chatbot:CreateMicrosoftTeamsChannelConfiguration",
+            "cloudwatch:PutDashboard",
+            "cloudwatch:PutMetricAlarm",
+            "sns:CreateTopic",
+            "sns:SetTopicAttributes",
+            "kms:CreateKey",
+            "kms:PutKeyPolicy",
+            "eks:CreateAddon",
+        ]) {
+            expect([action, allows(action)]).toEqual([action, true]);
+        }
     });
 });
