@@ -5,6 +5,7 @@
  *                                      └▶ Gateway (load balancer controller, shared HTTPS Gateway)
  *                   (dns) GatewayCertificate ┘ └▶ BlueGreenService per application (routes on the Gateway)
  *                                              └▶ DnsRecords (alias records to the ALB, weighted during a cutover)
+ *                                          └▶ ContainerInsights (add-on) · Observability (dashboard, alarms, topic, chat)
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,12 +17,15 @@ import { GatewayCertificate } from "./components/certificate";
 import { Cluster } from "./components/cluster";
 import { DnsRecords, verifiedHostedZoneId } from "./components/dns";
 import { Karpenter } from "./components/karpenter";
+import { ContainerInsights } from "./components/containerInsights";
+import { INTERRUPTION_EVENTS, KARPENTER_NAMESPACE, Karpenter, karpenterNames } from "./components/karpenter";
 import { NodePools } from "./components/nodePools";
 import { SharedGateway } from "./components/gateway";
 import { AwsLoadBalancerController } from "./components/loadBalancerController";
 import { Network } from "./components/network";
 import { previewSourceCidrs } from "./lib/previewAccess";
 import { serviceEndpoints } from "./lib/dns";
+import { OBSERVABILITY_COMPONENT, Observability } from "./components/observability";
 
 const config = loadStackConfig();
 /**
@@ -218,6 +222,45 @@ const dnsRecords = zoneId
           { providers: { aws: awsProvider } },
       )
     : undefined;
+// [observability]
+/** Container Insights (pod, node and cluster metrics, container logs), on unless the stack turns it off. */
+if (config.observability.containerInsights) {
+    new ContainerInsights(
+        "container-insights",
+        {
+            clusterName: config.clusterName,
+            cluster: identitySource,
+            identityMode: config.identityMode,
+            containerLogs: config.observability.containerLogs,
+            nodesReady: cluster.systemNodeGroupName,
+            tags: config.tags,
+        },
+        inCluster,
+    );
+}
+const karpenterResources = karpenterNames(config.clusterName);
+/** The dashboard of every service and color, alarms on each live color, and the topic and chat channels they notify. */
+const observability = new Observability(
+    OBSERVABILITY_COMPONENT,
+    {
+        clusterName: config.clusterName,
+        stack: config.stack,
+        region: config.region,
+        gateway: { namespace: config.gateway.namespace, name: config.gateway.name },
+        services: config.services,
+        containerInsights: config.observability.containerInsights,
+        containerLogs: config.observability.containerInsights && config.observability.containerLogs,
+        karpenter: {
+            namespace: KARPENTER_NAMESPACE,
+            interruptionQueue: karpenterResources.interruptionQueue,
+            rules: Object.fromEntries(Object.entries(INTERRUPTION_EVENTS).map(([key, event]) => [event.detailType, karpenterResources.rule(key)])),
+        },
+        notifications: config.notifications,
+        trafficReady: [sharedGateway.albDnsName, ...blueGreenServices.map((s) => s.summary)],
+        tags: config.tags,
+    },
+    { providers: { aws: awsProvider } },
+);
 
 export const vpcId = network.vpcId;
 export const clusterName = cluster.clusterName;
@@ -255,3 +298,8 @@ export const gatewayNamespace = sharedGateway.namespace;
 export const gatewayHostnames = sharedGateway.hostnames;
 export const albDnsName = sharedGateway.albDnsName;
 export const albAccessLogBucket = albAccessLogs?.bucketName ?? null;
+/** The stack's CloudWatch dashboard (every service and color, the cluster, the alarms). */
+export const dashboardUrl = observability.dashboardUrl;
+/** The encrypted SNS topic every alarm notifies; subscribe more endpoints to it as needed. */
+export const alarmTopicArn = observability.topicArn;
+export const alarmNames = observability.alarmNames;

@@ -94,7 +94,8 @@ export function ciBoundaryPolicy(scope: AccountScope, p: ProtectedResources): Po
 
 /**
  * What the deploy role may do: the services the platform stack creates (VPC, EKS, IAM roles for it, SQS,
- * EventBridge, KMS, logs, Route 53, ACM, ELB reads, CloudWatch, SNS), plus its own state and secrets key.
+ * EventBridge, KMS, logs, Route 53, ACM, ELB reads, CloudWatch, SNS, tagged-resource lookups, Chatbot), plus its own
+ * state and secrets key.
  * IAM writes are limited to this account; the boundary keeps them off the CI roles.
  */
 export function deployPolicy(scope: AccountScope, p: ProtectedResources): PolicyDocument {
@@ -131,6 +132,10 @@ export function deployPolicy(scope: AccountScope, p: ProtectedResources): Policy
             Action: ["elasticloadbalancing:Describe*", "wafv2:GetWebACL", "wafv2:GetWebACLForResource"],
             Resource: "*",
         },
+        // The alarms and dashboard find the controller's ALB and target groups by their tags (Resource Groups Tagging API).
+        { Sid: "FindTaggedLoadBalancers", Effect: "Allow", Action: "tag:GetResources", Resource: "*" },
+        // The alarm topic's chat channels: AWS Chatbot is a global service (its API answers in us-east-2).
+        { Sid: "AlarmChatChannels", Effect: "Allow", Action: "chatbot:*", Resource: "*" },
         {
             Sid: "BucketsOfThePlatform",
             Effect: "Allow",

@@ -41,6 +41,8 @@ type BackendRef = NonNullable<RouteRule["backendRefs"]>[number];
 export const BLUE_GREEN_DEFAULTS = {
     /** Port of the color Services (the container port is the service's `port`). */
     servicePort: 80,
+    /** Name of the container port the Services target (the load balancer controller keys target groups on it). */
+    targetPortName: "http",
     /** Target group health check: on the readiness path and container port. */
     healthCheck: { intervalSeconds: 10, timeoutSeconds: 5, healthyThresholdCount: 2, unhealthyThresholdCount: 2, httpCode: "200" },
     /** ALB deregistration delay (AWS default 300 s): in-flight requests get this long once a pod stops. */
@@ -197,7 +199,7 @@ export function containerSpec(service: ServiceConfig, image: string): Container 
         name: service.name,
         image,
         imagePullPolicy: "IfNotPresent",
-        ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
+        ports: [{ name: BLUE_GREEN_DEFAULTS.targetPortName, containerPort: port, protocol: "TCP" }],
         env: Object.entries(service.env)
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([name, value]) => ({ name, value })),
@@ -304,7 +306,7 @@ function serviceSpec(selector: Record<string, string>): ServiceSpec {
     return {
         type: "ClusterIP",
         selector,
-        ports: [{ name: "http", port: BLUE_GREEN_DEFAULTS.servicePort, targetPort: "http", protocol: "TCP" }],
+        ports: [{ name: "http", port: BLUE_GREEN_DEFAULTS.servicePort, targetPort: BLUE_GREEN_DEFAULTS.targetPortName, protocol: "TCP" }],
     };
 }
 

@@ -33,12 +33,19 @@ export interface WorkloadIdentityArgs {
      */
     readonly statements?: pulumi.Input<readonly PolicyStatement[]>;
     /** AWS managed or customer policies to attach, where upstream ships one. Default: none. */
-    readonly managedPolicyArns?: readonly string[];
+    readonly managedPolicyArns?: readonly pulumi.Input<string>[];
     /**
      * The ServiceAccount's `automountServiceAccountToken`. `false` unless the pods using it call the Kubernetes API and
      * do not ask for the token themselves (a pod's own `automountServiceAccountToken` overrides this).
      */
     readonly automountServiceAccountToken: boolean;
+    /**
+     * Who creates the service account. `workload` (default): this component, with the IRSA annotation or a Pod Identity
+     * association. `eksAddon`: an EKS add-on creates its own service account, so this component makes the role only;
+     * give `roleArn` to the add-on (`serviceAccountRoleArn` for IRSA, `podIdentityAssociations` for Pod Identity) and
+     * make it depend on this component, which completes once the role has its permissions.
+     */
+    readonly serviceAccountOwner?: "workload" | "eksAddon";
     /** Labels for the ServiceAccount. */
     readonly labels?: Record<string, string>;
     readonly tags?: Record<string, string>;
@@ -178,6 +185,15 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
         (args.managedPolicyArns ?? []).forEach((policyArn, i) =>
             permissions.push(new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, { parent: this })),
         );
+
+        if (args.serviceAccountOwner === "eksAddon") {
+            this.roleArn = role.arn;
+            this.roleName = role.name;
+            this.serviceAccountName = pulumi.output(args.serviceAccountName);
+            this.namespace = pulumi.output(args.namespaceName);
+            this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName, serviceAccountName: this.serviceAccountName, namespace: this.namespace });
+            return;
+        }
 
         if (args.mode === "podIdentity") {
             new aws.eks.PodIdentityAssociation(

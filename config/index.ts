@@ -19,9 +19,13 @@ import { findPlaceholders, placeholderMessage } from "./placeholders";
 export * from "./schema";
 export { findPlaceholders, placeholderMessage, placeholderReasons } from "./placeholders";
 
-/** A service with everything resolved from the stack: namespace, active color, identity mode. */
-export interface ServiceConfig extends Omit<ServiceConfigInput, "activeColor" | "namespace"> {
+/** Alarm thresholds with the ones left unset taken from the service's `switchGuard`. */
+export type ServiceAlarms = Required<ServiceConfigInput["alarms"]>;
+
+/** A service with everything resolved from the stack: namespace, active color, identity mode, alarm thresholds. */
+export interface ServiceConfig extends Omit<ServiceConfigInput, "activeColor" | "namespace" | "alarms"> {
     readonly namespace: string;
+    readonly alarms: ServiceAlarms;
     readonly activeColor: Color;
     readonly inactiveColor: Color;
     readonly identityMode: IdentityMode;
@@ -351,6 +355,11 @@ export function parseStackConfig(raw: Record<string, string>, project: string, s
                 activeColor,
                 inactiveColor: activeColor === "blue" ? "green" : "blue",
                 identityMode: s.aws.identityMode ?? cfg.identityMode,
+                alarms: {
+                    ...s.alarms,
+                    maxErrorRatePercent: s.alarms.maxErrorRatePercent ?? s.switchGuard.maxErrorRatePercent,
+                    maxLatencyMs: s.alarms.maxLatencyMs ?? s.switchGuard.maxLatencyMs,
+                },
             };
         }),
     };

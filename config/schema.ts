@@ -551,6 +551,33 @@ const secretRef = z
         "a Secrets Manager secret name (app/db) or ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)",
     );
 
+/**
+ * What each service's alarms (and the dashboard's threshold lines) watch on its live color. They read the same
+ * signals as the guarded switch, under the same names: `maxErrorRatePercent` and `maxLatencyMs` default to the
+ * service's `switchGuard` values, so one setting holds a service to one limit during a switch and after it.
+ */
+export const SERVICE_ALARM_DEFAULTS = {
+    enabled: true,
+    maxUnhealthyHosts: 0,
+    minRequestsPerMinute: 10,
+} as const;
+
+const serviceAlarmsSchema = z
+    .object({
+        /** Create the service's alarms (they notify the stack's topic). */
+        enabled: z.boolean().default(SERVICE_ALARM_DEFAULTS.enabled),
+        /** Target 5xx as a percentage of the live color's requests, per minute. Default: `switchGuard.maxErrorRatePercent`. */
+        maxErrorRatePercent: z.number().min(0.1).max(100).optional(),
+        /** p99 target response time of the live color, in milliseconds (ALB idle timeout 60 s). Default: `switchGuard.maxLatencyMs`. */
+        maxLatencyMs: z.number().int().min(1).max(60000).optional(),
+        /** Unhealthy targets of the live color tolerated before alarming. */
+        maxUnhealthyHosts: z.number().int().min(0).max(1000).default(SERVICE_ALARM_DEFAULTS.maxUnhealthyHosts),
+        /** Below this many requests a minute the error rate counts as 0: one failed request in three is not an outage. */
+        minRequestsPerMinute: z.number().int().min(0).max(1000000).default(SERVICE_ALARM_DEFAULTS.minRequestsPerMinute),
+    })
+    .strict()
+    .default({ ...SERVICE_ALARM_DEFAULTS });
+
 const serviceSchema = z
     .object({
         name: dnsLabel,
@@ -651,6 +678,8 @@ const serviceSchema = z
         preStopSleepSeconds: z.number().int().min(0).max(120).default(15),
         /** A gradual DNS move of `hostnames` from a legacy load balancer (needs `dns.zoneId`). Default: none. */
         cutover: cutoverSchema.optional(),
+        /** Alarm thresholds of this service (defaults in SERVICE_ALARM_DEFAULTS and `switchGuard`). */
+        alarms: serviceAlarmsSchema,
         aws: z
             .object({
                 identityMode: z.enum(IDENTITY_MODES).optional(),
@@ -691,6 +720,50 @@ const serviceSchema = z
             });
         }
     });
+
+// ---------------------------------------------------------------------------------------------------------
+// Observability and notifications
+// ---------------------------------------------------------------------------------------------------------
+
+const observabilitySchema = z
+    .object({
+        /** The `amazon-cloudwatch-observability` EKS add-on (Container Insights: pod, node and cluster metrics). */
+        containerInsights: z.boolean().default(true),
+        /** With containerInsights: its Fluent Bit ships container logs to /aws/containerinsights/<cluster>/application. */
+        containerLogs: z.boolean().default(true),
+    })
+    .strict();
+
+const slackChannelSchema = z
+    .object({
+        /** Slack workspace (team) id authorized in AWS Chatbot, e.g. T07EA123LEP. */
+        workspaceId: z.string().regex(/^T[A-Z0-9]{8,12}$/, "a Slack workspace id such as T07EA123LEP"),
+        /** Slack channel id, e.g. C07EZ1ABC23 (public) or G... (private). */
+        channelId: z.string().regex(/^[CG][A-Z0-9]{8,12}$/, "a Slack channel id such as C07EZ1ABC23"),
+    })
+    .strict();
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a UUID such as 00000000-0000-4000-8000-000000000000");
+
+const teamsChannelSchema = z
+    .object({
+        /** Microsoft Teams team id authorized in AWS Chatbot. */
+        teamId: uuid,
+        /** Microsoft Entra tenant id of the team. */
+        tenantId: uuid,
+        /** Channel id as the Chatbot console shows it, e.g. 19:abc...@thread.tacv2. */
+        channelId: z.string().regex(/^19(:|%3[aA])[\w%@.:-]{8,200}$/, "a Teams channel id such as 19:abc@thread.tacv2"),
+    })
+    .strict();
+
+const notificationsSchema = z
+    .object({
+        /** Slack channel the stack's alarm topic posts to (AWS Chatbot), or null. */
+        slack: slackChannelSchema.nullable().default(null),
+        /** Microsoft Teams channel the stack's alarm topic posts to (AWS Chatbot), or null. */
+        teams: teamsChannelSchema.nullable().default(null),
+    })
+    .strict();
 
 // ---------------------------------------------------------------------------------------------------------
 // The whole stack
@@ -740,6 +813,8 @@ export const stackConfigSchema = z
         services: z.array(serviceSchema),
         /** Deploy although example values remain (see config/placeholders.ts); the offline plan never needs it. */
         allowPlaceholders: z.boolean(),
+        observability: observabilitySchema,
+        notifications: notificationsSchema,
     })
     .strict();
 
@@ -756,6 +831,9 @@ export type VersionsConfig = z.infer<typeof versionsSchema>;
 export type ClusterEndpointConfig = z.infer<typeof clusterEndpointSchema>;
 export type DeployerConfig = z.infer<typeof deployerSchema>;
 export type DeployIdentityConfig = z.infer<typeof deployIdentitySchema>;
+export type ServiceAlarmsConfig = z.infer<typeof serviceAlarmsSchema>;
+export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
+export type NotificationsConfig = z.infer<typeof notificationsSchema>;
 
 /** Top-level keys whose config value is a plain string (everything else is JSON). */
 export const STRING_KEYS: ReadonlySet<string> = new Set(["region", "clusterName", "kubernetesVersion", "identityMode", "activeColor", "clusterSupportType"]);

@@ -289,7 +289,12 @@ async function execute(options: PlanOptions, project: string, config: Record<str
     host.removeAllListeners("unhandledRejection");
     host.on("unhandledRejection", onRejection);
     try {
-        return await Promise.race([executeProgram(program, options, project, config, resources), failed]);
+        const plan = await Promise.race([executeProgram(program, options, project, config, resources), failed]);
+        // A registration whose input rejected after the stack's outputs resolved would otherwise leave a plan
+        // without that resource: let pending rejections arrive, and fail on the first.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (strays.length > 0) throw strays[0];
+        return plan;
     } catch (err) {
         throw err;
     } finally {

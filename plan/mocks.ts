@@ -65,6 +65,11 @@ function hex(seed: string, length: number): string {
     return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
+/** An invoke failure as the SDK reports it: it shows a failed RPC's `details`, as the engine would send them. */
+function invokeError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
 function str(v: unknown, fallback: string): string {
     return typeof v === "string" && v.length > 0 ? v : fallback;
 }
@@ -97,8 +102,28 @@ export function mockAddonVersion(addonName: string, kubernetesVersion: string): 
     return MOCK_ADDON_VERSIONS[addonName]?.[kubernetesVersion] ?? `v1.0.${kubernetesVersion.split(".")[1]}-eksbuild.1`;
 }
 
+interface NamespacedName {
+    namespace: string;
+    name: string;
+}
+
+interface RecordedRoute extends NamespacedName {
+    parents: NamespacedName[];
+    backends: { service: NamespacedName; port: unknown }[];
+}
+
+/** Non-alphanumerics removed, as the load balancer controller sanitizes names for ELB. */
+function sanitize(name: string): string {
+    return name.replace(/[^A-Za-z0-9]/g, "");
+}
+
 export class PlanMocks implements pulumi.runtime.Mocks {
     region = "us-east-1";
+    private clusterName = "";
+    private readonly gateways: NamespacedName[] = [];
+    /** Service ports by `<namespace>/<name>`: port → targetPort. */
+    private readonly servicePorts = new Map<string, { port: unknown; targetPort: unknown }[]>();
+    private readonly routes: RecordedRoute[] = [];
 
     /**
      * @param caller IAM role or user ARN that STS reports as the caller: a role is seen as an assumed-role
@@ -232,6 +257,14 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 return { arn: this.arn("ec2", `launch-template/lt-${hex(name, 17)}`), latestVersion: 1, defaultVersion: 1 };
             case "aws:eks/nodeGroup:NodeGroup":
                 return { arn: this.arn("eks", `nodegroup/${str(inputs.clusterName, "cluster")}/${str(inputs.nodeGroupName, name)}/${hex(name, 8)}`), status: "ACTIVE" };
+            case "aws:sns/topic:Topic": {
+                const topicName = str(inputs.name, `${name}-${hex(name, 7)}`);
+                return { name: topicName, arn: this.arn("sns", topicName) };
+            }
+            case "aws:cloudwatch/metricAlarm:MetricAlarm":
+                return { arn: this.arn("cloudwatch", `alarm:${str(inputs.name, name)}`) };
+            case "aws:cloudwatch/dashboard:Dashboard":
+                return { dashboardArn: this.arn("cloudwatch", `dashboard/${str(inputs.dashboardName, name)}`, false) };
             case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
                 return { associationArn: this.arn("eks", `podidentityassociation/${str(inputs.clusterName, "cluster")}/a-${hex(name, 17)}`), associationId: `a-${hex(name, 17)}` };
             case "aws:s3/bucketV2:BucketV2":
@@ -264,8 +297,81 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         }
     }
 
+    /**
+     * Remembers what the AWS Load Balancer Controller would act on (Gateways, Services, HTTPRoutes), so that the
+     * tagging API can answer with the ALB and target groups the controller would have made for them.
+     */
+    private record(type: string, inputs: Props): void {
+        const meta = (inputs.metadata ?? {}) as Props;
+        const namespace = str(meta.namespace, "default");
+        const name = str(meta.name, "");
+        if (type === "eks:index:Cluster") this.clusterName = str(inputs.name, this.clusterName);
+        if (type === "kubernetes:gateway.networking.k8s.io/v1:Gateway") this.gateways.push({ namespace, name });
+        if (type === "kubernetes:core/v1:Service") {
+            const ports = (((inputs.spec ?? {}) as Props).ports ?? []) as Props[];
+            this.servicePorts.set(`${namespace}/${name}`, ports.map((p) => ({ port: p.port, targetPort: p.targetPort ?? p.port })));
+        }
+        if (type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute") {
+            const spec = (inputs.spec ?? {}) as Props;
+            const parents = ((spec.parentRefs ?? []) as Props[]).map((p) => ({ namespace: str(p.namespace, namespace), name: str(p.name, "") }));
+            const backends = ((spec.rules ?? []) as Props[]).flatMap((rule) =>
+                ((rule.backendRefs ?? []) as Props[]).map((b) => ({ service: { namespace: str(b.namespace, namespace), name: str(b.name, "") }, port: b.port })),
+            );
+            this.routes.push({ namespace, name, parents, backends });
+        }
+    }
+
+    /**
+     * What the controller (v3.5.0) tags for a Gateway: the ALB (`resource: LoadBalancer`) and one target group per
+     * HTTPRoute backend, `resource: <gwNs>/<gwName>:<routeNs>-<routeName>:HTTPRoute-<svcNs>-<svcName>:<targetPort>`,
+     * named `k8s-<routeNs:8>-<routeName:8>-<hash:10>` (pkg/gateway/model/model_build_target_group.go).
+     */
+    private controllerResources(): { resourceArn: string; tags: Record<string, string> }[] {
+        const arn = (resource: string) => this.arn("elasticloadbalancing", resource);
+        const out: { resourceArn: string; tags: Record<string, string> }[] = [];
+        for (const gw of this.gateways) {
+            const stack = `${gw.namespace}/${gw.name}`;
+            const tags = (resource: string) => ({ "elbv2.k8s.aws/cluster": this.clusterName, "gateway.k8s.aws.alb/stack": stack, "gateway.k8s.aws.alb/resource": resource });
+            out.push({
+                resourceArn: arn(`loadbalancer/app/k8s-${gw.namespace.slice(0, 8)}-${gw.name.slice(0, 8)}-${hex(gw.name, 10)}/${hex(stack, 16)}`),
+                tags: tags("LoadBalancer"),
+            });
+            for (const route of this.routes.filter((r) => r.parents.some((p) => p.namespace === gw.namespace && p.name === gw.name))) {
+                for (const backend of route.backends) {
+                    const port = this.servicePorts.get(`${backend.service.namespace}/${backend.service.name}`)?.find((p) => p.port === backend.port);
+                    if (!port) continue; // the controller reports the route as not resolved and makes no target group
+                    const resource = `${stack}:${route.namespace}-${route.name}:HTTPRoute-${backend.service.namespace}-${backend.service.name}:${String(port.targetPort)}`;
+                    const tgName = `k8s-${sanitize(route.namespace).slice(0, 8)}-${sanitize(route.name).slice(0, 8)}-${hex(resource, 10)}`;
+                    out.push({ resourceArn: arn(`targetgroup/${tgName}/${hex(`${resource}-id`, 16)}`), tags: tags(resource) });
+                }
+            }
+        }
+        return out;
+    }
+
+    private readonly taggingCalls = new Set<string>();
+
+    private taggedResources(inputs: Props): Props {
+        // Offline nothing changes between two listings: asking again means waiting for something the simulated
+        // controller will never make. Fail at once rather than let the program wait out its timeout.
+        const key = JSON.stringify(inputs);
+        if (this.taggingCalls.has(key)) {
+            throw invokeError(`the offline plan's load balancer controller made only ${this.controllerResources().map((r) => r.tags["gateway.k8s.aws.alb/resource"]).join(", ")}: the program waits for target groups no HTTPRoute asks for`);
+        }
+        this.taggingCalls.add(key);
+        const filters = ((inputs.tagFilters ?? []) as { key: string; values?: string[] }[]);
+        const types = (inputs.resourceTypeFilters ?? []) as string[];
+        const list = this.controllerResources().filter(
+            (r) =>
+                filters.every((f) => f.key in r.tags && (!f.values || f.values.length === 0 || f.values.includes(r.tags[f.key]))) &&
+                (types.length === 0 || types.some((t) => r.resourceArn.includes(`:${t.split(":")[1]}/`))),
+        );
+        return { id: this.region, region: this.region, resourceTagMappingLists: list.map((r) => ({ ...r, complianceDetails: [] })) };
+    }
+
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const inputs = (args.inputs ?? {}) as Props;
+        this.record(args.type, inputs);
         const id = args.type.startsWith("pulumi:providers:") ? `${args.name}-provider-id` : `${args.name}-id`;
         return { id, state: { ...inputs, ...this.outputs(args.type, args.name, inputs) } };
     }
@@ -330,10 +436,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 const { addonName, kubernetesVersion } = args.inputs as { addonName: string; kubernetesVersion: string };
                 return { addonName, kubernetesVersion, version: mockAddonVersion(addonName, kubernetesVersion), id: addonName };
             }
+            case "aws:resourcegroupstaggingapi/getResources:getResources":
+                return this.taggedResources(args.inputs as Props);
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { names: ["a", "b", "c"].map((z) => `${this.region}${z}`), zoneIds: ["1", "2", "3"].map((z) => `apne2-az${z}`), id: this.region };
             default:
-                throw new Error(`The offline plan has no mock for invoke ${args.token}`);
+                throw invokeError(`The offline plan has no mock for invoke ${args.token}`);
         }
     }
 }

@@ -46,8 +46,14 @@ function serviceConfig(stack: string, ...set: string[]): ServiceConfig {
     return parseStackConfig(raw, PROJECT, stack).services[0];
 }
 
+/**
+ * Monitoring follows the traffic: a switch also moves the live color's alarms and redraws the dashboard (its header
+ * shows the live color and the weights). test/observability.test.ts checks those changes; here only what runs and routes.
+ */
+const MONITORING = /^aws:cloudwatch\/(dashboard|metricAlarm):/;
+
 function summary(changes: readonly ResourceChange[]): string[] {
-    return changes.map((c) => `${c.op} ${c.type} ${c.name}`).sort();
+    return changes.filter((c) => !MONITORING.test(c.type)).map((c) => `${c.op} ${c.type} ${c.name}`).sort();
 }
 
 function fields(changes: readonly ResourceChange[], name: string): Record<string, [unknown, unknown]> {

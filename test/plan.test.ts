@@ -202,8 +202,9 @@ describe("npm run plan", () => {
         expect(r.status).toBe(0);
         expect(r.stdout).toMatch(/^Offline plan of stack 'dev'.*mocks/);
         expect(r.stdout).toMatch(/mocked/);
-        // Outputs in name order, as pulumi preview lists them: the access-log bucket, then the ALB's DNS name.
-        expect(r.stdout).toMatch(/^Outputs:\n {4}albAccessLogBucket +: "[^"]+"\n {4}albDnsName +: "/m);
+        // Outputs in name order, as pulumi preview lists them: the alarms first, then the access-log bucket and the ALB's DNS name.
+        expect(r.stdout).toMatch(/^Outputs:\n {4}alarmNames +: /m);
+        expect(r.stdout).toMatch(/^ {4}albAccessLogBucket +: "[^"]+"\n {4}albDnsName +: "/m);
         expect(r.stdout).toMatch(/^ {4}kubeconfig +: \[secret\]$/m);
         expect(r.stdout).toMatch(/^ {2}npm run plan -- --stack prod --diff activeColor=green/m);
         expect(r.stdout).toMatch(/^ {2}pulumi preview --stack dev$/m);

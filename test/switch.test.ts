@@ -345,17 +345,28 @@ describe("npm run switch --dry-run", () => {
         return spawnSync(process.execPath, [path.resolve(__dirname, "../scripts/switch.js"), ...args], { encoding: "utf8" });
     }
 
-    test("prints exactly the URNs of app-api's traffic objects, its steps and the checks", async () => {
+    test("prints exactly the URNs of app-api's traffic objects (and the monitoring that follows them), its steps and the checks", async () => {
         const r = run("--stack", "prod", "--service", "app-api", "--to", "green", "--dry-run");
         expect(r.status).toBe(0);
         const urns = r.stdout.split("\n").filter((l) => l.startsWith("  urn:")).map((l) => l.trim());
         const prod = await plan("prod");
-        const expected = prod.resources.filter((x) => x.name === "app-api-route" || x.name === "app-api-preview").map((x) => x.urn).sort();
-        expect(expected).toHaveLength(2);
+        const monitoring = (name: string) => name === "observability" || /^observability-app-api-/.test(name);
+        const expected = prod.resources
+            .filter((x) => x.name === "app-api-route" || x.name === "app-api-preview" || (x.custom && monitoring(x.name)))
+            .map((x) => x.urn)
+            .sort();
+        expect(expected).toHaveLength(7);
         expect(urns).toEqual(expected);
+        const observability = "urn:pulumi:prod::eks-platform::eks-platform:observability:Observability$aws:cloudwatch";
         expect(urns).toEqual([
             "urn:pulumi:prod::eks-platform::eks-platform:apps:BlueGreenService$kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::app-api-preview",
             "urn:pulumi:prod::eks-platform::eks-platform:apps:BlueGreenService$kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::app-api-route",
+            // The alarms watch the live color and the dashboard shows it: they move with the traffic.
+            `${observability}/dashboard:Dashboard::observability`,
+            `${observability}/metricAlarm:MetricAlarm::observability-app-api-error-rate`,
+            `${observability}/metricAlarm:MetricAlarm::observability-app-api-no-healthy-hosts`,
+            `${observability}/metricAlarm:MetricAlarm::observability-app-api-p99-latency`,
+            `${observability}/metricAlarm:MetricAlarm::observability-app-api-unhealthy-hosts`,
         ]);
         expect(r.stdout).toContain("  100%: services[0].activeColor=green, services[0].canaryWeight=0; watch 10 min");
         for (const check of ["image", "capacity", "targets", "preview", "route", "watch"]) expect(r.stdout).toMatch(new RegExp(`^  ${check} `, "m"));

@@ -554,3 +554,63 @@ describe("drift, ownership and updates", () => {
         expect(config.updates.map((u) => `${u["package-ecosystem"]}:${u.directory}`)).toEqual(["github-actions:/", "npm:/", "npm:/policies"]);
     });
 });
+
+describe("notifications (scripts/notify.js)", () => {
+    const notify = (job: Job, event: string): Step[] => steps(job).filter((s) => typeof s.run === "string" && s.run.includes(`node scripts/notify.js ${event} `));
+    const webhooksFromSecrets = (s: Step) => {
+        expect(s.env?.SLACK_WEBHOOK_URL).toBe("${{ secrets.SLACK_WEBHOOK_URL }}");
+        expect(s.env?.TEAMS_WEBHOOK_URL).toBe("${{ secrets.TEAMS_WEBHOOK_URL }}");
+    };
+
+    test("main.yml: once prod's plan is saved (deploy-prod then waits for approval), the channel hears it", () => {
+        const { jobs } = byFile("main.yml");
+        const plan = jobs["plan-prod"];
+        const [step] = notify(plan, "approval");
+        expect(step.run).toContain("--stack prod");
+        expect(step.if).toBeUndefined();
+        // The last step: the plan the approvers review is already in the run's summary.
+        expect(steps(plan)[steps(plan).length - 1]).toBe(step);
+        expect(jobs["deploy-prod"].needs).toContain("plan-prod");
+        webhooksFromSecrets(step);
+    });
+
+    test("main.yml: every deploy job posts when it fails", () => {
+        for (const stack of ["dev", "stage", "prod"]) {
+            const [step] = notify(byFile("main.yml").jobs[`deploy-${stack}`], "deploy-failed");
+            expect(step.if).toBe("failure()");
+            expect(step.run).toContain('--stack "$STACK"');
+            webhooksFromSecrets(step);
+        }
+    });
+
+    test("switch.yml: approval notice for prod only; how every guarded switch ended, with its exit code", () => {
+        const wf = byFile("switch.yml");
+        const [, notice] = Object.entries(wf.jobs).find(([, j]) => notify(j, "approval").length > 0)!;
+        expect(notice.if).toBe("inputs.stack == 'prod'");
+        expect(notice.environment).toBeUndefined();
+        webhooksFromSecrets(notify(notice, "approval")[0]);
+        const job = wf.jobs.switch;
+        const guarded = steps(job).find((s) => s.id === "switch")!;
+        // The exit code (0 switched, 1 refused, 3 rolled back, 4 rollback failed) is kept, and still fails the step.
+        expect(guarded.run).toContain("|| code=$?\n");
+        expect(guarded.run).toContain('echo "exit-code=$code" >> "$GITHUB_OUTPUT"');
+        expect(guarded.run?.trim().endsWith('exit "$code"')).toBe(true);
+        const [result] = notify(job, "switch-result");
+        expect(result.if).toBe("always() && steps.switch.outcome != 'skipped'");
+        expect(result.env?.EXIT_CODE).toBe("${{ steps.switch.outputs.exit-code }}");
+        expect(result.run).toContain('--exit-code "${EXIT_CODE:-1}"');
+        webhooksFromSecrets(result);
+        // Posted after the stack file is proposed; a rollback by hand is told from the stack file's history.
+        const scripts = runs(job);
+        expect(scripts.indexOf(result.run!)).toBeGreaterThan(scripts.findIndex((r) => /scripts\/propose-config\.sh "\$STACK"/.test(r)));
+        expect(usesAction(job, "actions/checkout")[0].with?.["fetch-depth"]).toBe(0);
+    });
+
+    test("drift.yml: a drift is posted to the channel", () => {
+        const job = byFile("drift.yml").jobs.drift;
+        const [step] = notify(job, "drift");
+        expect(step.if).toBe("failure()");
+        expect(step.run).toContain('node scripts/notify.js drift --stack "$STACK" --detail ');
+        webhooksFromSecrets(step);
+    });
+});

@@ -227,9 +227,10 @@ describe("WorkloadIdentity", () => {
         const summary = changes.map((c) => `${c.op} ${c.type}`).sort();
         expect(summary).toEqual([
             ...Array(3).fill("create aws:eks/podIdentityAssociation:PodIdentityAssociation"),
-            // aws-node: the VPC CNI add-on swaps its role annotation for a Pod Identity association.
-            "update aws:eks/addon:Addon",
-            ...Array(4).fill("update aws:iam/role:Role"),
+            // aws-node (VPC CNI add-on) and the CloudWatch agent (Container Insights add-on): each add-on swaps its role
+            // annotation for a Pod Identity association.
+            ...Array(2).fill("update aws:eks/addon:Addon"),
+            ...Array(5).fill("update aws:iam/role:Role"),
             ...Array(2).fill("update kubernetes:apps/v1:Deployment"),
             ...Array(3).fill("update kubernetes:core/v1:ServiceAccount"),
             ...Array(2).fill("update kubernetes:helm.sh/v3:Release"),
@@ -255,6 +256,9 @@ describe("WorkloadIdentity", () => {
                 [`values.podAnnotations.${IDENTITY_MODE_ANNOTATION}`, "irsa", "podIdentity"],
             ]);
         }
+        const addons = changes.filter((c) => c.type === "aws:eks/addon:Addon");
+        expect(addons.map((c) => c.name).sort()).toEqual(["cluster-vpc-cni", "container-insights"]);
+        for (const addon of addons) expect(addon.changes.map((f) => f.path).sort()).toEqual(["podIdentityAssociations", "serviceAccountRoleArn"]);
         for (const c of changes.filter((x) => x.type === "kubernetes:core/v1:ServiceAccount")) {
             expect(c.changes.map((f) => [f.path, f.after])).toEqual([["metadata.annotations", undefined]]);
         }

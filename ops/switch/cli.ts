@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import { COLORS, Color, ServiceConfig, StackConfig, parseStackConfig } from "../../config";
 import { colorImage, colorName, colorSize, trafficObjectNames } from "../../components/blueGreenService";
+import { OBSERVABILITY_COMPONENT, monitoringObjectNames } from "../../components/observability";
 import { runPlan } from "../../plan/harness";
 import { PROJECT_ROOT, projectName, stackConfig } from "../../plan/stackConfig";
 import { SWITCH_EXIT_CODES, SwitchReport, runSwitch } from "./run";
@@ -80,11 +81,14 @@ export function resolveService(stack: string, name: string): { config: StackConf
 
 /**
  * URNs of the service's traffic objects, read from the offline plan of the stack as it is and as it will be
- * (a preview route can appear or go with a switch): the same program, so the same URNs as the real stack.
+ * (a preview route can appear or go with a switch): the same program, so the same URNs as the real stack. With them
+ * the monitoring that follows traffic (the service's alarms on the live color, the dashboard), so that it moves too.
  */
 export async function trafficTargets(stack: string, service: ServiceConfig, index: number, to: Color): Promise<string[]> {
     const names = new Set(Object.values(trafficObjectNames(service.name, service.trafficMode)));
     const component = `eks-platform:apps:BlueGreenService::${service.name}`;
+    const monitoring = new Set(monitoringObjectNames(OBSERVABILITY_COMPONENT, service.name));
+    const observability = `eks-platform:observability:Observability::${OBSERVABILITY_COMPONENT}`;
     const key = `${projectName()}:services`;
     const current = stackConfig(stack, []);
     const services = JSON.parse(current[key] ?? "[]") as Record<string, unknown>[];
@@ -92,7 +96,9 @@ export async function trafficTargets(stack: string, service: ServiceConfig, inde
     const urns = new Set<string>();
     for (const config of [current, { ...current, [key]: JSON.stringify(services) }]) {
         const plan = await runPlan({ stack, config });
-        for (const r of plan.resources) if (r.parent?.endsWith(component) && names.has(r.name)) urns.add(r.urn);
+        for (const r of plan.resources) {
+            if ((r.parent?.endsWith(component) && names.has(r.name)) || (r.parent?.endsWith(observability) && monitoring.has(r.name))) urns.add(r.urn);
+        }
     }
     return [...urns].sort();
 }

@@ -1,20 +1,12 @@
 /**
- * ALB CloudWatch metrics of one color's target group (namespace AWS/ApplicationELB). The target group and its
- * load balancer are made by the load balancer controller, so their metric dimensions are read from their ARNs:
- * `TargetGroup` = `targetgroup/<name>/<id>`, `LoadBalancer` = `app/<name>/<id>` (the ARN resource after
- * `targetgroup/` or `loadbalancer/`), as the ELB CloudWatch documentation defines them.
+ * ALB CloudWatch metrics of one color's target group (namespace AWS/ApplicationELB), from the builders the alarms and
+ * the dashboard use (lib/metrics.ts, lib/albTargets.ts). The target group and its load balancer are made by the load
+ * balancer controller, so their metric dimensions are read from their ARNs: `TargetGroup` = `targetgroup/<name>/<id>`,
+ * `LoadBalancer` = `app/<name>/<id>`, as the ELB CloudWatch documentation defines them.
  */
-export function targetGroupDimension(targetGroupArn: string): string {
-    const at = targetGroupArn.indexOf(":targetgroup/");
-    if (at < 0) throw new RangeError(`not a target group ARN: ${targetGroupArn}`);
-    return targetGroupArn.slice(at + 1);
-}
+import { ALB_METRICS, ALB_NAMESPACE, PERIOD_SECONDS } from "../../lib/metrics";
 
-export function loadBalancerDimension(loadBalancerArn: string): string {
-    const at = loadBalancerArn.indexOf(":loadbalancer/");
-    if (at < 0) throw new RangeError(`not a load balancer ARN: ${loadBalancerArn}`);
-    return loadBalancerArn.slice(at + ":loadbalancer/".length);
-}
+export { loadBalancerDimension, targetGroupDimension } from "../../lib/albTargets";
 
 export interface MetricDataQuery {
     readonly Id: string;
@@ -33,7 +25,7 @@ export function minuteQueries(targetGroup: string, loadBalancer: string): Metric
     ];
     const query = (Id: string, MetricName: string, Stat: string): MetricDataQuery => ({
         Id,
-        MetricStat: { Metric: { Namespace: "AWS/ApplicationELB", MetricName, Dimensions: dims }, Period: 60, Stat },
+        MetricStat: { Metric: { Namespace: ALB_NAMESPACE, MetricName, Dimensions: dims }, Period: PERIOD_SECONDS, Stat },
     });
-    return [query("requests", "RequestCount", "Sum"), query("errors", "HTTPCode_Target_5XX_Count", "Sum"), query("p99", "TargetResponseTime", "p99")];
+    return [query("requests", ALB_METRICS.requests, "Sum"), query("errors", ALB_METRICS.target5xx, "Sum"), query("p99", ALB_METRICS.responseTime, "p99")];
 }
