@@ -148,7 +148,13 @@ export const iamManagedPolicyAllowList: StackValidationPolicy = {
                 "AmazonSSMManagedInstanceCore",
             ]),
             clusterRolePolicies: policyList("AWS managed policies an EKS cluster service role may carry.", ["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"]),
-            workloadRolePolicies: policyList("AWS managed policies a service account's role (IRSA or Pod Identity) may carry.", ["AmazonEKS_CNI_Policy"]),
+            // The CNI policy for aws-node; the CloudWatch agent's two for the Container Insights add-on (EKS user guide,
+            // "Install the Amazon CloudWatch Observability EKS add-on").
+            workloadRolePolicies: policyList("AWS managed policies a service account's role (IRSA or Pod Identity) may carry.", [
+                "AmazonEKS_CNI_Policy",
+                "CloudWatchAgentServerPolicy",
+                "AWSXrayWriteOnlyAccess",
+            ]),
             otherPolicies: policyList("AWS managed policies any other role, user or group may carry.", []),
         },
     },
