@@ -242,9 +242,9 @@ describe("iam-managed-policy-allow-list", () => {
         ];
         expect(await messages(iamManagedPolicyAllowList, resources)).toEqual([
             "RolePolicyAttachment node-admin attaches AWS managed policy AdministratorAccess to role node, which is not allowed for its kind (node: AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy, AmazonEC2ContainerRegistryPullOnly, AmazonEC2ContainerRegistryReadOnly, AmazonSSMManagedInstanceCore).",
-            "RolePolicyAttachment app-admin attaches AWS managed policy AdministratorAccess to role app, which is not allowed for its kind (workload: AmazonEKS_CNI_Policy).",
+            "RolePolicyAttachment app-admin attaches AWS managed policy AdministratorAccess to role app, which is not allowed for its kind (workload: AmazonEKS_CNI_Policy, CloudWatchAgentServerPolicy, AWSXrayWriteOnlyAccess).",
             "Role legacy attaches AWS managed policy AdministratorAccess to role legacy (managedPolicyArns), which is not allowed for its kind (cluster: AmazonEKSClusterPolicy, AmazonEKSVPCResourceController).",
-            "RolePolicyAttachmentsExclusive exclusive attaches AWS managed policy AmazonS3FullAccess to role app, which is not allowed for its kind (workload: AmazonEKS_CNI_Policy).",
+            "RolePolicyAttachmentsExclusive exclusive attaches AWS managed policy AmazonS3FullAccess to role app, which is not allowed for its kind (workload: AmazonEKS_CNI_Policy, CloudWatchAgentServerPolicy, AWSXrayWriteOnlyAccess).",
             "PolicyAttachment everyone attaches AWS managed policy AdministratorAccess to role ci, which is not allowed for its kind (other: none).",
             "PolicyAttachment everyone attaches AWS managed policy AdministratorAccess to user alice, which is not allowed for its kind (other: none).",
             "PolicyAttachment everyone attaches AWS managed policy AdministratorAccess to group ops, which is not allowed for its kind (other: none).",
