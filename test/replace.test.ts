@@ -237,7 +237,8 @@ const VARIATIONS: Record<string, string[]> = {
     deployers: [set("deployers", [...prodValue("deployers"), { principalArn: "arn:aws:iam::123456789012:role/break-glass", access: "admin" }])],
     // Run by an identity outside `deployers` (the only one that may take the creator's admin entry).
     clusterCreatorAdmin: [set("clusterCreatorAdmin", true)],
-    deployIdentity: [set("deployIdentity", { profile: null, roleArn: "arn:aws:iam::123456789012:role/pulumi-deploy-prod" })],
+    // Both providers assume the stack's first admin deployer (it must have an access entry).
+    deployIdentity: [set("deployIdentity", { profile: null, roleArn: prodValue("deployers").find((d: { access: string }) => d.access === "admin").principalArn })],
     createSpotServiceLinkedRole: [set("createSpotServiceLinkedRole", false)],
     deletionProtection: [set("deletionProtection", false)],
     allowPlaceholders: [set("allowPlaceholders", true)],
