@@ -256,6 +256,7 @@ const observability = new Observability(
         },
         notifications: config.notifications,
         trafficReady: [sharedGateway.albDnsName, ...blueGreenServices.map((s) => s.summary)],
+        protect: protectStateful,
         tags: config.tags,
     },
     { providers: { aws: awsProvider } },

@@ -144,6 +144,8 @@ export interface ObservabilityArgs {
     readonly trafficReady: readonly pulumi.Input<unknown>[];
     /** How long to wait for the controller's target groups; default `ALB_WAIT_DEFAULTS`. */
     readonly albWait?: WaitOptions;
+    /** Protect the alarm topic's KMS key like the stack's other keys (`deletionProtection`). Default: false. */
+    readonly protect?: boolean;
     readonly tags?: Record<string, string>;
 }
 
@@ -170,7 +172,7 @@ export class Observability extends pulumi.ComponentResource {
                 policy: pulumi.all([accountId, partition]).apply(([account, part]) => JSON.stringify(alarmKeyPolicy(account, part))),
                 tags,
             },
-            { parent: this },
+            { parent: this, protect: args.protect ?? false },
         );
         const topic = new aws.sns.Topic(`${name}-alarms`, { name: `${args.clusterName}-alarms`, kmsMasterKeyId: key.arn, tags }, { parent: this });
         const topicPolicy = new aws.sns.TopicPolicy(

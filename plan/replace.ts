@@ -146,6 +146,15 @@ export const FORCE_NEW: Readonly<Record<string, ReplaceRule>> = {
     },
     "aws:sqs/queue:Queue": { forceNew: ["fifoQueue", "name", "namePrefix"], computed: ["name", "namePrefix"], source: `${TF}/sqs/queue.go` },
     "aws:sqs/queuePolicy:QueuePolicy": { forceNew: ["queueUrl"], source: `${TF}/sqs/queue_policy.go` },
+    // Observability (issue 21): the alarm topic, its policy, the alarms, the dashboard and the chat channel.
+    "aws:sns/topic:Topic": { forceNew: ["fifoTopic", "name", "namePrefix"], computed: ["name", "namePrefix"], source: `${TF}/sns/topic.go` },
+    "aws:sns/topicPolicy:TopicPolicy": { forceNew: ["arn"], source: `${TF}/sns/topic_policy.go` },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { forceNew: ["name"], computed: ["name"], source: `${TF}/cloudwatch/metric_alarm.go (alarm_name)` },
+    "aws:cloudwatch/dashboard:Dashboard": { forceNew: ["dashboardName"], source: `${TF}/cloudwatch/dashboard.go` },
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": {
+        forceNew: ["configurationName"],
+        source: `${TF}/chatbot/slack_channel_configuration.go (configuration_name: RequiresReplace)`,
+    },
     "aws:cloudwatch/eventRule:EventRule": {
         forceNew: ["eventBusName", "name", "namePrefix"],
         computed: ["name", "namePrefix"],

@@ -250,6 +250,10 @@ const VARIATIONS: Record<string, string[]> = {
     nodePools: [set("nodePools", prodValue("nodePools").map((p: { limits: object }) => ({ ...p, limits: { cpu: "300", memory: "1200Gi" } })))],
     gateway: [set("gateway", { ...prodValue("gateway"), sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" })],
     previewAccess: [set("previewAccess", { sourceCidrs: ["203.0.113.0/24"] })],
+    // The stack starts writing records and issues the Gateway's certificate in a zone the offline account has.
+    dns: [set("dns", { zoneId: "Z0123456789ABCDEFGHIJ", createCertificate: true })],
+    observability: [set("observability", { containerInsights: false, containerLogs: false })],
+    notifications: [set("notifications", { slack: null })],
     activeColor: [set("activeColor", "green")],
     services: [set("services", prodValue("services").map((s: { autoscaling: object }) => ({ ...s, autoscaling: { minReplicas: 6, maxReplicas: 30 } })))],
 };
