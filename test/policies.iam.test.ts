@@ -216,6 +216,9 @@ describe("iam-managed-policy-allow-list", () => {
             ci,
             ...["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"].map((p) => attach(`node-${p}`, node, aws(p))),
             attach("cni", workload, aws("AmazonEKS_CNI_Policy")),
+            // The CloudWatch agent of the Container Insights add-on (EKS user guide, "Install the Amazon CloudWatch Observability EKS add-on").
+            attach("cloudwatch-agent", workload, aws("CloudWatchAgentServerPolicy")),
+            attach("xray", workload, aws("AWSXrayWriteOnlyAccess")),
             own,
             attach("own", ci, `arn:aws:iam::${ACCOUNT}:policy/own`, [own]),
         ];
