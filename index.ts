@@ -232,6 +232,8 @@ if (config.observability.containerInsights) {
             identityMode: config.identityMode,
             containerLogs: config.observability.containerLogs,
             nodesReady: cluster.systemNodeGroupName,
+            kubernetesVersion: config.kubernetesVersion,
+            addonVersions: config.addonVersions,
             tags: config.tags,
         },
         inCluster,

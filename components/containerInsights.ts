@@ -7,8 +7,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { IdentityMode } from "../config";
+import type { IdentityMode, ManagedAddon } from "../config";
 import { managedPolicyArn } from "../lib/iam";
+import { addonVersion } from "./cluster";
 import { ClusterIdentitySource, WorkloadIdentity } from "./workloadIdentity";
 
 export const CLOUDWATCH_OBSERVABILITY_ADDON = "amazon-cloudwatch-observability";
@@ -39,6 +40,13 @@ export interface ContainerInsightsArgs {
     readonly containerLogs: boolean;
     /** Resolves once there are nodes to run the DaemonSets on (the system node group), like the cluster's other add-ons. */
     readonly nodesReady: pulumi.Input<string>;
+    /** The cluster's Kubernetes minor: the add-on's version is AWS's default for it, unless pinned. */
+    readonly kubernetesVersion: string;
+    /**
+     * Pinned add-on versions (the stack's `addonVersions`); without a pin for this add-on it follows the minor, like the
+     * cluster's other add-ons. Pod Identity needs v3.1.0 or later. Default: none pinned.
+     */
+    readonly addonVersions?: Partial<Record<ManagedAddon, string>>;
     readonly tags?: Record<string, string>;
 }
 
@@ -74,6 +82,7 @@ export class ContainerInsights extends pulumi.ComponentResource {
             {
                 clusterName: pulumi.all([args.cluster.name, args.nodesReady]).apply(([clusterName]) => clusterName),
                 addonName: CLOUDWATCH_OBSERVABILITY_ADDON,
+                addonVersion: addonVersion(CLOUDWATCH_OBSERVABILITY_ADDON, args.kubernetesVersion, args.addonVersions, { parent: this }),
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "PRESERVE",
                 serviceAccountRoleArn: args.identityMode === "irsa" ? identity.roleArn : undefined,

@@ -240,9 +240,10 @@ export const SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
 
 /**
  * The EKS managed add-ons of the cluster: `kube-proxy` and `vpc-cni` are installed by the `eks.Cluster` component,
- * the others by the cluster component once the system nodes exist (`metrics-server` is an EKS community add-on).
+ * `amazon-cloudwatch-observability` by the ContainerInsights component (when `observability.containerInsights`), the
+ * others by the cluster component once the system nodes exist (`metrics-server` is an EKS community add-on).
  */
-export const MANAGED_ADDONS = ["coredns", "eks-pod-identity-agent", "kube-proxy", "metrics-server", "vpc-cni"] as const;
+export const MANAGED_ADDONS = ["amazon-cloudwatch-observability", "coredns", "eks-pod-identity-agent", "kube-proxy", "metrics-server", "vpc-cni"] as const;
 export type ManagedAddon = (typeof MANAGED_ADDONS)[number];
 
 /**

@@ -504,6 +504,14 @@ describe("Container Insights add-on", () => {
         expect(associations).not.toContain("cloudwatch-agent");
     });
 
+    test("its version follows the cluster's minor like the other add-ons, or the stack's addonVersions pin", async () => {
+        const version = async (...set: string[]) => inputsOf(await plan("prod", ...set), ADDON, "container-insights").addonVersion as string;
+        const v135 = await version();
+        expect(v135).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+        expect(await version("kubernetesVersion=1.36")).not.toBe(v135);
+        expect(await version('addonVersions={"amazon-cloudwatch-observability":"v4.3.0-eksbuild.1"}')).toBe("v4.3.0-eksbuild.1");
+    });
+
     test("per stack: off in dev; containerLogs false turns the add-on's Fluent Bit off", async () => {
         expect(ofType(await plan("dev"), ADDON).map((r) => r.name)).not.toContain("container-insights");
         expect(ofType(await plan("stage"), ADDON).map((r) => r.name)).toContain("container-insights");

@@ -124,6 +124,7 @@ describe("the Kubernetes upgrade", () => {
                 "update aws:eks/addon:Addon cluster-eks-pod-identity-agent",
                 "update aws:eks/addon:Addon cluster-metrics-server",
                 "update aws:eks/addon:Addon cluster-vpc-cni",
+                "update aws:eks/addon:Addon container-insights",
                 "update aws:eks/cluster:Cluster cluster-eks-eksCluster",
                 "update aws:eks/nodeGroup:NodeGroup cluster-system",
                 "update eks:index:Cluster cluster-eks",
@@ -132,7 +133,7 @@ describe("the Kubernetes upgrade", () => {
         const byName = new Map(changes.map((c) => [c.name, c]));
         expect(byName.get("cluster-system")!.changes).toEqual([{ path: "version", before: "1.35", after: "1.36" }]);
         expect(byName.get("cluster-eks-eksCluster")!.changes).toEqual([{ path: "version", before: "1.35", after: "1.36" }]);
-        for (const addon of ["cluster-coredns", "cluster-eks-pod-identity-agent", "cluster-metrics-server", "cluster-eks-kube-proxy", "cluster-vpc-cni"]) {
+        for (const addon of ["cluster-coredns", "cluster-eks-pod-identity-agent", "cluster-metrics-server", "cluster-eks-kube-proxy", "cluster-vpc-cni", "container-insights"]) {
             const [field] = byName.get(addon)!.changes;
             expect([addon, field.path, field.before === field.after]).toEqual([addon, "addonVersion", false]);
         }
