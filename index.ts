@@ -9,7 +9,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "./config";
+import { loadStackConfig, platformReservedNamespaces } from "./config";
+import { contractParentRef, PLATFORM_CONTRACT_VERSION, PlatformContractOutput } from "./lib/platformContract";
 import { awsProviderCredentials } from "./lib/kubeconfig";
 import { AlbAccessLogs } from "./components/albAccessLogs";
 import { BlueGreenService, hasPreview } from "./components/blueGreenService";
@@ -19,7 +20,7 @@ import { ContainerInsights } from "./components/containerInsights";
 import { DnsRecords, verifiedHostedZoneId } from "./components/dns";
 import { INTERRUPTION_EVENTS, KARPENTER_NAMESPACE, Karpenter, karpenterNames } from "./components/karpenter";
 import { NodePools } from "./components/nodePools";
-import { SharedGateway } from "./components/gateway";
+import { routeNamespaces, SharedGateway } from "./components/gateway";
 import { AwsLoadBalancerController } from "./components/loadBalancerController";
 import { Network } from "./components/network";
 import { previewSourceCidrs } from "./lib/previewAccess";
@@ -305,3 +306,25 @@ export const dashboardUrl = observability.dashboardUrl;
 /** The encrypted SNS topic every alarm notifies; subscribe more endpoints to it as needed. */
 export const alarmTopicArn = observability.topicArn;
 export const alarmNames = observability.alarmNames;
+
+// [contract]
+/**
+ * What team stacks (the `apps/` project) read through a StackReference, and nothing else: the cluster, where
+ * identities come from, where routes attach, and what the platform keeps for itself (lib/platformContract.ts).
+ */
+const reserved = platformReservedNamespaces(config.gateway.namespace);
+const routeAdmission = routeNamespaces(config.gateway.allowedRoutes);
+export const platformContract: PlatformContractOutput = {
+    version: PLATFORM_CONTRACT_VERSION,
+    region: config.region,
+    clusterName: cluster.clusterName,
+    kubeconfig: cluster.kubeconfig,
+    identity: pulumi.output({ oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer, defaultMode: config.identityMode }),
+    gateway: {
+        parentRef: contractParentRef(sharedGateway.httpsParentRef),
+        hostname: config.gateway.hostname,
+        routeNamespaceSelector: routeAdmission.from === "Selector" ? { ...routeAdmission.selector?.matchLabels } : null,
+    },
+    reservedNamespaces: { names: [...reserved.names, ...config.services.map((s) => s.namespace)], prefixes: reserved.prefixes },
+    reservedHostnames: config.services.flatMap((s) => [...s.hostnames, s.previewHostname]),
+};

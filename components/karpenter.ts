@@ -5,14 +5,14 @@ import type { IdentityMode } from "../config";
 import { PolicyStatement, boundedName } from "../lib/iam";
 import { createNodeRole } from "../lib/nodeRole";
 import { KarpenterPolicyScope, controllerPolicyStatements, interruptionQueuePolicy } from "../lib/karpenterPolicy";
-import { RESTRICTED_POD_SECURITY } from "../lib/labels";
+import { KARPENTER_NAMESPACE, RESTRICTED_POD_SECURITY } from "../lib/labels";
 import { NetworkPolicyObject, controllerNetworkPolicies, createNetworkPolicies } from "../lib/networkPolicies";
 import { SYSTEM_NODE_LABEL, systemNodeScheduling } from "./cluster";
 import { ClusterIdentitySource, WorkloadIdentity, identityPodAnnotations } from "./workloadIdentity";
 
 export const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
 export const KARPENTER_CRD_CHART = "oci://public.ecr.aws/karpenter/karpenter-crd";
-export const KARPENTER_NAMESPACE = "karpenter";
+export { KARPENTER_NAMESPACE };
 export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
 
 /**

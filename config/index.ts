@@ -15,6 +15,7 @@ import {
 } from "./schema";
 
 import { findPlaceholders, placeholderMessage } from "./placeholders";
+import { KARPENTER_NAMESPACE } from "../lib/labels";
 
 export * from "./schema";
 export { findPlaceholders, placeholderMessage, placeholderReasons } from "./placeholders";
@@ -86,7 +87,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** One readable phrase per zod issue: the key, the bad value, what is allowed. */
-function formatIssue(issue: z.core.$ZodIssue, input: unknown, project: string): string {
+function formatIssue(issue: z.core.$ZodIssue, input: unknown, project: string, knownKeys: readonly string[]): string {
     const path = issue.path;
     if (issue.code === "unrecognized_keys") {
         return issue.keys
@@ -94,7 +95,7 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown, project: string): 
                 const key = keyPath([...path, k]);
                 if (path.length === 0 && k in REPLACED_KEYS) return REPLACED_KEYS[k];
                 return path.length === 0
-                    ? `unknown key '${project}:${k}' (known keys: ${Object.keys(stackConfigSchema.shape).join(", ")})`
+                    ? `unknown key '${project}:${k}' (known keys: ${knownKeys.join(", ")})`
                     : `unknown key '${key}'`;
             })
             .join("; ");
@@ -118,12 +119,12 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown, project: string): 
  * Parses the raw `<key>: <string>` map (project namespace stripped) into JSON values: plain-string keys stay
  * strings, the others must be JSON (objects, lists, numbers, booleans).
  */
-function decodeRaw(raw: Record<string, string>, problems: string[]): Record<string, unknown> {
+function decodeRaw(raw: Record<string, string>, problems: string[], knownKeys: readonly string[], stringKeys: ReadonlySet<string>): Record<string, unknown> {
     const decoded: Record<string, unknown> = {};
-    const known = new Set(Object.keys(stackConfigSchema.shape));
+    const known = new Set(knownKeys);
     for (const [key, text] of Object.entries(raw)) {
         // Unknown keys stay as written; the strict schema reports them by name.
-        if (STRING_KEYS.has(key) || !known.has(key)) {
+        if (stringKeys.has(key) || !known.has(key)) {
             decoded[key] = text;
             continue;
         }
@@ -206,6 +207,107 @@ function dnsProblems(cfg: RawStackConfig): string[] {
     return problems;
 }
 
+/** Namespaces no application may take in a platform stack: its own and Kubernetes' (by name and by prefix). */
+export function platformReservedNamespaces(gatewayNamespace: string): { names: string[]; prefixes: string[] } {
+    return { names: ["default", KARPENTER_NAMESPACE, gatewayNamespace], prefixes: ["kube-"] };
+}
+
+/** What the service rules check against: the stack's defaults and what the platform keeps for itself. */
+export interface ServiceRuleContext {
+    /** The config key the services are listed under (`services`). */
+    readonly key: string;
+    /** The stack's `activeColor`, which a service without its own follows. */
+    readonly activeColor: Color;
+    /** The HTTPS listener's hostname (usually a wildcard): every route hostname must be served by it. */
+    readonly gatewayHostname: string;
+    /** Namespaces no service may take, by name and by prefix. */
+    readonly reservedNamespaces: { readonly names: readonly string[]; readonly prefixes: readonly string[] };
+    /** How the refusal describes the reserved namespaces ("not default, kube-*, ..."). */
+    readonly reservedText: string;
+    /** Hostnames routed elsewhere (another stack's services), which a service here may not take. */
+    readonly takenHostnames?: readonly string[];
+}
+
+/**
+ * The service-level rules that span keys, shared by every project that composes BlueGreenService (the platform's
+ * `services` and a team stack's): unique names, hostnames and namespaces, namespaces of their own, hostnames the
+ * Gateway serves, and the blue/green switching refusals.
+ */
+export function serviceProblems(services: readonly ServiceConfigInput[], ctx: ServiceRuleContext): string[] {
+    const problems: string[] = [];
+    const k = ctx.key;
+    for (const d of duplicates(services.map((s) => s.name))) {
+        problems.push(`'${k}' has two services named ${JSON.stringify(d)}, expected unique names`);
+    }
+    const hosts = services.flatMap((s) => [...s.hostnames, s.previewHostname]);
+    for (const d of duplicates(hosts)) {
+        problems.push(`'${k}' routes hostname ${JSON.stringify(d)} twice, expected each hostname in one service`);
+    }
+    const taken = new Set(ctx.takenHostnames ?? []);
+    const namespaces = services.map((s) => s.namespace ?? s.name);
+    const reserved = (ns: string) => ctx.reservedNamespaces.names.includes(ns) || ctx.reservedNamespaces.prefixes.some((p) => ns.startsWith(p));
+    services.forEach((s, i) => {
+        const where = s.namespace ? `${k}[${i}].namespace` : `${k}[${i}].name`;
+        if (reserved(namespaces[i])) {
+            problems.push(`'${where}' gives service ${s.name} the namespace ${JSON.stringify(namespaces[i])}, expected a namespace of its own (${ctx.reservedText})`);
+        }
+        // A route whose hostnames the listener does not serve never attaches: refuse it here, not as a silent 404.
+        [...s.hostnames.map((h, j) => [h, `${k}[${i}].hostnames[${j}]`]), [s.previewHostname, `${k}[${i}].previewHostname`]].forEach(([host, key]) => {
+            if (!servedBy(ctx.gatewayHostname, host)) {
+                problems.push(`'${key}' is ${JSON.stringify(host)}, expected a hostname the Gateway serves (gateway.hostname ${JSON.stringify(ctx.gatewayHostname)})`);
+            } else if (taken.has(host)) {
+                problems.push(`'${key}' is ${JSON.stringify(host)}, expected a hostname no platform service routes (two routes on one hostname split its traffic)`);
+            }
+        });
+        const first = namespaces.indexOf(namespaces[i]);
+        if (first !== i) {
+            problems.push(
+                `'${k}[${i}].namespace' is ${JSON.stringify(namespaces[i])} for service ${s.name}, expected a namespace no other service uses (service ${services[first].name} owns it: each service creates and labels its own namespace)`,
+            );
+        }
+    });
+    services.forEach((s, i) => {
+        const active = s.activeColor ?? ctx.activeColor;
+        const inactive: Color = active === "blue" ? "green" : "blue";
+        const where = s.activeColor ? `${k}[${i}].activeColor` : "activeColor";
+        if (s.image[active] === null) {
+            problems.push(`'${where}' is "${active}" for service ${s.name}, expected a color with an image: ${k}[${i}].image.${active} is not set`);
+        }
+        const held = s.scaledDown[active];
+        if (held !== undefined) {
+            problems.push(
+                `'${where}' is "${active}" for service ${s.name}, expected a color that autoscales: ${k}[${i}].scaledDown.${active} holds it at ${held} (remove it and pulumi up to warm ${active} before switching)`,
+            );
+        }
+        if (s.canaryWeight > 0 && (s.image[inactive] === null || s.scaledDown[inactive] === 0)) {
+            problems.push(
+                `'${k}[${i}].canaryWeight' is ${s.canaryWeight}, expected 0 while the inactive color ${inactive} has ${s.image[inactive] === null ? "no image" : "0 replicas"}`,
+            );
+        }
+    });
+    return problems;
+}
+
+/** Each service with what it takes from the stack: namespace, active and inactive color, identity mode. */
+export function resolveServices(services: readonly ServiceConfigInput[], activeColor: Color, identityMode: IdentityMode): ServiceConfig[] {
+    return services.map((s) => {
+        const active = s.activeColor ?? activeColor;
+        return {
+            ...s,
+            namespace: s.namespace ?? s.name,
+            activeColor: active,
+            inactiveColor: active === "blue" ? "green" : "blue",
+            identityMode: s.aws.identityMode ?? identityMode,
+            // Alarms hold the service to its switch guard's limits unless set apart.
+            alarms: {
+                ...s.alarms,
+                maxErrorRatePercent: s.alarms.maxErrorRatePercent ?? s.switchGuard.maxErrorRatePercent,
+                maxLatencyMs: s.alarms.maxLatencyMs ?? s.switchGuard.maxLatencyMs,
+            },
+        };
+    });
+}
+
 /** Rules that span keys: uniqueness and the blue/green switching refusals. */
 function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
     const problems: string[] = [...dnsProblems(cfg)];
@@ -225,53 +327,15 @@ function crossKeyProblems(cfg: RawStackConfig, stack: string): string[] {
     for (const d of duplicates(cfg.nodePools.map((p) => p.name))) {
         problems.push(`'nodePools' has two pools named ${JSON.stringify(d)}, expected unique names`);
     }
-    for (const d of duplicates(cfg.services.map((s) => s.name))) {
-        problems.push(`'services' has two services named ${JSON.stringify(d)}, expected unique names`);
-    }
-    const hosts = cfg.services.flatMap((s) => [...s.hostnames, s.previewHostname]);
-    for (const d of duplicates(hosts)) {
-        problems.push(`'services' routes hostname ${JSON.stringify(d)} twice, expected each hostname in one service`);
-    }
-    const namespaces = cfg.services.map((s) => s.namespace ?? s.name);
-    cfg.services.forEach((s, i) => {
-        const where = s.namespace ? `services[${i}].namespace` : `services[${i}].name`;
-        if (["default", "karpenter", cfg.gateway.namespace].includes(namespaces[i]) || namespaces[i].startsWith("kube-")) {
-            problems.push(
-                `'${where}' gives service ${s.name} the namespace ${JSON.stringify(namespaces[i])}, expected a namespace of its own (not default, kube-*, karpenter or the gateway's ${cfg.gateway.namespace})`,
-            );
-        }
-        // A route whose hostnames the listener does not serve never attaches: refuse it here, not as a silent 404.
-        [...s.hostnames.map((h, j) => [h, `services[${i}].hostnames[${j}]`]), [s.previewHostname, `services[${i}].previewHostname`]].forEach(([host, key]) => {
-            if (!servedBy(cfg.gateway.hostname, host)) {
-                problems.push(`'${key}' is ${JSON.stringify(host)}, expected a hostname the Gateway serves (gateway.hostname ${JSON.stringify(cfg.gateway.hostname)})`);
-            }
-        });
-        const first = namespaces.indexOf(namespaces[i]);
-        if (first !== i) {
-            problems.push(
-                `'services[${i}].namespace' is ${JSON.stringify(namespaces[i])} for service ${s.name}, expected a namespace no other service uses (service ${cfg.services[first].name} owns it: each service creates and labels its own namespace)`,
-            );
-        }
-    });
-    cfg.services.forEach((s, i) => {
-        const active = s.activeColor ?? cfg.activeColor;
-        const inactive: Color = active === "blue" ? "green" : "blue";
-        const where = s.activeColor ? `services[${i}].activeColor` : "activeColor";
-        if (s.image[active] === null) {
-            problems.push(`'${where}' is "${active}" for service ${s.name}, expected a color with an image: services[${i}].image.${active} is not set`);
-        }
-        const held = s.scaledDown[active];
-        if (held !== undefined) {
-            problems.push(
-                `'${where}' is "${active}" for service ${s.name}, expected a color that autoscales: services[${i}].scaledDown.${active} holds it at ${held} (remove it and pulumi up to warm ${active} before switching)`,
-            );
-        }
-        if (s.canaryWeight > 0 && (s.image[inactive] === null || s.scaledDown[inactive] === 0)) {
-            problems.push(
-                `'services[${i}].canaryWeight' is ${s.canaryWeight}, expected 0 while the inactive color ${inactive} has ${s.image[inactive] === null ? "no image" : "0 replicas"}`,
-            );
-        }
-    });
+    problems.push(
+        ...serviceProblems(cfg.services, {
+            key: "services",
+            activeColor: cfg.activeColor,
+            gatewayHostname: cfg.gateway.hostname,
+            reservedNamespaces: platformReservedNamespaces(cfg.gateway.namespace),
+            reservedText: `not default, kube-*, karpenter or the gateway's ${cfg.gateway.namespace}`,
+        }),
+    );
     problems.push(...accessProblems(cfg));
     if (cfg.existingVpc !== null && cfg.gateway.scheme === "internet-facing" && cfg.previewAccess.sourceCidrs.length === 0) {
         problems.push(
@@ -317,19 +381,25 @@ function accessProblems(cfg: RawStackConfig): string[] {
 }
 
 /**
+ * Decodes and validates raw config against a project's strict top-level schema: every problem at once, one
+ * phrase each (key, value, what is allowed). `stringKeys` are the keys whose config value is a plain string.
+ */
+export function validateConfig<S extends z.ZodObject>(raw: Record<string, string>, project: string, schema: S, stringKeys: ReadonlySet<string>): z.infer<S> {
+    const problems: string[] = [];
+    const knownKeys = Object.keys(schema.shape);
+    const decoded = decodeRaw(raw, problems, knownKeys, stringKeys);
+    if (problems.length) throw new ConfigError(problems);
+    const result = schema.safeParse(decoded);
+    if (!result.success) throw new ConfigError(result.error.issues.map((i) => formatIssue(i, decoded, project, knownKeys)));
+    return result.data;
+}
+
+/**
  * Validates raw stack config (keys without the project prefix, values as `pulumi config` stores them).
  * Pure: the offline harness and tests call it directly.
  */
 export function parseStackConfig(raw: Record<string, string>, project: string, stack: string): StackConfig {
-    const problems: string[] = [];
-    const decoded = decodeRaw(raw, problems);
-    if (problems.length) throw new ConfigError(problems);
-
-    const result = stackConfigSchema.safeParse(decoded);
-    if (!result.success) {
-        throw new ConfigError(result.error.issues.map((i) => formatIssue(i, decoded, project)));
-    }
-    const cfg = result.data;
+    const cfg = validateConfig(raw, project, stackConfigSchema, STRING_KEYS);
     const crossProblems = crossKeyProblems(cfg, stack);
     if (crossProblems.length) throw new ConfigError(crossProblems);
 
@@ -347,21 +417,7 @@ export function parseStackConfig(raw: Record<string, string>, project: string, s
                       createCertificate: cfg.dns.createCertificate,
                       includeApex: cfg.dns.includeApex,
                   },
-        services: cfg.services.map((s) => {
-            const activeColor = s.activeColor ?? cfg.activeColor;
-            return {
-                ...s,
-                namespace: s.namespace ?? s.name,
-                activeColor,
-                inactiveColor: activeColor === "blue" ? "green" : "blue",
-                identityMode: s.aws.identityMode ?? cfg.identityMode,
-                alarms: {
-                    ...s.alarms,
-                    maxErrorRatePercent: s.alarms.maxErrorRatePercent ?? s.switchGuard.maxErrorRatePercent,
-                    maxLatencyMs: s.alarms.maxLatencyMs ?? s.switchGuard.maxLatencyMs,
-                },
-            };
-        }),
+        services: resolveServices(cfg.services, cfg.activeColor, cfg.identityMode),
     };
 }
 

@@ -838,3 +838,6 @@ export type NotificationsConfig = z.infer<typeof notificationsSchema>;
 
 /** Top-level keys whose config value is a plain string (everything else is JSON). */
 export const STRING_KEYS: ReadonlySet<string> = new Set(["region", "clusterName", "kubernetesVersion", "identityMode", "activeColor", "clusterSupportType"]);
+
+/** Building blocks other projects of this repository validate with (the apps project's team stacks). */
+export { serviceSchema, tags as tagsSchema, deployIdentitySchema };

@@ -27,3 +27,6 @@ export const ROUTE_READY_WAIT: Readonly<Record<string, string>> = {
     ),
     "pulumi.com/timeoutSeconds": "300",
 };
+
+/** Karpenter's namespace: the platform's, never an application's. */
+export const KARPENTER_NAMESPACE = "karpenter";

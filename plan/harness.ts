@@ -64,7 +64,16 @@ export interface Plan {
     /** Config keys holding secure values (offline, their plaintext is the placeholder `[secret]`). */
     readonly secretKeys?: readonly string[];
     readonly resources: readonly PlannedResource[];
+    /** Stack outputs as `pulumi stack output` shows them: secret values (also nested ones) read `[secret]`. */
     readonly outputs: Record<string, unknown>;
+    /**
+     * The outputs unmasked, with the names of those holding a secret (as the engine reports them to a
+     * StackReference): what another stack's plan reads from this one.
+     */
+    readonly rawOutputs?: Record<string, unknown>;
+    readonly secretOutputNames?: readonly string[];
+    /** For a stack that reads a platform stack (`platformStack`): that stack's qualified name and its plan's stack. */
+    readonly platform?: { readonly name: string; readonly stack: string };
 }
 
 export interface PlanOptions {
@@ -201,17 +210,87 @@ let running = false;
 /** How long a failed program may take to settle its remaining registrations before the plan returns. */
 const SETTLE_TIMEOUT_MS = 2_000;
 
-/** Runs the program offline and returns what it registered. Runs are serialized: the SDK state is global. */
+/** A StackReference's view of a planned stack: its outputs and which of them hold secrets. */
+export interface ReferencedStack {
+    readonly outputs: Record<string, unknown>;
+    readonly secretOutputNames: readonly string[];
+}
+
+/** Platform plans already computed in this process, by stack: a --diff plans the same platform twice. */
+const platformPlans = new Map<string, Promise<ReferencedStack>>();
+
+/**
+ * The config key through which a project names the platform stack it reads (the apps project's `platformStack`,
+ * `<org>/<project>/<stack>`). Offline, the named platform stack is planned first and its planned outputs are what
+ * the StackReference returns, so the two plans agree by construction.
+ */
+export const PLATFORM_STACK_KEY = "platformStack";
+
+/** Raised when `platformStack` names nothing the offline plan can plan. Named ConfigError: one line, exit 2. */
+class PlatformStackError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigError";
+    }
+}
+
+/** The platform stack a project's config names, or undefined when it reads none. */
+function referencedPlatform(config: Record<string, string>, project: string): { name: string; stack: string } | undefined {
+    const name = config[`${project}:${PLATFORM_STACK_KEY}`];
+    if (name === undefined || project === projectName(PROJECT_ROOT)) return undefined;
+    const parts = name.split("/");
+    const platformProject = projectName(PROJECT_ROOT);
+    // Anything malformed is left to the program's own validation, which names the key and what is allowed.
+    if (parts.length !== 3 || parts.some((p) => p === "")) return undefined;
+    if (parts[1] !== platformProject) {
+        throw new PlatformStackError(
+            `'${PLATFORM_STACK_KEY}' is ${JSON.stringify(name)}, expected <org>/${platformProject}/<stack>: the offline plan reads only this repository's platform project`,
+        );
+    }
+    return { name, stack: parts[2] };
+}
+
+/**
+ * Runs the program offline and returns what it registered. Runs are serialized: the SDK state is global. A project
+ * that reads a platform stack (`platformStack`) gets that stack's planned outputs through its StackReference.
+ */
 export async function runPlan(options: PlanOptions): Promise<Plan> {
+    const root = options.root ?? PROJECT_ROOT;
+    const project = projectName(root);
+    const resolved = options.config
+        ? { config: options.config, secretKeys: [...(options.secretKeys ?? [])] }
+        : resolveStackConfig(options.stack, options.set ?? [], root);
+    const platform = referencedPlatform(resolved.config, project);
+    const references: Record<string, ReferencedStack> = {};
+    if (platform) {
+        let planned = platformPlans.get(platform.stack);
+        if (!planned) {
+            planned = planOnce({ stack: platform.stack, load: options.load }, projectName(PROJECT_ROOT), resolveStackConfig(platform.stack, [], PROJECT_ROOT)).then((p) => ({
+                outputs: p.rawOutputs ?? {},
+                secretOutputNames: p.secretOutputNames ?? [],
+            }));
+            platformPlans.set(platform.stack, planned);
+            planned.catch(() => platformPlans.delete(platform.stack));
+        }
+        references[platform.name] = await planned.catch((err: Error) => {
+            throw new PlatformStackError(`'${PLATFORM_STACK_KEY}' is ${JSON.stringify(platform.name)}: the plan of platform stack ${platform.stack} failed: ${err.message.split("\n")[0]}`);
+        });
+    }
+    const plan = await planOnce(options, project, resolved, references);
+    return platform ? { ...plan, platform } : plan;
+}
+
+async function planOnce(
+    options: PlanOptions,
+    project: string,
+    resolved: { config: Record<string, string>; secretKeys: string[] },
+    references: Record<string, ReferencedStack> = {},
+): Promise<Plan> {
     if (running) throw new Error("runPlan is not re-entrant: await the previous plan first");
     running = true;
     const resources: PlannedResource[] = [];
     try {
         const root = options.root ?? PROJECT_ROOT;
-        const project = projectName(root);
-        const resolved = options.config
-            ? { config: options.config, secretKeys: [...(options.secretKeys ?? [])] }
-            : resolveStackConfig(options.stack, options.set ?? [], root);
         const { config, secretKeys } = resolved;
         // Validate exactly as the program will, before the SDK starts: a ConfigError then surfaces as one clean
         // rejection instead of racing the stack's own registration.
@@ -228,7 +307,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         // The stack's own hosted zone is assumed to be what the config says it is (a public zone of that name).
         const assumedHostedZones = parsed?.dns ? { [parsed.dns.zoneId]: { name: parsed.dns.zoneName, privateZone: false } } : {};
 
-        await pulumi.runtime.setMocks(new PlanMocks(caller, { assumedHostedZones }), project, options.stack, false);
+        await pulumi.runtime.setMocks(new PlanMocks(caller, { assumedHostedZones, stacks: references }), project, options.stack, false);
         pulumi.runtime.setAllConfig(config, secretKeys);
         // The SDK marks a mocked run by its monitor address; a deployment has the engine's address there.
         if (options.asDeployment) runtimeState.getStore().settings.options.monitorAddr = "127.0.0.1:0";
@@ -323,20 +402,45 @@ function programError(reason: unknown): Error {
     return err;
 }
 
+/** Paths (within the exported value) of every secret Output, nested ones included. */
+async function secretPaths(value: unknown, at: readonly (string | number)[] = [], seen = new Set<unknown>()): Promise<(string | number)[][]> {
+    if (pulumi.Output.isInstance(value)) return (await pulumi.isSecret(value)) ? [[...at]] : [];
+    if (value === null || typeof value !== "object" || seen.has(value) || pulumi.Resource.isInstance(value)) return [];
+    seen.add(value);
+    const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+    const found: (string | number)[][] = [];
+    for (const [k, v] of entries) found.push(...(await secretPaths(v, [...at, k], seen)));
+    return found;
+}
+
+/** A copy of `value` with the value at each path replaced by `[secret]`. */
+function masked(value: unknown, paths: readonly (readonly (string | number)[])[]): unknown {
+    if (paths.some((p) => p.length === 0)) return "[secret]";
+    if (value === null || typeof value !== "object") return value;
+    const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string | number, unknown>;
+    for (const key of new Set(paths.map((p) => p[0]))) {
+        copy[key] = masked(copy[key], paths.filter((p) => p[0] === key).map((p) => p.slice(1)));
+    }
+    return copy;
+}
+
 async function executeProgram(program: string, options: PlanOptions, project: string, config: Record<string, string>, resources: PlannedResource[]): Promise<Plan> {
-    const secretOutputs = new Set<string>();
+    const secrets = new Map<string, (string | number)[][]>();
     const outputs =
         (await pulumi.runtime.runInPulumiStack(async () => {
-            const exported = (options.load ?? requireFresh)(program) as Record<string, unknown>;
-            for (const [key, value] of Object.entries(exported)) {
-                if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.add(key);
+            const loaded = (options.load ?? requireFresh)(program);
+            // `export = async () => { ...; return outputs; }`: the CLI's language host awaits the function's result.
+            const exported = (typeof loaded === "function" ? await (loaded as () => unknown)() : loaded) as Record<string, unknown>;
+            for (const [key, value] of Object.entries(exported ?? {})) {
+                const paths = await secretPaths(value);
+                if (paths.length) secrets.set(key, paths);
             }
             return exported;
         })) ?? {};
     // Registrations started inside applies may still be in flight when the stack outputs resolve.
     await settings.waitForRPCs();
-    const shown = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, secretOutputs.has(k) ? "[secret]" : v]));
-    return { project, stack: options.stack, config, resources, outputs: shown };
+    const shown = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, secrets.has(k) ? masked(v, secrets.get(k) ?? []) : v]));
+    return { project, stack: options.stack, config, resources, outputs: shown, rawOutputs: outputs, secretOutputNames: [...secrets.keys()] };
 }
 
 /** Resources of one type, in registration order. */

@@ -80,6 +80,11 @@ export const OFFLINE_CALLER = `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan
 export interface PlanMocksOptions {
     /** Hosted zones the stack's config names, answered when the zone ID is not one of `MOCK_HOSTED_ZONES`. */
     readonly assumedHostedZones?: Readonly<Record<string, MockHostedZone>>;
+    /**
+     * What each stack a StackReference may name (qualified `<org>/<project>/<stack>`) exports: the planned outputs
+     * of that stack, unmasked, and the names of those holding secrets.
+     */
+    readonly stacks?: Readonly<Record<string, { readonly outputs: Record<string, unknown>; readonly secretOutputNames: readonly string[] }>>;
 }
 
 /**
@@ -133,6 +138,18 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         readonly caller: string = OFFLINE_CALLER,
         private readonly options: PlanMocksOptions = {},
     ) {}
+
+    /**
+     * A StackReference is a resource read under mocks: its `outputs` (and `secretOutputNames`, the names the engine
+     * marks secret) are what the mock returns. An unknown stack fails as the engine does ("unknown stack").
+     */
+    private stackReferenceOutputs(inputs: Props): Props {
+        const name = str(inputs.name, "");
+        const stacks = this.options.stacks ?? {};
+        const stack = stacks[name];
+        if (!stack) throw new Error(`unknown stack ${JSON.stringify(name)}: the offline plan knows ${Object.keys(stacks).join(", ") || "no stack"}`);
+        return { name, outputs: stack.outputs, secretOutputNames: [...stack.secretOutputNames] };
+    }
 
     /** `sts:GetCallerIdentity`'s ARN for the caller: an assumed-role session drops the role's path. */
     private callerSessionArn(): string {
@@ -227,6 +244,8 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             case "pulumi:providers:aws":
                 this.region = str(inputs.region, this.region);
                 return {};
+            case "pulumi:pulumi:StackReference":
+                return this.stackReferenceOutputs(inputs);
             case "awsx:ec2:Vpc":
                 return this.vpcOutputs(name, inputs);
             case "eks:index:Cluster":
@@ -372,7 +391,8 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const inputs = (args.inputs ?? {}) as Props;
         this.record(args.type, inputs);
-        const id = args.type.startsWith("pulumi:providers:") ? `${args.name}-provider-id` : `${args.name}-id`;
+        // A read resource (a StackReference) keeps the id it was read by.
+        const id = args.id ? args.id : args.type.startsWith("pulumi:providers:") ? `${args.name}-provider-id` : `${args.name}-id`;
         return { id, state: { ...inputs, ...this.outputs(args.type, args.name, inputs) } };
     }
 
