@@ -50,7 +50,8 @@ usage: npm run plan -- --stack <stack> [--set key=value]... [--diff key=value]..
                         (with --diff: the changed ones, after the change)
   --policy              evaluate the policy pack in policies/ (with --diff: on the changed config)
   --cwd, -C <dir>       read Pulumi.yaml and Pulumi.<stack>.yaml from <dir> (the program is still this project's)
-  --project <name>      plan another project of this repository: bootstrap (its Pulumi.yaml, stacks and program)
+  --project <name>      plan another project of this repository (its Pulumi.yaml, stacks and program): bootstrap, or
+                        apps (a team stack, planned on the planned outputs of the platform stack it names)
   --help, -h            this text
 
 exit codes: 0 ok, 1 a mandatory policy violation or (--diff) a step pulumi would refuse, 2 bad input (one line on
@@ -136,7 +137,8 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     if (args.project && args.cwd) throw new UsageError("--project and --cwd cannot be combined: a project reads its own directory");
     // The pack judges the platform's stacks and workloads. The bootstrap's CI roles are broad by design (a deploy
     // creates a cluster, a VPC and IAM roles), held by the CI permissions boundary and tested in test/bootstrap.test.ts.
-    if (args.project && args.policy) throw new UsageError(`--policy judges the platform stacks, not --project ${args.project}`);
+    // Team stacks (apps) run workloads on the platform, so the pack judges them at their platform stack's levels.
+    if (args.project === "bootstrap" && args.policy) throw new UsageError(`--policy judges the platform and team stacks, not --project ${args.project}`);
     return args;
 }
 
@@ -251,7 +253,10 @@ async function evaluate(plan: Plan): Promise<PolicyReport> {
     // Loaded on demand: the policy pack is only needed with --policy.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { evaluatePolicies } = require("./policy") as typeof import("./policy");
-    return evaluatePolicies(plan);
+    // A team stack is held to its environment's levels: those of the platform stack it runs on.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadPolicyConfig } = require("./policy") as typeof import("./policy");
+    return evaluatePolicies(plan, plan.platform ? { config: loadPolicyConfig(plan.platform.stack) } : {});
 }
 
 function exitCode(report: PolicyReport | undefined): number {
@@ -267,7 +272,7 @@ const out = (text: string) => write(process.stdout, text);
 const err = (text: string) => write(process.stderr, text);
 
 /** The other Pulumi projects of this repository, each a directory with its own Pulumi.yaml, stacks and index.ts. */
-export const PROJECTS = ["bootstrap"] as const;
+export const PROJECTS = ["bootstrap", "apps"] as const;
 
 /** Resolves the stack's config (printing the CLI's warnings once) and plans it. */
 async function planWith(args: PlanArgs, set: readonly string[], warn: boolean): Promise<Plan> {
