@@ -33,7 +33,7 @@ export const appsConfigSchema = z
         team: z.string().regex(dnsLabel, "the team's name as a DNS label, such as payments"),
         activeColor: z.enum(COLORS),
         /** Empty: the platform's identity mode. */
-        identityMode: z.union([z.enum(IDENTITY_MODES), z.literal("")]),
+        identityMode: z.enum([...IDENTITY_MODES, ""]),
         services: z.array(serviceSchema).min(1),
         deployIdentity: deployIdentitySchema,
         tags: tagsSchema,

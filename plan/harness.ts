@@ -8,7 +8,7 @@ import * as vm from "vm";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../config";
 import { PlanMocks } from "./mocks";
-import { PROJECT_ROOT, projectName, resolveStackConfig } from "./stackConfig";
+import { listStacks, PROJECT_ROOT, projectName, resolveStackConfig } from "./stackConfig";
 
 // Internal SDK modules: the monitor lives in the runtime store, the RPC serializer turns inputs back into JSON.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -265,6 +265,11 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
     if (platform) {
         let planned = platformPlans.get(platform.stack);
         if (!planned) {
+            if (!listStacks().includes(platform.stack)) {
+                throw new PlatformStackError(
+                    `'${PLATFORM_STACK_KEY}' is ${JSON.stringify(platform.name)}, expected a platform stack of this repository (${listStacks().join(", ")}): there is no Pulumi.${platform.stack}.yaml`,
+                );
+            }
             planned = planOnce({ stack: platform.stack, load: options.load }, projectName(PROJECT_ROOT), resolveStackConfig(platform.stack, [], PROJECT_ROOT)).then((p) => ({
                 outputs: p.rawOutputs ?? {},
                 secretOutputNames: p.secretOutputNames ?? [],

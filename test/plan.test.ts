@@ -254,6 +254,6 @@ describe("npm run plan --project", () => {
         );
         const bad = await run("--project", "apps2", "--stack", "prod");
         expect(bad.status).toBe(2);
-        expect(bad.stderr).toBe('--project must be one of bootstrap, got "apps2" (npm run plan -- --help)\n');
+        expect(bad.stderr).toBe('--project must be one of bootstrap, apps, got "apps2" (npm run plan -- --help)\n');
     });
 });
