@@ -67,5 +67,7 @@ export = async () => {
         /** Per service: active color, image of each color, public URL and preview URL (of the inactive color). */
         services: Object.fromEntries(blueGreenServices.map((s, i) => [services[i].name, s.summary])),
         namespaces: services.map((s) => s.namespace),
+        /** For kubectl and `npm run switch --project apps`: the platform's API server, tokens as this stack's deploy identity. */
+        kubeconfig: pulumi.secret(JSON.stringify(kubeconfig)),
     };
 };

@@ -6,6 +6,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { teamServices, parseAppsConfig } from "../apps/config";
+import { parseSwitchArgs, resolveService } from "../ops/switch/cli";
 import { ContractError, parsePlatformContract, PlatformContract, PLATFORM_CONTRACT_OUTPUT } from "../lib/platformContract";
 import { evaluatePolicies, loadPolicyConfig } from "../plan/policy";
 import { diffPlans } from "../plan/render";
@@ -250,5 +251,29 @@ describe("npm run plan --project apps", () => {
         expect(bad.status).toBe(2);
         expect(bad.stderr.trim().split("\n")).toHaveLength(1);
         expect(bad.stderr).toContain("Pulumi.qa.yaml");
+    });
+});
+
+describe("npm run switch --project apps", () => {
+    test("resolves a team stack's service, its region and policy levels from the platform stack it names", () => {
+        expect(parseSwitchArgs(["--project", "apps", "--stack", STACK, "--service", "payments-api", "--to", "green"])).toMatchObject({ project: "apps", stack: STACK });
+        expect(() => parseSwitchArgs(["--project", "bootstrap", "--stack", "prod", "--service", "x", "--to", "green"])).toThrow(
+            '--project is "bootstrap", expected apps (or none for the platform)',
+        );
+        const { target, service, index } = resolveService(STACK, "payments-worker", "apps");
+        expect([target, service.namespace, service.activeColor, index]).toEqual([{ root: APPS, region: "ap-northeast-2", policyStack: "prod" }, "payments-worker", "blue", 1]);
+        expect(() => resolveService(STACK, "app-api", "apps")).toThrow('--service is "app-api", expected one of payments-api, payments-worker');
+    });
+
+    test("--dry-run targets exactly the service's two HTTPRoutes in the team stack", () => {
+        const r = spawnSync(process.execPath, [path.resolve(__dirname, "../scripts/switch.js"), "--project", "apps", "--stack", STACK, "--service", "payments-worker", "--to", "green", "--dry-run"], {
+            encoding: "utf8",
+        });
+        expect([r.status, r.stderr]).toEqual([0, ""]);
+        const targets = r.stdout.split("\n").filter((l) => l.startsWith("  urn:")).map((l) => l.trim());
+        expect(targets).toEqual([
+            `urn:pulumi:${STACK}::eks-platform-apps::eks-platform:apps:BlueGreenService$${ROUTE}::payments-worker-preview`,
+            `urn:pulumi:${STACK}::eks-platform-apps::eks-platform:apps:BlueGreenService$${ROUTE}::payments-worker-route`,
+        ]);
     });
 });

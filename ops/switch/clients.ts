@@ -102,7 +102,8 @@ export function automationStackClient(stack: Stack, policyPackConfig: string): S
             await stack.up({
                 target: [...targets],
                 message,
-                policyPacks: ["policies"],
+                // The pack is the repository's policies/ (next to its config directory), whichever project the stack is of.
+                policyPacks: [path.dirname(path.dirname(policyPackConfig))],
                 policyPackConfigs: [policyPackConfig],
                 onOutput: (out) => process.stdout.write(out),
             });
@@ -111,10 +112,11 @@ export function automationStackClient(stack: Stack, policyPackConfig: string): S
 }
 
 /** Everything real, for `npm run switch` without `--dry-run`. */
-export async function realClients(projectRoot: string, stackName: string, region: string): Promise<SwitchClients> {
+export async function realClients(projectRoot: string, stackName: string, region: string, policyPackConfig: string): Promise<SwitchClients> {
     const stack = await LocalWorkspace.selectStack({ stackName, workDir: projectRoot });
     const outputs = await stack.outputs();
     const kubeconfig = outputs.kubeconfig?.value;
+    // A platform stack exports the cluster's kubeconfig; a team stack exports one that fetches tokens as its deploy role.
     if (kubeconfig === undefined) throw new Error(`stack ${stackName} has no kubeconfig output: deploy it first`);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "switch-")), "kubeconfig");
     fs.writeFileSync(file, typeof kubeconfig === "string" ? kubeconfig : JSON.stringify(kubeconfig), { mode: 0o600 });
@@ -122,7 +124,7 @@ export async function realClients(projectRoot: string, stackName: string, region
         kube: kubectlClient(file),
         aws: awsCliClient(region),
         http: httpsClient,
-        stack: automationStackClient(stack, path.join(projectRoot, "policies", "config", `${stackName}.json`)),
+        stack: automationStackClient(stack, policyPackConfig),
         clock: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
         log: (line) => process.stdout.write(`${line}\n`),
     };
