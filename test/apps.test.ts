@@ -4,8 +4,10 @@
  * names, so everything asserted here against the platform plan agrees by construction, not by copied constants.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
-import { teamServices, parseAppsConfig } from "../apps/config";
+import { parse } from "yaml";
+import { appsConfigSchema, teamServices, parseAppsConfig } from "../apps/config";
 import { parseSwitchArgs, resolveService } from "../ops/switch/cli";
 import { ContractError, parsePlatformContract, PlatformContract, PLATFORM_CONTRACT_OUTPUT } from "../lib/platformContract";
 import { evaluatePolicies, loadPolicyConfig } from "../plan/policy";
@@ -275,5 +277,19 @@ describe("npm run switch --project apps", () => {
             `urn:pulumi:${STACK}::eks-platform-apps::eks-platform:apps:BlueGreenService$${ROUTE}::payments-worker-preview`,
             `urn:pulumi:${STACK}::eks-platform-apps::eks-platform:apps:BlueGreenService$${ROUTE}::payments-worker-route`,
         ]);
+    });
+});
+
+describe("apps config is documented", () => {
+    test("every key is declared in apps/Pulumi.yaml (description and default) and in the README's team stack table", () => {
+        const declared = parse(fs.readFileSync(path.join(APPS, "Pulumi.yaml"), "utf8")).config as Record<string, Record<string, unknown>>;
+        const readme = fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
+        const start = readme.indexOf("### Team stacks (`apps/`)");
+        const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+        const keys = Object.keys(appsConfigSchema.shape);
+        expect(Object.keys(declared).filter((k) => !k.includes(":")).sort()).toEqual([...keys].sort());
+        for (const key of keys) {
+            expect([key, typeof declared[key].description, "default" in declared[key], section.includes(`| \`${key}\` |`)]).toEqual([key, "string", true, true]);
+        }
     });
 });
