@@ -318,13 +318,15 @@ export const platformContract: PlatformContractOutput = {
     version: PLATFORM_CONTRACT_VERSION,
     region: config.region,
     clusterName: cluster.clusterName,
+    vpcCidr: network.cidrBlock,
     kubeconfig: cluster.kubeconfig,
-    identity: pulumi.output({ oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer, defaultMode: config.identityMode }),
-    gateway: {
+    identity: pulumi.output({ clusterArn: cluster.clusterArn, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer, defaultMode: config.identityMode }),
+    gateway: pulumi.output({
         parentRef: contractParentRef(sharedGateway.httpsParentRef),
         hostname: config.gateway.hostname,
         routeNamespaceSelector: routeAdmission.from === "Selector" ? { ...routeAdmission.selector?.matchLabels } : null,
-    },
+        previewSourceCidrs: previewSources,
+    }),
     reservedNamespaces: { names: [...reserved.names, ...config.services.map((s) => s.namespace)], prefixes: reserved.prefixes },
     reservedHostnames: config.services.flatMap((s) => [...s.hostnames, s.previewHostname]),
 };

@@ -47,7 +47,7 @@ export = async () => {
         deleteUnreachable: false,
     });
     const inCluster = { providers: { aws: awsProvider, kubernetes: k8sProvider } };
-    const identitySource = { name: contract.clusterName, oidcProviderArn: contract.identity.oidcProviderArn, oidcIssuer: contract.identity.oidcIssuer };
+    const identitySource = { name: contract.clusterName, arn: contract.identity.clusterArn, oidcProviderArn: contract.identity.oidcProviderArn, oidcIssuer: contract.identity.oidcIssuer };
 
     // [services]
     // The CRDs, the load balancer controller and the metrics server are the platform's: nothing here to wait for.
@@ -55,7 +55,16 @@ export = async () => {
         (service) =>
             new BlueGreenService(
                 service.name,
-                { service, clusterName: contract.clusterName, identitySource, parentRef: contract.gateway.parentRef, tags: config.tags },
+                {
+                    service,
+                    clusterName: contract.clusterName,
+                    identitySource,
+                    parentRef: contract.gateway.parentRef,
+                    // Previews are reachable from the same networks as the platform's own, pods from the VPC only.
+                    previewSourceCidrs: [...contract.gateway.previewSourceCidrs],
+                    vpcCidr: contract.vpcCidr,
+                    tags: config.tags,
+                },
                 inCluster,
             ),
     );

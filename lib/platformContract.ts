@@ -32,6 +32,8 @@ export interface PlatformContract {
     /** AWS region of the cluster (application roles, Pod Identity associations and secrets live there). */
     readonly region: string;
     readonly clusterName: string;
+    /** The VPC's CIDR: the only source application pods accept their port's traffic from (load balancer, kubelet). */
+    readonly vpcCidr: string;
     /**
      * Kubeconfig (JSON) of the cluster with ambient credentials; a secret. Consumers take the API server and CA
      * from it and fetch tokens as their own deploy identity.
@@ -39,6 +41,8 @@ export interface PlatformContract {
     readonly kubeconfig: string;
     /** Where workload identities come from: the cluster's IAM OIDC provider (IRSA) or the cluster (Pod Identity). */
     readonly identity: {
+        /** ARN of the cluster (Pod Identity trusts are held to it). */
+        readonly clusterArn: string;
         readonly oidcProviderArn: string;
         /** OIDC issuer without scheme: `oidc.eks.<region>.amazonaws.com/id/<id>`. */
         readonly oidcIssuer: string;
@@ -54,6 +58,8 @@ export interface PlatformContract {
          * when the Gateway does not admit routes by selector (`Same` or `All`), where team stacks are refused.
          */
         readonly routeNamespaceSelector: Readonly<Record<string, string>> | null;
+        /** Networks that may reach preview hostnames (the listener rule's `source-ip` condition), 1 to 3 CIDRs. */
+        readonly previewSourceCidrs: readonly string[];
     };
     /** Namespaces an application stack may not create or use: the platform's own and its services'. */
     readonly reservedNamespaces: { readonly names: readonly string[]; readonly prefixes: readonly string[] };
@@ -69,8 +75,10 @@ const contractSchema = z.object({
     version: z.literal(PLATFORM_CONTRACT_VERSION),
     region: nonEmpty,
     clusterName: nonEmpty,
+    vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR"),
     kubeconfig: nonEmpty,
     identity: z.object({
+        clusterArn: z.string().regex(/^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/.+$/, "an EKS cluster ARN"),
         oidcProviderArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/, "an IAM OIDC provider ARN"),
         oidcIssuer: z.string().regex(/^[^:/]+(\/[^/]+)+$/, "an issuer without scheme (oidc.eks.<region>.amazonaws.com/id/<id>)"),
         defaultMode: z.enum(IDENTITY_MODES),
@@ -85,6 +93,7 @@ const contractSchema = z.object({
         }),
         hostname: nonEmpty,
         routeNamespaceSelector: z.record(z.string(), z.string()).nullable(),
+        previewSourceCidrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR")).min(1).max(3),
     }),
     reservedNamespaces: z.object({ names: z.array(z.string()), prefixes: z.array(z.string()) }),
     reservedHostnames: z.array(z.string()),

@@ -34,7 +34,16 @@ describe("the platform's contract output", () => {
         expect(c.version).toBe(1);
         expect(c.region).toBe("ap-northeast-2");
         expect(c.clusterName).toBe(p.outputs.clusterName);
-        expect(c.identity).toEqual({ oidcProviderArn: p.outputs.oidcProviderArn, oidcIssuer: p.outputs.oidcIssuer, defaultMode: "irsa" });
+        expect(c.identity).toEqual({
+            clusterArn: "arn:aws:eks:ap-northeast-2:123456789012:cluster/service-prod",
+            oidcProviderArn: p.outputs.oidcProviderArn,
+            oidcIssuer: p.outputs.oidcIssuer,
+            defaultMode: "irsa",
+        });
+        expect(c.vpcCidr).toBe("10.30.0.0/16");
+        // The sources the platform's own preview rule admits.
+        const platformPreview = inputsOf(p, "kubernetes:gateway.k8s.aws/v1:ListenerRuleConfiguration", "app-api-preview-access");
+        expect(c.gateway.previewSourceCidrs).toEqual(platformPreview.spec.conditions[0].sourceIPConfig.values);
         // The Gateway API ParentReference of the HTTPS listener the platform's own routes use.
         const platformRoute = inputsOf(p, ROUTE, "app-api-route");
         expect(c.gateway.parentRef).toEqual(platformRoute.spec.parentRefs[0]);
@@ -93,8 +102,10 @@ describe("apps payments-prod", () => {
             "kubernetes:core/v1:Namespace",
             "kubernetes:core/v1:Service",
             "kubernetes:core/v1:ServiceAccount",
+            "kubernetes:gateway.k8s.aws/v1:ListenerRuleConfiguration",
             "kubernetes:gateway.k8s.aws/v1:TargetGroupConfiguration",
             "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy",
             "kubernetes:policy/v1:PodDisruptionBudget",
         ]);
         expect([...types].filter((t) => t.startsWith("aws:")).sort()).toEqual(["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"]);
@@ -119,6 +130,9 @@ describe("apps payments-prod", () => {
         for (const r of ofType(p, ROUTE)) expect([r.name, (r.inputs as any).spec.parentRefs]).toEqual([r.name, platformParent]);
         expect(inputsOf(p, ROUTE, "payments-api-route").spec.hostnames).toEqual(["payments.example.com"]);
         expect(inputsOf(p, ROUTE, "payments-worker-preview").spec.hostnames).toEqual(["preview-payments-worker.example.com"]);
+        // Previews admit the same networks as the platform's own preview rule, nothing wider.
+        const sources = (plan: Plan, name: string) => inputsOf(plan, "kubernetes:gateway.k8s.aws/v1:ListenerRuleConfiguration", name).spec.conditions[0].sourceIPConfig.values;
+        expect(sources(p, "payments-api-preview-access")).toEqual(sources(platform, "app-api-preview-access"));
     });
 
     test("IAM roles trust only the team's own service accounts, through the prod cluster's OIDC provider (IRSA, AWS docs)", async () => {
