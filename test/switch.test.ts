@@ -378,6 +378,6 @@ describe("npm run switch --dry-run", () => {
         expect(r.stderr).toBe('--service is "nope", expected one of app-api\n');
         const help = run("--help");
         expect(help.status).toBe(0);
-        expect(help.stdout).toMatch(/^usage: npm run switch -- --stack <stack> --service <name> --to <blue\|green>/);
+        expect(help.stdout).toMatch(/^usage: npm run switch -- \[--project apps\] --stack <stack> --service <name> --to <blue\|green>/);
     });
 });
