@@ -23,6 +23,7 @@ import { NodePools } from "./components/nodePools";
 import { routeNamespaces, SharedGateway } from "./components/gateway";
 import { AwsLoadBalancerController } from "./components/loadBalancerController";
 import { Network } from "./components/network";
+import { vpcCniConfiguration } from "./components/vpcCni";
 import { previewSourceCidrs } from "./lib/previewAccess";
 import { serviceEndpoints } from "./lib/dns";
 import { OBSERVABILITY_COMPONENT, Observability } from "./components/observability";
@@ -319,6 +320,7 @@ export const platformContract: PlatformContractOutput = {
     region: config.region,
     clusterName: cluster.clusterName,
     vpcCidr: network.cidrBlock,
+    networkPolicyEnforced: vpcCniConfiguration().enableNetworkPolicy === "true",
     kubeconfig: cluster.kubeconfig,
     identity: pulumi.output({ clusterArn: cluster.clusterArn, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer, defaultMode: config.identityMode }),
     gateway: pulumi.output({

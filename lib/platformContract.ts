@@ -35,6 +35,11 @@ export interface PlatformContract {
     /** The VPC's CIDR: the only source application pods accept their port's traffic from (load balancer, kubelet). */
     readonly vpcCidr: string;
     /**
+     * Whether the cluster enforces NetworkPolicies (the platform's VPC CNI add-on runs its network policy agent): the
+     * team stack's NetworkPolicies count on it, and the policy pack judges them by it.
+     */
+    readonly networkPolicyEnforced: boolean;
+    /**
      * Kubeconfig (JSON) of the cluster with ambient credentials; a secret. Consumers take the API server and CA
      * from it and fetch tokens as their own deploy identity.
      */
@@ -76,6 +81,7 @@ const contractSchema = z.object({
     region: nonEmpty,
     clusterName: nonEmpty,
     vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "an IPv4 CIDR"),
+    networkPolicyEnforced: z.boolean(),
     kubeconfig: nonEmpty,
     identity: z.object({
         clusterArn: z.string().regex(/^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/.+$/, "an EKS cluster ARN"),

@@ -253,10 +253,8 @@ async function evaluate(plan: Plan): Promise<PolicyReport> {
     // Loaded on demand: the policy pack is only needed with --policy.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { evaluatePolicies } = require("./policy") as typeof import("./policy");
-    // A team stack is held to its environment's levels: those of the platform stack it runs on.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { loadPolicyConfig } = require("./policy") as typeof import("./policy");
-    return evaluatePolicies(plan, plan.platform ? { config: loadPolicyConfig(plan.platform.stack) } : {});
+    // A team stack is held to its environment's levels: those of the platform stack it runs on (policyConfigFor).
+    return evaluatePolicies(plan);
 }
 
 function exitCode(report: PolicyReport | undefined): number {

@@ -72,8 +72,11 @@ export interface Plan {
      */
     readonly rawOutputs?: Record<string, unknown>;
     readonly secretOutputNames?: readonly string[];
-    /** For a stack that reads a platform stack (`platformStack`): that stack's qualified name and its plan's stack. */
-    readonly platform?: { readonly name: string; readonly stack: string };
+    /**
+     * For a stack that reads a platform stack (`platformStack`): that stack's qualified name, its plan's stack, and
+     * what the platform stack's plan exports (what the StackReference returned).
+     */
+    readonly platform?: { readonly name: string; readonly stack: string; readonly outputs?: Record<string, unknown> };
 }
 
 export interface PlanOptions {
@@ -282,7 +285,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         });
     }
     const plan = await planOnce(options, project, resolved, references);
-    return platform ? { ...plan, platform } : plan;
+    return platform ? { ...plan, platform: { ...platform, outputs: references[platform.name].outputs } } : plan;
 }
 
 async function planOnce(

@@ -339,11 +339,26 @@ async function run(policy: string, where: string, fn: () => Promise<void> | void
 }
 
 /** Evaluates the pack (or `options.policies`) against a plan with the stack's policy config. */
+/**
+ * The policy config of a plan: its stack's `policies/config/<stack>.json`, or for a team stack its platform stack's
+ * (the same levels), with the one fact that lives in the platform stack rather than in the team's plan: whether the
+ * cluster's CNI enforces NetworkPolicies (the contract's `networkPolicyEnforced`).
+ */
+export function policyConfigFor(plan: Plan, dir = POLICY_CONFIG_DIR): PolicyPackConfig {
+    if (!plan.platform) return loadPolicyConfig(plan.stack, dir);
+    const config = loadPolicyConfig(plan.platform.stack, dir);
+    const contract = plan.platform.outputs?.platformContract as { networkPolicyEnforced?: unknown } | undefined;
+    if (contract?.networkPolicyEnforced !== true) return config;
+    const own = config["network-policy-enforced"];
+    const entry = typeof own === "string" ? { enforcementLevel: own } : { ...(own ?? {}) };
+    return { ...config, "network-policy-enforced": { ...entry, enforcedByAnotherCni: true } };
+}
+
 export async function evaluatePolicies(plan: Plan, options: EvaluationOptions = {}): Promise<PolicyReport> {
     const policies = (options.policies ?? allPolicies) as Policy[];
-    const config = options.config ?? loadPolicyConfig(plan.stack);
+    const config = options.config ?? policyConfigFor(plan);
     const problems = policyConfigProblems(policies, config);
-    if (problems.length > 0) throw new PolicyConfigError(problems, options.config ? "(given)" : `policies/config/${plan.stack}.json`);
+    if (problems.length > 0) throw new PolicyConfigError(problems, options.config ? "(given)" : `policies/config/${plan.platform?.stack ?? plan.stack}.json`);
 
     const active = policies
         .map((policy) => ({ policy, level: enforcementLevelOf(policy, config, options.packEnforcementLevel) }))

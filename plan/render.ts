@@ -76,7 +76,7 @@ export function planDocument(plan: Plan, violations?: readonly Violation[]): Rec
         outputs: unwrapSecrets(plan.outputs),
     };
     // A team stack's plan says whose planned outputs its StackReference read.
-    if (plan.platform) doc.platform = plan.platform;
+    if (plan.platform) doc.platform = { name: plan.platform.name, stack: plan.platform.stack };
     if (violations) doc.violations = violations;
     return doc;
 }

@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { appsConfigSchema, teamServices, parseAppsConfig } from "../apps/config";
 import { parseSwitchArgs, resolveService } from "../ops/switch/cli";
 import { ContractError, parsePlatformContract, PlatformContract, PLATFORM_CONTRACT_OUTPUT } from "../lib/platformContract";
-import { evaluatePolicies, loadPolicyConfig } from "../plan/policy";
+import { evaluatePolicies, loadPolicyConfig, policyConfigFor } from "../plan/policy";
 import { diffPlans } from "../plan/render";
 import { stackConfig } from "../plan/stackConfig";
 import { find, inputsOf, k8sObjects, ofType, plan, Plan, planProject, planProjectError, providerUrn } from "./harness";
@@ -41,6 +41,9 @@ describe("the platform's contract output", () => {
             defaultMode: "irsa",
         });
         expect(c.vpcCidr).toBe("10.30.0.0/16");
+        // The platform's VPC CNI add-on runs the network policy agent.
+        const cni = ofType(p, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "vpc-cni");
+        expect([JSON.parse(cni?.inputs.configurationValues as string).enableNetworkPolicy, c.networkPolicyEnforced]).toEqual(["true", true]);
         // The sources the platform's own preview rule admits.
         const platformPreview = inputsOf(p, "kubernetes:gateway.k8s.aws/v1:ListenerRuleConfiguration", "app-api-preview-access");
         expect(c.gateway.previewSourceCidrs).toEqual(platformPreview.spec.conditions[0].sourceIPConfig.values);
@@ -89,7 +92,9 @@ describe("apps payments-prod", () => {
     test("two services on the prod platform's outputs, and no cluster, VPC, controller, Gateway or node resource", async () => {
         const p = await apps();
         expect(p.project).toBe("eks-platform-apps");
-        expect(p.platform).toEqual({ name: "example-org/eks-platform/prod", stack: "prod" });
+        expect(p.platform).toMatchObject({ name: "example-org/eks-platform/prod", stack: "prod" });
+        // What the StackReference returned is the prod platform plan's outputs, exactly.
+        expect(p.platform?.outputs).toEqual((await plan("prod")).rawOutputs);
         expect(ofType(p, "eks-platform:apps:BlueGreenService").map((r) => r.name)).toEqual(["payments-api", "payments-worker"]);
         const types = new Set(p.resources.map((r) => r.type));
         expect(
@@ -182,9 +187,13 @@ describe("apps payments-prod", () => {
     test("the policy pack runs at the platform stack's levels: clean as shipped, mandatory in prod for an HPA below 2", async () => {
         const p = await apps();
         const prod = loadPolicyConfig("prod");
-        expect((await evaluatePolicies(p, { config: prod })).violations).toEqual([]);
+        // prod's file, with the one fact the team's plan cannot show: the platform's CNI enforces its NetworkPolicies.
+        expect(policyConfigFor(p)).toEqual({ ...prod, "network-policy-enforced": { ...((prod["network-policy-enforced"] as object) ?? {}), enforcedByAnotherCni: true } });
+        expect((await evaluatePolicies(p)).violations).toEqual([]);
+        // Without that fact the team's NetworkPolicies would count for nothing, and the pack says so.
+        expect((await evaluatePolicies(p, { config: prod })).violations.map((v) => [v.policy, v.level])).toEqual([["network-policy-enforced", "mandatory"]]);
         const low = await apps("services[1].autoscaling.minReplicas=1");
-        const report = await evaluatePolicies(low, { config: prod });
+        const report = await evaluatePolicies(low);
         expect(report.violations.map((v) => [v.policy, v.level])).toEqual([
             ["hpa-min-replicas", "mandatory"],
             ["hpa-min-replicas", "mandatory"],
