@@ -41,6 +41,7 @@ describe("Cluster, field by field (prod)", () => {
         const lt = inputsOf(await plan("prod"), "aws:ec2/launchTemplate:LaunchTemplate", "cluster-system");
         expect(lt).toEqual({
             description: "System node group of service-prod: IMDSv2 only, encrypted root volume",
+            instanceType: "t3.medium",
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
             tagSpecifications: [
@@ -65,7 +66,8 @@ describe("Cluster, field by field (prod)", () => {
         expect(inputs.launchTemplate).toEqual({ id: "cluster-system-id", version: "1" });
         expect(inputs.nodeRoleArn).toMatch(/^arn:aws:iam::123456789012:role\/cluster-system-node-/);
         expect(inputs.tags).toEqual(TAGS);
-        for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"]) {
+        // The CNI policy is on the aws-node service account's role, not the node role (EKS best practice).
+        for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"]) {
             expect(ng.dependencies).toContain(find(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", `cluster-system-node-${policy}`).urn);
         }
         const role = inputsOf(p, "aws:iam/role:Role", "cluster-system-node");
@@ -75,7 +77,9 @@ describe("Cluster, field by field (prod)", () => {
 
     test("add-ons: CoreDNS (two replicas on the system nodes) and the Pod Identity agent; EKS overwrites on create, keeps changes on update", async () => {
         const p = await plan("prod");
-        const coredns = inputsOf(p, "aws:eks/addon:Addon", "cluster-coredns");
+        const { addonVersion: corednsVersion, ...coredns } = inputsOf(p, "aws:eks/addon:Addon", "cluster-coredns");
+        // Versions are resolved per Kubernetes minor (an EKS add-on version always ends in -eksbuild.N).
+        expect(corednsVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
         expect(coredns).toEqual({
             clusterName: "service-prod",
             addonName: "coredns",
@@ -88,7 +92,9 @@ describe("Cluster, field by field (prod)", () => {
             }),
             tags: TAGS,
         });
-        expect(inputsOf(p, "aws:eks/addon:Addon", "cluster-eks-pod-identity-agent")).toEqual({
+        const { addonVersion: agentVersion, ...agent } = inputsOf(p, "aws:eks/addon:Addon", "cluster-eks-pod-identity-agent");
+        expect(agentVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+        expect(agent).toEqual({
             clusterName: "service-prod",
             addonName: "eks-pod-identity-agent",
             resolveConflictsOnCreate: "OVERWRITE",
@@ -110,6 +116,7 @@ describe("Cluster, field by field (prod)", () => {
         expect(provider.deleteUnreachable).toBe("false");
         const kubeconfig = JSON.parse(provider.kubeconfig);
         expect(kubeconfig.clusters[0].name).toBe("service-prod");
-        expect(kubeconfig.users[0].user.exec.args).toEqual(["eks", "get-token", "--cluster-name", "service-prod", "--region", "ap-northeast-2"]);
+        // `aws eks get-token` (AWS CLI v2) for this cluster and region, as JSON (the exec credential format).
+        expect(kubeconfig.users[0].user.exec.args).toEqual(["--region", "ap-northeast-2", "eks", "get-token", "--cluster-name", "service-prod", "--output", "json"]);
     });
 });

@@ -84,10 +84,10 @@ const FORMATS: Record<string, Format> = {
         accepted: ["t3.medium", "m7i.large", "m7i-flex.large", "c6gn.16xlarge", "u-6tb1.metal"],
         refused: ["huge", "3t.medium", "t3.", ".medium", "T3.medium", "t3.medium.", "t3..medium", "t3.Large", "t3.large_x", "t_3.large"],
     },
-    "IAM role or user ARN (admin principal)": {
-        key: "adminPrincipalArns",
-        path: [0],
-        label: "adminPrincipalArns[0]",
+    "IAM role or user ARN (deployer)": {
+        key: "deployers",
+        path: [0, "principalArn"],
+        label: "deployers[0].principalArn",
         expected: "an IAM role or user ARN",
         accepted: [
             "arn:aws:iam::123456789012:role/platform-admin",
@@ -295,14 +295,6 @@ const FORMATS: Record<string, Format> = {
         accepted: ["al2023@latest", "al2023@v20261101"],
         refused: ["al2023@v2026110", "al2@latest", "al2023@v202611011", "al2023@LATEST", "xal2023@latest", "al2023@latestx", "al2023@v2026110a"],
     },
-    "S3 bucket for access logs": {
-        key: "gateway",
-        path: ["accessLogs"],
-        label: "gateway.accessLogs.bucket",
-        expected: "an S3 bucket name",
-        accepted: [],
-        refused: [],
-    },
     "VPC id": {
         key: "existingVpc",
         path: [],
@@ -310,13 +302,14 @@ const FORMATS: Record<string, Format> = {
         expected: "a VPC id such as vpc-0123456789abcdef0",
         accepted: [],
         refused: [],
+        // Previews of an internet-facing Gateway in a VPC the stack did not create need their sources named.
+        extra: ['previewAccess={"sourceCidrs":["203.0.113.0/24"]}'],
     },
 };
 
 // Formats that take their value inside a small object rather than at a field of the stack file.
 const WRAPPED: Record<string, (v: Json) => string> = {
     "label key (taint key)": (v) => withField("dev", "nodePools", [0, "taints"], [{ key: v, effect: "NoSchedule" }]),
-    "S3 bucket for access logs": (v) => withField("dev", "gateway", ["accessLogs"], { bucket: v }),
     "VPC id": (v) =>
         `existingVpc=${JSON.stringify({ vpcId: v, publicSubnetIds: ["subnet-0123abcd", "subnet-4567cdef"], privateSubnetIds: ["subnet-89abcdef", "subnet-01234567"] })}`,
 };
@@ -325,7 +318,6 @@ const WRAPPED_CASES: Record<string, { accepted: Json[]; refused: Json[] }> = {
         accepted: ["team", "example.com/team", "a", "Team_A.b-c", "sub.example.com/x", "a-b.c-d/e", "node-role"],
         refused: ["-team", "team-", "example.com/", "/team", "Example.com/team", "example..com/x", "a/b/c", "-a.com/x", "a-.com/x", "a.-b/x", "team!"],
     },
-    "S3 bucket for access logs": { accepted: ["alb-logs", "a.b", "abc"], refused: ["ab", "Alb-logs", "-alb", "alb-", "alb_logs"] },
     "VPC id": {
         accepted: ["vpc-0123abcd", "vpc-0123456789abcdef0"],
         refused: ["vpc-0123abc", "vpc-0123456789abcdef01", "vpc-0123ABCD", "xvpc-0123abcd", "vpc-0123abcdx", "subnet-0123abcd"],
@@ -389,7 +381,7 @@ describe("config value formats", () => {
     });
 
     test("an access-log prefix has no leading or trailing '/', and never AWSLogs (ELB refuses it)", () => {
-        const logs = (prefix: string) => withField("dev", "gateway", ["accessLogs"], { bucket: "alb-logs", prefix });
+        const logs = (prefix: string) => withField("dev", "gateway", ["accessLogs"], { prefix });
         for (const prefix of ["", "alb", "alb/prod", "a!_.*'()-/b", "x/y/z"]) expect(problemsOf("dev", logs(prefix))).toEqual([]);
         for (const prefix of ["/alb", "alb/", "alb//prod", "alb prod", "alb?x"]) {
             expect(problemsOf("dev", logs(prefix))).toEqual([
@@ -401,15 +393,16 @@ describe("config value formats", () => {
 
     test("subnet ids, at least two of each kind", () => {
         const existing = (pub: string[], priv: string[]) => `existingVpc=${JSON.stringify({ vpcId: "vpc-0123abcd", publicSubnetIds: pub, privateSubnetIds: priv })}`;
-        expect(problemsOf("dev", existing(["subnet-0123abcd", "subnet-0123456789abcdef0"], ["subnet-89abcdef", "subnet-01234567"]))).toEqual([]);
-        expect(problemsOf("dev", existing(["subnet-0123abc", "subnet-0123abcd"], ["subnet-89abcdef", "subnet-01234567"]))).toEqual([
+        const previews = 'previewAccess={"sourceCidrs":["203.0.113.0/24"]}';
+        expect(problemsOf("dev", previews, existing(["subnet-0123abcd", "subnet-0123456789abcdef0"], ["subnet-89abcdef", "subnet-01234567"]))).toEqual([]);
+        expect(problemsOf("dev", previews, existing(["subnet-0123abc", "subnet-0123abcd"], ["subnet-89abcdef", "subnet-01234567"]))).toEqual([
             `'existingVpc.publicSubnetIds[0]' is "subnet-0123abc", expected a subnet id`,
         ]);
-        expect(problemsOf("dev", existing(["subnet-0123abcd", "xsubnet-0123abcd"], ["subnet-89abcdef", "subnet-0123456789abcdef01"]))).toEqual([
+        expect(problemsOf("dev", previews, existing(["subnet-0123abcd", "xsubnet-0123abcd"], ["subnet-89abcdef", "subnet-0123456789abcdef01"]))).toEqual([
             `'existingVpc.publicSubnetIds[1]' is "xsubnet-0123abcd", expected a subnet id`,
             `'existingVpc.privateSubnetIds[1]' is "subnet-0123456789abcdef01", expected a subnet id`,
         ]);
-        expect(problemsOf("dev", existing(["subnet-0123abcd"], ["subnet-89abcdef"]))).toEqual([
+        expect(problemsOf("dev", previews, existing(["subnet-0123abcd"], ["subnet-89abcdef"]))).toEqual([
             `'existingVpc.publicSubnetIds' is ["subnet-0123abcd"], expected at least 2 item(s)`,
             `'existingVpc.privateSubnetIds' is ["subnet-89abcdef"], expected at least 2 item(s)`,
         ]);

@@ -21,8 +21,9 @@ describe("IAM names and ARNs", () => {
     test("AWS managed policy ARNs, in the commercial partition by default and in others when asked", () => {
         expect(managedPolicyArn("AmazonEKSWorkerNodePolicy")).toBe("arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy");
         expect(managedPolicyArn("AmazonEKS_CNI_Policy", "aws-cn")).toBe("arn:aws-cn:iam::aws:policy/AmazonEKS_CNI_Policy");
-        // The four managed policies of an EKS node role (EKS User Guide, "Amazon EKS node IAM role").
-        expect([...NODE_MANAGED_POLICIES].sort()).toEqual(["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"]);
+        // An EKS node role's managed policies (EKS User Guide, "Amazon EKS node IAM role"), without AmazonEKS_CNI_Policy:
+        // the VPC CNI gets it through its own service account's role, as the guide recommends.
+        expect([...NODE_MANAGED_POLICIES].sort()).toEqual(["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]);
     });
 
     test("a service trust policy: that service principal may assume the role, nothing else", () => {
