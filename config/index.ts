@@ -86,6 +86,9 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     return v;
 }
 
+/** What a size bound counts, by zod's `origin` of the bound (numbers are bounded by value). */
+const SIZE_UNITS: Record<string, string> = { array: " item(s)", string: " character(s)" };
+
 /** One readable phrase per zod issue: the key, the bad value, what is allowed. */
 function formatIssue(issue: z.core.$ZodIssue, input: unknown, project: string, knownKeys: readonly string[]): string {
     const path = issue.path;
@@ -109,8 +112,8 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown, project: string, k
     let allowed = issue.message;
     if (issue.code === "invalid_value") allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     else if (issue.code === "invalid_type") allowed = `a value of type ${issue.expected}`;
-    else if (issue.code === "too_small") allowed = `${issue.origin === "array" ? "at least" : "≥"} ${String(issue.minimum)}${issue.origin === "array" ? " item(s)" : ""}`;
-    else if (issue.code === "too_big") allowed = `${issue.origin === "array" ? "at most" : "≤"} ${String(issue.maximum)}${issue.origin === "array" ? " item(s)" : ""}`;
+    else if (issue.code === "too_small") allowed = `${issue.origin === "number" ? "≥" : "at least"} ${String(issue.minimum)}${SIZE_UNITS[issue.origin] ?? ""}`;
+    else if (issue.code === "too_big") allowed = `${issue.origin === "number" ? "≤" : "at most"} ${String(issue.maximum)}${SIZE_UNITS[issue.origin] ?? ""}`;
     else if (issue.code === "invalid_format" || issue.code === "custom") allowed = issue.message;
     return `'${key}' is ${describe(value)}, expected ${allowed}`;
 }

@@ -634,8 +634,8 @@ const serviceSchema = z
         env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.string()).default({}),
         probes: z
             .object({
-                readinessPath: z.string().startsWith("/").default("/actuator/health/readiness"),
-                livenessPath: z.string().startsWith("/").default("/actuator/health/liveness"),
+                readinessPath: z.string().startsWith("/", "an HTTP path such as /actuator/health/readiness").default("/actuator/health/readiness"),
+                livenessPath: z.string().startsWith("/", "an HTTP path such as /actuator/health/liveness").default("/actuator/health/liveness"),
                 /** Seconds between probes. */
                 periodSeconds: z.number().int().min(1).max(60).default(10),
                 /** Startup allowance = startupFailureThreshold × periodSeconds. */

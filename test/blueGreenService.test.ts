@@ -1,5 +1,4 @@
 import {
-    BLUE_GREEN_DEFAULTS,
     backendWeights,
     colorSize,
     deploymentSpec,
@@ -213,9 +212,22 @@ describe("schema validation of every rendered object", () => {
         for (const t of tgcs) {
             expect(t.apiVersion).toBe("gateway.k8s.aws/v1");
             expect(t.spec.targetReference).toEqual({ group: "", kind: "Service", name: t.metadata.name });
-            expect(t.spec.defaultConfiguration).toMatchObject({
+            // Every field written out: the seed's readiness path and port; 10 s interval, 5 s timeout (the ALB default
+            // for HTTP), healthy after 2 checks (ALB default 5), unhealthy after 2, success on 200; deregistration
+            // delay 30 s instead of the ALB default 300 s.
+            expect(t.spec.defaultConfiguration).toEqual({
                 targetType: "ip",
-                healthCheckConfig: { healthCheckPath: "/actuator/health/readiness", healthCheckPort: "8080", healthyThresholdCount: 2, healthCheckInterval: 10 },
+                protocol: "HTTP",
+                healthCheckConfig: {
+                    healthCheckPath: "/actuator/health/readiness",
+                    healthCheckPort: "8080",
+                    healthCheckProtocol: "HTTP",
+                    healthCheckInterval: 10,
+                    healthCheckTimeout: 5,
+                    healthyThresholdCount: 2,
+                    unhealthyThresholdCount: 2,
+                    matcher: { httpCode: "200" },
+                },
                 targetGroupAttributes: [{ key: "deregistration_delay.timeout_seconds", value: "30" }],
             });
         }
@@ -275,7 +287,7 @@ describe("builders", () => {
             seccompProfile: { type: "RuntimeDefault" },
         });
         expect(c.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
-        expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: { sizeLimit: BLUE_GREEN_DEFAULTS.tmpSizeLimit } }]);
+        expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }]);
         expect(pod.automountServiceAccountToken).toBe(false);
         expect(c.lifecycle.preStop.sleep.seconds).toBeLessThan(pod.terminationGracePeriodSeconds);
         expect(c.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } });
@@ -294,6 +306,21 @@ describe("builders", () => {
             maxReplicas: 20,
             metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } }],
         });
+    });
+
+    test("a service that leaves targetCpuUtilization out scales at 60% CPU, the seed's HPA target", async () => {
+        const p = await plan("prod", withService("prod", (s) => delete s.autoscaling.targetCpuUtilization));
+        for (const color of ["blue", "green"]) {
+            expect(inputsOf(p, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", `app-api-${color}`).spec.metrics).toEqual([
+                { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } },
+            ]);
+        }
+    });
+
+    test("minReplicas equal to maxReplicas is a fixed size, not a refusal", async () => {
+        const p = await plan("prod", withService("prod", (s) => Object.assign(s.autoscaling, { minReplicas: 4, maxReplicas: 4 })));
+        const hpa = inputsOf(p, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "app-api-blue").spec;
+        expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([4, 4]);
     });
 
     test("PDB always allows at least one voluntary disruption, even at one replica", () => {
@@ -316,15 +343,14 @@ describe("builders", () => {
         expect(plain(deploymentSpec({ ...prod, scaledDown: { green: 0 } }, "green")).replicas).toBe(0);
     });
 
-    test("weights: 100/0 on the active color, canary split, never all 0, at most 999", () => {
+    test("weights: 100/0 on the active color, the canary share on the inactive one, never all 0", () => {
         expect(backendWeights({ activeColor: "blue", canaryWeight: 0 })).toEqual({ blue: 100, green: 0 });
         expect(backendWeights({ activeColor: "green", canaryWeight: 0 })).toEqual({ blue: 0, green: 100 });
+        expect(backendWeights({ activeColor: "blue", canaryWeight: 10 })).toEqual({ blue: 90, green: 10 });
         expect(backendWeights({ activeColor: "green", canaryWeight: 99 })).toEqual({ blue: 99, green: 1 });
+        // Every allowed canary share (0–99): the active color keeps the rest, so the ALB always has a forward target.
         for (let canary = 0; canary <= 99; canary++) {
-            const w = backendWeights({ activeColor: "blue", canaryWeight: canary });
-            expect(w.blue + w.green).toBe(100);
-            expect(Math.max(w.blue, w.green)).toBeLessThanOrEqual(999);
-            expect(w.blue).toBeGreaterThan(0);
+            expect(backendWeights({ activeColor: "blue", canaryWeight: canary })).toEqual({ blue: 100 - canary, green: canary });
         }
         const rule = routeRules(prod)[0];
         expect(rule.backendRefs).toEqual([
@@ -389,6 +415,7 @@ describe("refusals: a config error naming the key, before anything is registered
         ["canaryWeight below 0", [withService("prod", (s) => (s.canaryWeight = -1))], /'services\[0\]\.canaryWeight' is -1, expected ≥ 0/],
         ["canary to an inactive color with no image", [withService("prod", (s) => Object.assign(s, { canaryWeight: 10, image: { ...s.image, green: null } }))], /'services\[0\]\.canaryWeight' is 10, expected 0 while the inactive color green has no image/],
         ["canary to an inactive color at 0 replicas", [withService("prod", (s) => Object.assign(s, { canaryWeight: 10, scaledDown: { green: 0 } }))], /'services\[0\]\.canaryWeight' is 10, expected 0 while the inactive color green has 0 replicas/],
+        ["minReplicas above maxReplicas (Kubernetes would reject the HPA mid-deploy)", [withService("prod", (s) => Object.assign(s.autoscaling, { minReplicas: 5, maxReplicas: 4 }))], /'services\[0\]\.autoscaling\.minReplicas' is 5, expected ≤ maxReplicas \(4\)/],
         ["an active color at 0 replicas (HPA minimum 0)", [withService("prod", (s) => (s.autoscaling.minReplicas = 0))], /'services\[0\]\.autoscaling\.minReplicas' is 0, expected ≥ 1/],
         ["canary in selector mode", [withService("prod", (s) => Object.assign(s, { canaryWeight: 10, trafficMode: "selector" }))], /'services\[0\]\.canaryWeight' is 10, expected 0 with trafficMode "selector"/],
         ["an unknown traffic mode", [withService("prod", (s) => (s.trafficMode = "dns"))], /'services\[0\]\.trafficMode' is "dns", expected one of "route", "selector"/],

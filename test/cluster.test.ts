@@ -11,7 +11,8 @@ describe("Cluster", () => {
         expect(c.createOidcProvider).toBe(true);
         expect(c.authenticationMode).toBe("API");
         expect(c.skipDefaultNodeGroup).toBe(true);
-        expect(c.enabledClusterLogTypes).toEqual(expect.arrayContaining(["api", "audit", "authenticator"]));
+        // All five control-plane log types EKS offers (AWS docs, "Send control plane logs to CloudWatch Logs").
+        expect(c.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
         const key = find(p, "aws:kms/key:Key", "cluster-secrets");
         expect((key.inputs as { enableKeyRotation: boolean }).enableKeyRotation).toBe(true);
         expect(c.encryptionConfigKeyArn).toMatch(/^arn:aws:kms:ap-northeast-2:123456789012:key\//);

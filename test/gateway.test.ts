@@ -1,5 +1,4 @@
-import { ALB_GATEWAY_CLASS, sharedGatewayParentRef } from "../components/gateway";
-import { GATEWAY_ROUTES_LABEL } from "../lib/labels";
+import { sharedGatewayParentRef } from "../components/gateway";
 import { Plan, STACKS, find, k8sObjects, plan, planError } from "./harness";
 import { validateObjects } from "./models";
 
@@ -76,7 +75,8 @@ describe("SharedGateway", () => {
         const gw = one(p, "Gateway");
         expect(gw.metadata).toMatchObject({ name: "public-gateway", namespace: "gateway-system" });
         expect(gw.metadata.annotations["pulumi.com/waitFor"]).toBe("condition=Programmed");
-        expect(gw.spec.gatewayClassName).toBe(ALB_GATEWAY_CLASS.name);
+        // The seed's Gateway: gatewayClassName alb.
+        expect(gw.spec.gatewayClassName).toBe("alb");
         expect(gw.spec.infrastructure.parametersRef).toEqual({ group: "gateway.k8s.aws", kind: "LoadBalancerConfiguration", name: "public-gateway-alb" });
         const listeners = gw.spec.listeners.map((l: Record<string, unknown>) => ({ name: l.name, protocol: l.protocol, port: l.port, hostname: l.hostname }));
         expect(listeners).toEqual([
@@ -105,7 +105,7 @@ describe("SharedGateway", () => {
         const https = httpsListener(await plan(stack));
         expect(https.allowedRoutes.namespaces).toEqual({
             from: "Selector",
-            selector: { matchLabels: { [GATEWAY_ROUTES_LABEL.key]: GATEWAY_ROUTES_LABEL.value } },
+            selector: { matchLabels: { "platform/gateway-routes": "enabled" } },
         });
         expect(https.allowedRoutes.kinds).toEqual([{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }]);
     });

@@ -3,15 +3,15 @@
  * computed once per test run by the plan service, and small lookups that fail loudly.
  */
 import { Plan, PlannedResource, find, ofType } from "../plan/harness";
-import { failureError, requestPlan } from "./planService/client";
-import type { PlanRequest } from "./planService/protocol";
+import { failureError, requestPlan, usedBy } from "./planService/client";
+import type { PlanAnswer, PlanRequest } from "./planService/protocol";
 
 export { find, ofType };
 export type { Plan, PlannedResource };
 
 export const STACKS = ["dev", "stage", "prod"] as const;
 
-const cache = new Map<string, Promise<Plan>>();
+const cache = new Map<string, Promise<PlanAnswer>>();
 
 /**
  * Plans a stack (with `key=value` overrides), or another program with a given config. The plan service started
@@ -34,7 +34,7 @@ export function planProject(root: string, stack: string, ...set: string[]): Prom
 
 /** Runs a plan of another project that must fail, and returns the error. */
 export async function planProjectError(root: string, stack: string, ...set: string[]): Promise<Error> {
-    const answer = await requestPlan({ root, stack, set });
+    const answer = usedBy(await requestPlan({ root, stack, set }));
     if (answer.ok) throw new Error(`expected the plan of ${root} ${stack} with ${set.join(" ")} to fail`);
     return failureError(answer.error);
 }
@@ -44,17 +44,17 @@ export function planProgram(program: string, stack: string, config: Record<strin
     return planRequest({ stack, config, program });
 }
 
-function planRequest(request: PlanRequest): Promise<Plan> {
+async function planRequest(request: PlanRequest): Promise<Plan> {
     const key = JSON.stringify(request);
     let p = cache.get(key);
     if (!p) {
-        p = requestPlan(request).then((answer) => {
-            if (!answer.ok) throw failureError(answer.error);
-            return answer.plan;
-        });
+        p = requestPlan(request);
         cache.set(key, p);
     }
-    return p;
+    // Every caller counts as a user of the plan (mutation testing's per-test coverage: see planService/mutation.ts).
+    const answer = usedBy(await p);
+    if (!answer.ok) throw failureError(answer.error);
+    return answer.plan;
 }
 
 /** The inputs of the one resource of `type` named `name`. */
@@ -76,7 +76,7 @@ export async function planError(stack: string, ...set: string[]): Promise<Error 
 
 /** Like `planError`, run as `caller` (default: the stack's first admin deployer). */
 export async function planErrorAs(caller: string | undefined, stack: string, ...set: string[]): Promise<Error & { registered: readonly string[] }> {
-    const answer = await requestPlan({ stack, set, ...(caller !== undefined ? { caller } : {}) });
+    const answer = usedBy(await requestPlan({ stack, set, ...(caller !== undefined ? { caller } : {}) }));
     if (answer.ok) throw new Error(`expected the plan of ${stack} with ${set.join(" ")} to fail`);
     return failureError(answer.error);
 }

@@ -1,4 +1,3 @@
-import { systemNodeScheduling } from "../components/cluster";
 import { LOAD_BALANCER_CONTROLLER_DEVIATIONS } from "../lib/loadBalancerControllerPolicy";
 import { Plan, PlannedResource, STACKS, find, inputsOf, ofType, plan } from "./harness";
 
@@ -229,8 +228,9 @@ describe("AwsLoadBalancerController", () => {
         expect(v.vpcId).toMatch(/^vpc-[0-9a-f]{17}$/);
         expect(v.replicaCount).toBe(2);
         expect(v.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
-        expect(v.nodeSelector).toEqual(systemNodeScheduling().nodeSelector);
-        expect(v.tolerations).toEqual(systemNodeScheduling().tolerations);
+        // The system node group's label and taint (cluster.test.ts checks the node group carries exactly these).
+        expect(v.nodeSelector).toEqual({ "platform/node-class": "system" });
+        expect(v.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" }]);
         expect(v.serviceAccount).toEqual({ create: false, name: "aws-load-balancer-controller" });
         expect(v.enableServiceMutatorWebhook).toBe(false);
         expect(v.enablePodReadinessGateInject).toBe(true);

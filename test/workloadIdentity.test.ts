@@ -1,5 +1,5 @@
 import * as path from "path";
-import { IDENTITY_MODE_ANNOTATION, identityRoleName, irsaTrustPolicy, podIdentityTrustPolicy } from "../components/workloadIdentity";
+import { irsaTrustPolicy, podIdentityTrustPolicy } from "../components/workloadIdentity";
 import { applicationStatements, secretArn } from "../lib/appPermissions";
 import { boundedName } from "../lib/iam";
 import { diffPlans } from "../plan/render";
@@ -86,8 +86,9 @@ describe("WorkloadIdentity", () => {
         const full = `service-with-a-rather-long-cluster-name-x-${"n".repeat(30)}-${"s".repeat(27)}`;
         expect(full.length).toBe(100);
         expect(role.name).toHaveLength(64);
-        expect(role.name).toBe(identityRoleName("service-with-a-rather-long-cluster-name-x", "n".repeat(30), "s".repeat(27)));
-        expect(role.name).toMatch(/^service-with-a-rather-long-cluster-name-x-n+-[0-9a-f]{8}$/);
+        // The first 55 characters, then "-" and the first 8 hex digits of the SHA-256 of the full name
+        // (`printf '%s' <name> | sha256sum`).
+        expect(role.name).toBe("service-with-a-rather-long-cluster-name-x-nnnnnnnnnnnnn-bfd24b0a");
         // Two long names that share the prefix still differ.
         expect(boundedName(`${"a".repeat(70)}-one`)).not.toBe(boundedName(`${"a".repeat(70)}-two`));
         expect(boundedName("short")).toBe("short");
@@ -248,12 +249,12 @@ describe("WorkloadIdentity", () => {
         // through their pod template, and nothing else about them changes.
         for (const c of changes.filter((x) => x.type === "kubernetes:apps/v1:Deployment")) {
             expect(c.changes.map((f) => [f.path, f.before, f.after])).toEqual([
-                [`spec.template.metadata.annotations.${IDENTITY_MODE_ANNOTATION}`, "irsa", "podIdentity"],
+                ["spec.template.metadata.annotations.eks-platform/identity-mode", "irsa", "podIdentity"],
             ]);
         }
         for (const c of changes.filter((x) => x.type === "kubernetes:helm.sh/v3:Release")) {
             expect(c.changes.map((f) => [f.path, f.before, f.after])).toEqual([
-                [`values.podAnnotations.${IDENTITY_MODE_ANNOTATION}`, "irsa", "podIdentity"],
+                ["values.podAnnotations.eks-platform/identity-mode", "irsa", "podIdentity"],
             ]);
         }
         const addons = changes.filter((c) => c.type === "aws:eks/addon:Addon");

@@ -1,5 +1,6 @@
 /** The jest workers' side of the test plan service (see `service.ts`). */
 import * as http from "http";
+import { activeMutant, recordCoverage } from "./mutation";
 import { CliResult, PLAN_SERVICE_ENV, PlanAnswer, PlanFailure, PlanRequest, ServiceAnswer, ServiceRequest } from "./protocol";
 
 export async function requestPlan(request: PlanRequest): Promise<PlanAnswer> {
@@ -8,19 +9,31 @@ export async function requestPlan(request: PlanRequest): Promise<PlanAnswer> {
 
 /** `npm run plan -- <argv>` run by a planner: exit code and captured output (see planner.ts, `runCli`). */
 export async function requestCli(argv: readonly string[]): Promise<CliResult> {
-    const answer = await send({ cli: argv });
+    const answer = usedBy(await send({ cli: argv }));
     if (!("cli" in answer)) throw new Error(`the plan service answered the CLI request ${argv.join(" ")} with ${JSON.stringify(answer).slice(0, 200)}`);
     return answer.cli;
+}
+
+/**
+ * Under mutation testing, records what the program reached while answering as covered by the test that is now
+ * using the answer (see `mutation.ts`). Call it each time a test receives an answer, cached or not.
+ */
+export function usedBy<T extends ServiceAnswer>(answer: T): T {
+    recordCoverage(answer.coverage);
+    return answer;
 }
 
 async function send(request: ServiceRequest): Promise<ServiceAnswer> {
     const socketPath = process.env[PLAN_SERVICE_ENV];
     if (!socketPath) throw new Error(`${PLAN_SERVICE_ENV} is not set: run the tests through jest (its global setup starts the plan service)`);
+    // Under mutation testing the planner must run the program with this test's mutant.
+    const mutant = activeMutant();
+    const body = mutant === undefined ? request : { ...request, mutant };
     // A request is idempotent (the service answers identical requests once), so a connection the loaded machine
     // dropped is simply tried again.
     for (let attempt = 1; ; attempt++) {
         try {
-            return await post(socketPath, request);
+            return await post(socketPath, body);
         } catch (err) {
             const code = (err as NodeJS.ErrnoException).code;
             if (attempt >= 3 || !["EPIPE", "ECONNRESET", "ECONNREFUSED"].includes(code ?? "")) throw err;

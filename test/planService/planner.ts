@@ -3,24 +3,38 @@
  * (over the IPC channel its parent opened), the same `runPlan` as `npm run plan`. Each plan re-requires the
  * project's own modules (`runPlan`'s default loader), so plans do not share program state; the SDK and provider
  * packages are loaded once per process, which is what makes a plan take a fraction of a second instead of seconds.
+ * Started with `--mutation` under mutation testing: then each request runs with the asking test's mutant switched
+ * on and answers with the mutants it reached (see `mutation.ts`).
  */
 import { runPlan } from "../../plan/harness";
-import type { CliResult, PlanReply, ServiceRequest } from "./protocol";
+import { ACTIVE_MUTANT_ENV, reachedMutants, startPlan } from "./mutation";
+import type { CliResult, PlanReply, ServiceAnswer, ServiceRequest } from "./protocol";
+
+const mutation = process.argv.includes("--mutation");
+// The mutant of the run that started this planner is no business of later requests: each names its own.
+delete process.env[ACTIVE_MUTANT_ENV];
 
 // Requests run one at a time: the SDK's runtime state is global to the process (and the CLI's output is captured
 // from this process's stdout and stderr).
 let queue: Promise<void> = Promise.resolve();
 process.on("message", (message: { id: number; request: ServiceRequest }) => {
     const { id, request } = message;
-    queue = queue.then(() => {
-        if ("cli" in request) return runCli(request.cli).then((cli) => reply({ id, ok: true, cli }));
-        return runPlan(request).then(
-            (plan) => reply({ id, ok: true, plan }),
-            (err: Error & { registered?: string[] }) =>
-                reply({ id, ok: false, error: { name: err.name, message: err.message, registered: err.registered ?? [] } }),
-        );
+    queue = queue.then(async () => {
+        if (mutation) startPlan(request.mutant);
+        const answer = await answerTo(request);
+        reply({ ...answer, ...(mutation ? { coverage: reachedMutants() } : {}), id });
     });
 });
+
+async function answerTo(request: ServiceRequest): Promise<ServiceAnswer> {
+    if ("cli" in request) return { ok: true, cli: await runCli(request.cli) };
+    try {
+        return { ok: true, plan: await runPlan(request) };
+    } catch (e) {
+        const err = e as Error & { registered?: string[] };
+        return { ok: false, error: { name: err.name, message: err.message, registered: err.registered ?? [] } };
+    }
+}
 
 /**
  * `npm run plan -- <argv>` as `scripts/run.js` runs it (same `main`, same exit codes, a tool failure is 3), with

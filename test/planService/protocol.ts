@@ -10,6 +10,8 @@ export interface PlanRequest {
     readonly caller?: string;
     /** Directory of another Pulumi project to plan (e.g. `bootstrap/`); default: the platform. */
     readonly root?: string;
+    /** Under mutation testing: the asking test's active mutant (see `mutation.ts`). */
+    readonly mutant?: string;
 }
 
 export interface PlanFailure {
@@ -19,12 +21,19 @@ export interface PlanFailure {
     readonly registered: readonly string[];
 }
 
+/** Under mutation testing: the mutants the program reached while a planner answered (Stryker's coverage, by id). */
+interface Reached {
+    readonly coverage?: readonly string[];
+}
+
 /** What the service answers for one request. */
-export type PlanAnswer = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly error: PlanFailure };
+export type PlanAnswer = ({ readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly error: PlanFailure }) & Reached;
 
 /** The plan CLI (`npm run plan -- <argv>`) run inside a planner, its output captured. */
 export interface CliRequest {
     readonly cli: readonly string[];
+    /** Under mutation testing: the asking test's active mutant (see `mutation.ts`). */
+    readonly mutant?: string;
 }
 
 export interface CliResult {
@@ -34,7 +43,7 @@ export interface CliResult {
 }
 
 export type ServiceRequest = PlanRequest | CliRequest;
-export type ServiceAnswer = PlanAnswer | { readonly ok: true; readonly cli: CliResult };
+export type ServiceAnswer = PlanAnswer | ({ readonly ok: true; readonly cli: CliResult } & Reached);
 
 /** A planner's answer to request `id`. */
 export type PlanReply = ServiceAnswer & { readonly id: number };

@@ -3,38 +3,61 @@
  * every test file. Jest's global setup starts it in jest's main process; the workers ask it over a Unix
  * socket (`client.ts`). It keeps a small pool of planner processes (`planner.ts`), each with the SDK loaded
  * once, and remembers every answer (successes and failures) for the rest of the run.
+ *
+ * Under mutation testing (`mutation: true`, see `mutation.ts`) one service lives as long as Stryker's test runner
+ * process and serves its many jest runs, one per mutant. Answers are then remembered per mutant too, and an answer
+ * computed without mutant serves any mutant its plan did not reach: the program is deterministic, so a mutant it
+ * never reached cannot change what it registers. Only plans that reach the active mutant are computed again.
  */
 import { ChildProcess, fork } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
+import { ACTIVE_MUTANT_ENV } from "./mutation";
 import type { PlanReply, ServiceAnswer, ServiceRequest } from "./protocol";
 
 const ROOT = path.resolve(__dirname, "../..");
 
 class Planner {
-    private readonly child: ChildProcess;
+    private child: ChildProcess;
     private readonly pending = new Map<number, (answer: ServiceAnswer) => void>();
     private nextId = 0;
+    private stopping = false;
 
-    constructor() {
-        this.child = fork(path.join(__dirname, "planner.ts"), [], {
+    constructor(private readonly mutation: boolean) {
+        this.child = this.start();
+    }
+
+    private start(): ChildProcess {
+        const env = { ...process.env };
+        delete env[ACTIVE_MUTANT_ENV];
+        const child = fork(path.join(__dirname, "planner.ts"), this.mutation ? ["--mutation"] : [], {
             cwd: ROOT,
+            env,
             execArgv: ["-r", path.join(ROOT, "plan/register.js")],
             stdio: ["ignore", "inherit", "inherit", "ipc"],
         });
-        this.child.on("message", (reply: PlanReply) => {
+        child.on("message", (reply: PlanReply) => {
             this.pending.get(reply.id)?.(reply);
             this.pending.delete(reply.id);
         });
-        this.child.on("exit", (code, signal) => {
+        child.on("exit", (code, signal) => {
             // A planner that dies takes its queue with it; say so in each waiting test instead of hanging.
             for (const resolve of this.pending.values()) {
                 resolve({ ok: false, error: { name: "PlannerDied", message: `planner process exited (${signal ?? code})`, registered: [] } });
             }
             this.pending.clear();
+            // A mutant can crash a planner; the next mutant's tests need a live one.
+            if (this.mutation && !this.stopping) this.child = this.start();
         });
+        if (this.mutation) {
+            // The service outlives each jest run and must not keep Stryker's test runner process alive on its own
+            // (a test waiting for a plan keeps it alive through its own socket).
+            child.unref();
+            (child.channel as { unref?: () => void } | undefined)?.unref?.();
+        }
+        return child;
     }
 
     get load(): number {
@@ -51,18 +74,32 @@ class Planner {
 
     /** Ends the planner at once, even mid-plan (a warm-up plan nobody waits for, when jest ran a single file). */
     stop(): void {
+        this.stopping = true;
         this.child.kill();
     }
 }
 
+export interface PlanServiceOptions {
+    readonly planners: number;
+    /** Mutation testing: planners switch on each request's mutant and report coverage; answers are kept per mutant. */
+    readonly mutation?: boolean;
+}
+
 export class PlanService {
     private readonly answers = new Map<string, Promise<ServiceAnswer>>();
+    /** Under mutation testing: answers computed without mutant, once known, with the mutants they reached. */
+    private readonly unmutated = new Map<string, { answer: ServiceAnswer; reached: ReadonlySet<string> }>();
+    /** Under mutation testing: answers for the current mutant only (one mutant's jest run at a time). */
+    private mutated = new Map<string, Promise<ServiceAnswer>>();
+    private mutant: string | undefined;
     private readonly planners: Planner[];
     private readonly server: http.Server;
+    private readonly mutation: boolean;
     readonly socket: string;
 
-    constructor(planners: number) {
-        this.planners = Array.from({ length: planners }, () => new Planner());
+    constructor(options: PlanServiceOptions) {
+        this.mutation = options.mutation ?? false;
+        this.planners = Array.from({ length: options.planners }, () => new Planner(this.mutation));
         this.socket = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eks-plan-")), "service.sock");
         this.server = http.createServer((req, res) => {
             let body = "";
@@ -75,6 +112,10 @@ export class PlanService {
                 });
             });
         });
+        if (this.mutation) {
+            this.server.unref();
+            process.once("exit", () => fs.rmSync(path.dirname(this.socket), { recursive: true, force: true }));
+        }
     }
 
     listen(): Promise<void> {
@@ -90,11 +131,38 @@ export class PlanService {
             "cli" in request
                 ? JSON.stringify(["cli", request.cli])
                 : JSON.stringify([request.stack, request.set ?? [], request.config ?? null, request.program ?? null, request.caller ?? null, request.root ?? null]);
-        let answer = this.answers.get(key);
+        const mutant = this.mutation ? request.mutant : undefined;
+        if (mutant === undefined) {
+            let answer = this.answers.get(key);
+            if (!answer) {
+                answer = this.dispatch({ ...request, mutant: undefined }).then((a) => this.remember(key, a));
+                this.answers.set(key, answer);
+            }
+            return answer;
+        }
+        const known = this.unmutated.get(key);
+        if (known && !known.reached.has(mutant)) return Promise.resolve(known.answer);
+        if (mutant !== this.mutant) {
+            this.mutant = mutant;
+            this.mutated = new Map();
+        }
+        let answer = this.mutated.get(key);
         if (!answer) {
-            const planner = this.planners.reduce((a, b) => (b.load < a.load ? b : a));
-            answer = planner.plan(request);
-            this.answers.set(key, answer);
+            // An answer that never reached the mutant is the unmutated answer: keep it for the mutants to come.
+            answer = this.dispatch(request).then((a) => (a.coverage?.includes(mutant) ? a : this.remember(key, a)));
+            this.mutated.set(key, answer);
+        }
+        return answer;
+    }
+
+    private dispatch(request: ServiceRequest): Promise<ServiceAnswer> {
+        const planner = this.planners.reduce((a, b) => (b.load < a.load ? b : a));
+        return planner.plan(request);
+    }
+
+    private remember(key: string, answer: ServiceAnswer): ServiceAnswer {
+        if (this.mutation && answer.coverage && !this.unmutated.has(key)) {
+            this.unmutated.set(key, { answer, reached: new Set(answer.coverage) });
         }
         return answer;
     }

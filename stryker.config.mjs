@@ -1,0 +1,40 @@
+// Mutation testing: `npm run mutate` (scripts/mutate.js). How it works and what the score is: docs/MUTATION.md.
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+    packageManager: "npm",
+    testRunner: "jest",
+    checkers: ["typescript"],
+    // The checker compiles the mutated folders only: index.ts, plan/ and the tests import nearly every file, and
+    // mutants of files with a common importer cannot be checked together (a mutant breaking only those is rare).
+    tsconfigFile: "tsconfig.stryker.json",
+    mutate: ["config/**/*.ts", "components/**/*.ts", "lib/**/*.ts", "policies/**/*.ts", "!policies/node_modules/**"],
+    coverageAnalysis: "perTest",
+    jest: {
+        projectType: "custom",
+        configFile: "jest.config.js",
+        // Most tests reach the program through the plan service, not through imports: jest's related-tests
+        // search would miss them. test/mutation/sequencer.js narrows each run to the files that reached the mutant.
+        enableFindRelatedTests: false,
+        config: {
+            // Relative, not <rootDir>: Stryker resolves the environment it wraps itself, without jest's substitutions.
+            testEnvironment: "./test/mutation/environment.js",
+            runner: "<rootDir>/test/mutation/runner.js",
+            testSequencer: "<rootDir>/test/mutation/sequencer.js",
+        },
+    },
+    // One test runner per core; each has one planner process (test/planService/globalSetup.ts).
+    concurrency: 2,
+    // A mutant's timeout is timeoutFactor × its tests' time in the dry run + timeoutMS. Generous: a timeout counts
+    // as detected, and on a busy two-core machine a slow run must not pass for an endless loop.
+    timeoutFactor: 3,
+    timeoutMS: 60000,
+    dryRunTimeoutMinutes: 30,
+    incremental: true,
+    incrementalFile: "reports/mutation/incremental.json",
+    reporters: ["html", "json", "progress"],
+    htmlReporter: { fileName: "reports/mutation/index.html" },
+    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    thresholds: { high: 90, low: 85, break: null },
+    tempDirName: ".stryker-tmp",
+    ignorePatterns: [".build", "reports"],
+};

@@ -1,0 +1,598 @@
+/**
+ * The config's rules besides value formats: numeric and list bounds (both sides of each limit), closed value sets,
+ * every cross-field refusal with its exact message (and the value just inside each rule accepted), the defaults a
+ * stack gets for what it leaves out, and how problems are worded.
+ */
+import { ConfigError, parseStackConfig } from "../config";
+import { PROJECT, parsedConfig, problemsOf, rawConfig, withField } from "./configInput";
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** [key, path, label, below-or-above value, message] for a refused bound, and an accepted value at the bound. */
+type Bound = [key: string, path: (string | number)[], label: string, refused: Json, expected: string, accepted: Json];
+
+const BOUNDS: Bound[] = [
+    ["vpc", ["availabilityZones"], "vpc.availabilityZones", 1, "≥ 2", 2],
+    ["vpc", ["availabilityZones"], "vpc.availabilityZones", 4, "≤ 3", 3],
+    ["systemNodeGroup", ["minSize"], "systemNodeGroup.minSize", 0, "≥ 1", 1],
+    ["systemNodeGroup", ["maxSize"], "systemNodeGroup.maxSize", 101, "≤ 100", 100],
+    ["systemNodeGroup", ["desiredSize"], "systemNodeGroup.desiredSize", 0, "≥ 1", 2],
+    ["systemNodeGroup", ["diskSizeGiB"], "systemNodeGroup.diskSizeGiB", 19, "≥ 20", 20],
+    ["systemNodeGroup", ["diskSizeGiB"], "systemNodeGroup.diskSizeGiB", 1001, "≤ 1000", 1000],
+    ["nodePools", [0, "weight"], "nodePools[0].weight", 0, "≥ 1", 1],
+    ["nodePools", [0, "weight"], "nodePools[0].weight", 101, "≤ 100", 100],
+    ["nodePools", [0, "requirements", "minGenerationExclusive"], "nodePools[0].requirements.minGenerationExclusive", -1, "≥ 0", 0],
+    ["nodePools", [0, "requirements", "architectures"], "nodePools[0].requirements.architectures", [], "at least 1 item(s)", ["arm64"]],
+    ["nodePools", [0, "requirements", "capacityTypes"], "nodePools[0].requirements.capacityTypes", [], "at least 1 item(s)", ["spot"]],
+    ["nodePools", [0, "requirements", "instanceCategories"], "nodePools[0].requirements.instanceCategories", [], "at least 1 item(s)", ["m"]],
+    ["nodePools", [0, "disruption", "budgets"], "nodePools[0].disruption.budgets", [], "at least 1 item(s)", [{ nodes: "1" }]],
+    ["nodePools", [0, "labels", "team"], "nodePools[0].labels.team", "v".repeat(64), "at most 63 character(s)", "v".repeat(63)],
+    ["nodePools", [], "nodePools", [], "at least 1 item(s)", [{ name: "app", requirements: { instanceCategories: ["m"] } }]],
+    ["gateway", ["certificateArns"], "gateway.certificateArns", [], "at least 1 item(s)", ["arn:aws:acm:ap-northeast-2:123456789012:certificate/11111111-1111-4111-8111-111111111111"]],
+    ["services", [0, "hostnames"], "services[0].hostnames", [], "at least 1 item(s)", ["a.dev.example.com"]],
+    ["services", [0, "port"], "services[0].port", 1023, "≥ 1024", 1024],
+    ["services", [0, "port"], "services[0].port", 65536, "≤ 65535", 65535],
+    ["services", [0, "canaryWeight"], "services[0].canaryWeight", -1, "≥ 0", 0],
+    ["services", [0, "canaryWeight"], "services[0].canaryWeight", 100, "≤ 99", 99],
+    ["services", [0, "autoscaling", "minReplicas"], "services[0].autoscaling.minReplicas", 0, "≥ 1", 1],
+    ["services", [0, "autoscaling", "maxReplicas"], "services[0].autoscaling.maxReplicas", 1001, "≤ 1000", 1000],
+    ["services", [0, "autoscaling", "targetCpuUtilization"], "services[0].autoscaling.targetCpuUtilization", 9, "≥ 10", 10],
+    ["services", [0, "autoscaling", "targetCpuUtilization"], "services[0].autoscaling.targetCpuUtilization", 96, "≤ 95", 95],
+    ["services", [0, "scaledDown", "green"], "services[0].scaledDown.green", -1, "≥ 0", 0],
+    ["services", [0, "scaledDown", "blue"], "services[0].scaledDown.blue", -1, "≥ 0", 0],
+    ["services", [0, "probes", "periodSeconds"], "services[0].probes.periodSeconds", 0, "≥ 1", 1],
+    ["services", [0, "probes", "periodSeconds"], "services[0].probes.periodSeconds", 61, "≤ 60", 60],
+    ["services", [0, "probes", "startupFailureThreshold"], "services[0].probes.startupFailureThreshold", 0, "≥ 1", 1],
+    ["services", [0, "probes", "startupFailureThreshold"], "services[0].probes.startupFailureThreshold", 121, "≤ 120", 120],
+    ["services", [0, "terminationGracePeriodSeconds"], "services[0].terminationGracePeriodSeconds", 4, "≥ 5", 600],
+    ["services", [0, "terminationGracePeriodSeconds"], "services[0].terminationGracePeriodSeconds", 601, "≤ 600", 16],
+    ["services", [0, "preStopSleepSeconds"], "services[0].preStopSleepSeconds", -1, "≥ 0", 0],
+    ["services", [0, "preStopSleepSeconds"], "services[0].preStopSleepSeconds", 121, "≤ 120", 44],
+];
+
+/** [key, path, label, refused value, allowed values] of closed value sets. */
+const ENUMS: [string, (string | number)[], string, string, string[]][] = [
+    ["vpc", ["natGateways"], "vpc.natGateways", "Many", ["Single", "OnePerAz"]],
+    ["nodePools", [0, "requirements", "architectures", 0], "nodePools[0].requirements.architectures[0]", "x86_64", ["amd64", "arm64"]],
+    // Karpenter's `reserved` needs capacity-reservation terms the project never sets.
+    ["nodePools", [0, "requirements", "capacityTypes", 0], "nodePools[0].requirements.capacityTypes[0]", "reserved", ["on-demand", "spot"]],
+    ["nodePools", [0, "disruption", "consolidationPolicy"], "nodePools[0].disruption.consolidationPolicy", "Always", ["WhenEmptyOrUnderutilized", "WhenEmpty"]],
+    ["gateway", ["scheme"], "gateway.scheme", "public", ["internet-facing", "internal"]],
+    ["gateway", ["allowedRoutes"], "gateway.allowedRoutes", "None", ["Same", "Selector", "All"]],
+    // The ALB default policy negotiates TLS 1.0: only TLS 1.2+ policies are offered.
+    [
+        "gateway",
+        ["sslPolicy"],
+        "gateway.sslPolicy",
+        "ELBSecurityPolicy-2016-08",
+        [
+            "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+            "ELBSecurityPolicy-TLS13-1-3-2021-06",
+            "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+            "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+        ],
+    ],
+    ["services", [0, "trafficMode"], "services[0].trafficMode", "dns", ["route", "selector"]],
+    ["services", [0, "activeColor"], "services[0].activeColor", "red", ["blue", "green"]],
+    ["services", [0, "aws", "identityMode"], "services[0].aws.identityMode", "kiam", ["irsa", "podIdentity"]],
+    ["services", [0, "aws", "s3Buckets", 0, "access"], "services[0].aws.s3Buckets[0].access", "admin", ["read", "write", "readwrite"]],
+];
+
+const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(", ");
+
+describe("bounds: the limit itself accepted, one past it refused", () => {
+    test.each(BOUNDS)("%s %j (%s): %j refused as %s, %j accepted", (key, path, label, refused, expected, accepted) => {
+        expect(problemsOf("dev", withField("dev", key, path, refused))).toContain(`'${label}' is ${JSON.stringify(refused)}, expected ${expected}`);
+        expect(problemsOf("dev", withField("dev", key, path, accepted)).filter((p) => p.startsWith(`'${label}'`))).toEqual([]);
+    });
+
+    test("counts are whole numbers", () => {
+        expect(problemsOf("dev", withField("dev", "services", [0, "autoscaling", "maxReplicas"], 2.5))).toEqual([
+            "'services[0].autoscaling.maxReplicas' is 2.5, expected a value of type int",
+        ]);
+    });
+
+    test("at most 26 certificates (the default and 25 more for SNI, the ALB's limit), none listed twice", () => {
+        const arn = (i: number) => `arn:aws:acm:ap-northeast-2:123456789012:certificate/11111111-1111-4111-8111-${String(i).padStart(12, "0")}`;
+        const certs = (n: number) => Array.from({ length: n }, (_, i) => arn(i));
+        expect(problemsOf("dev", withField("dev", "gateway", ["certificateArns"], certs(26)))).toEqual([]);
+        expect(problemsOf("dev", withField("dev", "gateway", ["certificateArns"], certs(27)))).toEqual([
+            `'gateway.certificateArns' is ${JSON.stringify(certs(27)).slice(0, 77)}..., expected at most 26 item(s)`,
+        ]);
+        expect(problemsOf("dev", withField("dev", "gateway", ["certificateArns"], [arn(1), arn(2), arn(1)]))).toEqual([
+            `'gateway.certificateArns[2]' is ${JSON.stringify(arn(1)).slice(0, 77)}..., expected a certificate not listed twice`,
+        ]);
+    });
+
+    test("a label key is at most 316 characters (a 253-character prefix, '/', a 63-character name)", () => {
+        const prefix = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`;
+        const key = `${prefix}/${"n".repeat(63)}`;
+        expect(key).toHaveLength(317);
+        const taint = (k: string) => withField("dev", "nodePools", [0, "taints"], [{ key: k, effect: "NoSchedule" }]);
+        expect(problemsOf("dev", taint(key.slice(1)))).toEqual([]);
+        expect(problemsOf("dev", taint(key))).toEqual([`'nodePools[0].taints[0].key' is "${key.slice(0, 76)}..., expected at most 316 character(s)`]);
+        const label = (k: string) => withField("dev", "nodePools", [0, "labels"], { [k]: "v" });
+        expect(problemsOf("dev", label(key.slice(1)))).toEqual([]);
+        expect(problemsOf("dev", label(key))).toEqual([
+            `'nodePools[0].labels.${key}' is "v", expected a label key Karpenter allows: a label key such as team or example.com/team`,
+        ]);
+    });
+
+    test("a tag value is at most 256 characters", () => {
+        expect(problemsOf("dev", `tags=${JSON.stringify({ owner: "o".repeat(256) })}`)).toEqual([]);
+        expect(problemsOf("dev", `tags=${JSON.stringify({ owner: "o".repeat(257) })}`)).toEqual([`'tags.owner' is "${"o".repeat(76)}..., expected at most 256 character(s)`]);
+    });
+});
+
+describe("closed value sets", () => {
+    test.each(ENUMS)("%s %j (%s): %j refused, each of the allowed values accepted", (key, path, label, refused, allowed) => {
+        const message = (v: string) => `'${label}' is ${JSON.stringify(v)}, expected one of ${quoted(allowed)}`;
+        expect(problemsOf("dev", withField("dev", key, path, refused))).toContain(message(refused));
+        for (const value of allowed) expect(problemsOf("dev", withField("dev", key, path, value))).not.toContain(message(value));
+    });
+
+    test.each([
+        ["kubernetesVersion", "1.33", ["1.34", "1.35", "1.36"]],
+        ["identityMode", "kiam", ["irsa", "podIdentity"]],
+        ["activeColor", "purple", ["blue", "green"]],
+    ])("top-level %s: %s refused; EKS standard support and the other allowed values accepted", (key, refused, allowed) => {
+        const message = (v: string) => `'${key}' is ${JSON.stringify(v)}, expected one of ${quoted(allowed)}`;
+        expect(problemsOf("dev", `${key}=${refused}`)).toEqual([message(refused)]);
+        for (const value of allowed) expect(problemsOf("dev", `${key}=${value}`)).not.toContain(message(value));
+    });
+
+    test("taint effects and disruption reasons (Kubernetes' and Karpenter's own sets)", () => {
+        const taint = (effect: string) => withField("dev", "nodePools", [0, "taints"], [{ key: "team", value: "a", effect }]);
+        for (const effect of ["NoSchedule", "PreferNoSchedule", "NoExecute"]) expect(problemsOf("dev", taint(effect))).toEqual([]);
+        expect(problemsOf("dev", taint("NO_SCHEDULE"))).toEqual([
+            `'nodePools[0].taints[0].effect' is "NO_SCHEDULE", expected one of "NoSchedule", "PreferNoSchedule", "NoExecute"`,
+        ]);
+        const budget = (reasons: Json) =>
+            withField("dev", "nodePools", [0, "disruption", "budgets"], [{ nodes: "0", schedule: "@daily", duration: "8h", reasons }]);
+        expect(problemsOf("dev", budget(["Underutilized", "Empty", "Drifted"]))).toEqual([]);
+        expect(problemsOf("dev", budget(["Expired"]))).toEqual([
+            `'nodePools[0].disruption.budgets[0].reasons[0]' is "Expired", expected one of "Underutilized", "Empty", "Drifted"`,
+        ]);
+        expect(problemsOf("dev", budget([]))).toEqual([`'nodePools[0].disruption.budgets[0].reasons' is [], expected at least 1 item(s)`]);
+    });
+});
+
+/** [rule, overrides, stack, problems (exactly)] */
+const REFUSALS: [string, string[], string, string[]][] = [
+    [
+        "public endpoint without CIDRs",
+        ['clusterEndpoint={"publicAccess":true,"publicAccessCidrs":[]}'],
+        "dev",
+        ["'clusterEndpoint.publicAccessCidrs' is [], expected at least one CIDR when publicAccess is true (an endpoint open to every network is never the default)"],
+    ],
+    [
+        "system node group: desired below min",
+        ['systemNodeGroup={"instanceType":"t3.medium","desiredSize":1,"minSize":2,"maxSize":4}'],
+        "dev",
+        ["'systemNodeGroup.desiredSize' is 1, expected ≥ minSize (2)"],
+    ],
+    [
+        "system node group: desired above max",
+        ['systemNodeGroup={"instanceType":"t3.medium","desiredSize":5,"minSize":2,"maxSize":4}'],
+        "dev",
+        ["'systemNodeGroup.desiredSize' is 5, expected ≤ maxSize (4)"],
+    ],
+    [
+        "system node group: min above max (desired cannot be both)",
+        ['systemNodeGroup={"instanceType":"t3.medium","desiredSize":4,"minSize":5,"maxSize":3}'],
+        "dev",
+        ["'systemNodeGroup.desiredSize' is 4, expected ≥ minSize (5)", "'systemNodeGroup.desiredSize' is 4, expected ≤ maxSize (3)"],
+    ],
+    [
+        "node pool without any instance requirement",
+        [withField("dev", "nodePools", [0, "requirements"], { architectures: ["amd64"] })],
+        "dev",
+        ["'nodePools[0].requirements' is {\"architectures\":[\"amd64\"]}, expected at least one of instanceTypes, instanceFamilies or instanceCategories (an empty requirement set lets Karpenter pick any instance)"],
+    ],
+    ...(["instanceFamilies", "instanceCategories", "instanceSizes"] as const).map((other): [string, string[], string, string[]] => [
+        `node pool with instanceTypes and ${other}`,
+        [withField("dev", "nodePools", [0, "requirements"], { instanceTypes: ["m7i.large"], [other]: [other === "instanceFamilies" ? "m7i" : other === "instanceCategories" ? "m" : "large"] })],
+        "dev",
+        ["'nodePools[0].requirements.instanceTypes' is [\"m7i.large\"], expected either instanceTypes or instanceFamilies/instanceCategories/instanceSizes, not both"],
+    ]),
+    [
+        "budget with a schedule and no duration",
+        [withField("dev", "nodePools", [0, "disruption", "budgets"], [{ nodes: "0", schedule: "@daily" }])],
+        "dev",
+        ['\'nodePools[0].disruption.budgets[0]\' is {"nodes":"0","schedule":"@daily"}, expected schedule and duration together, or neither'],
+    ],
+    [
+        "budget with a duration and no schedule",
+        [withField("dev", "nodePools", [0, "disruption", "budgets"], [{ nodes: "0", duration: "8h" }])],
+        "dev",
+        ['\'nodePools[0].disruption.budgets[0]\' is {"nodes":"0","duration":"8h"}, expected schedule and duration together, or neither'],
+    ],
+    [
+        "labels Karpenter sets itself",
+        [withField("dev", "nodePools", [0, "labels"], { "karpenter.sh/nodepool": "a", "kubernetes.io/hostname": "b" })],
+        "dev",
+        [
+            "'nodePools[0].labels.karpenter.sh/nodepool' is \"a\", expected a label key Karpenter allows: karpenter.sh/nodepool is set by Karpenter or the kubelet",
+            "'nodePools[0].labels.kubernetes.io/hostname' is \"b\", expected a label key Karpenter allows: kubernetes.io/hostname is set by Karpenter or the kubelet",
+        ],
+    ],
+    [
+        "labels in Karpenter's domains",
+        [withField("dev", "nodePools", [0, "labels"], { "karpenter.sh/capacity-type": "a", "node.karpenter.k8s.aws/x": "b", "-bad": "c" })],
+        "dev",
+        [
+            "'nodePools[0].labels.karpenter.sh/capacity-type' is \"a\", expected a label key Karpenter allows: the karpenter.sh domain is reserved for Karpenter",
+            "'nodePools[0].labels.node.karpenter.k8s.aws/x' is \"b\", expected a label key Karpenter allows: the node.karpenter.k8s.aws domain is reserved for Karpenter",
+            "'nodePools[0].labels.-bad' is \"c\", expected a label key Karpenter allows: a label key such as team or example.com/team",
+        ],
+    ],
+    [
+        "two pools with one name",
+        [`nodePools=${JSON.stringify([{ name: "app", requirements: { instanceCategories: ["m"] } }, { name: "app", requirements: { instanceCategories: ["c"] } }])}`],
+        "dev",
+        ["'nodePools' has two pools named \"app\", expected unique names"],
+    ],
+    [
+        "a certificate from another region",
+        [withField("dev", "gateway", ["certificateArns"], ["arn:aws:acm:us-east-1:123456789012:certificate/11111111-1111-4111-8111-111111111111"])],
+        "dev",
+        ["'gateway.certificateArns[0]' is in region us-east-1, expected a certificate in the stack's region ap-northeast-2"],
+    ],
+    [
+        "previewHostname among the hostnames",
+        [withField("dev", "services", [0, "previewHostname"], "api.dev.example.com")],
+        "dev",
+        ["'services[0].previewHostname' is \"api.dev.example.com\", expected a hostname not in hostnames"],
+    ],
+    [
+        "preStop as long as the grace period",
+        [withField("dev", "services", [0, "preStopSleepSeconds"], 45)],
+        "dev",
+        ["'services[0].preStopSleepSeconds' is 45, expected < terminationGracePeriodSeconds (45)"],
+    ],
+    [
+        "a color held above the HPA minimum",
+        [withField("dev", "services", [0, "scaledDown"], { green: 2 })],
+        "dev",
+        ["'services[0].scaledDown.green' is 2, expected 0 to autoscaling.minReplicas (1): a color is scaled down, never up"],
+    ],
+    [
+        "blue held above the HPA minimum",
+        [withField("dev", "services", [0, "scaledDown"], { blue: 2 }), "activeColor=green"],
+        "dev",
+        ["'services[0].scaledDown.blue' is 2, expected 0 to autoscaling.minReplicas (1): a color is scaled down, never up"],
+    ],
+    [
+        "minReplicas above maxReplicas",
+        [withField("dev", "services", [0, "autoscaling"], { minReplicas: 4, maxReplicas: 3 })],
+        "dev",
+        ["'services[0].autoscaling.minReplicas' is 4, expected ≤ maxReplicas (3)"],
+    ],
+    [
+        "a canary in selector mode",
+        [withField("dev", "services", [0, "trafficMode"], "selector"), "services=" + JSON.stringify([{ ...JSON.parse(rawConfig("dev").services)[0], trafficMode: "selector", canaryWeight: 5, scaledDown: {} }])],
+        "dev",
+        ["'services[0].canaryWeight' is 5, expected 0 with trafficMode \"selector\" (weighted canaries need trafficMode \"route\")"],
+    ],
+    [
+        "two services with one name",
+        [`services=${JSON.stringify(twoServices({ name: "app-api", namespace: "other", hostnames: ["other.dev.example.com"], previewHostname: "preview-other.dev.example.com" }))}`],
+        "dev",
+        ["'services' has two services named \"app-api\", expected unique names"],
+    ],
+    [
+        "one hostname in two services (or as a preview)",
+        [`services=${JSON.stringify(twoServices({ name: "web", hostnames: ["web.dev.example.com", "api.dev.example.com"], previewHostname: "preview-api.dev.example.com" }))}`],
+        "dev",
+        [
+            "'services' routes hostname \"api.dev.example.com\" twice, expected each hostname in one service",
+            "'services' routes hostname \"preview-api.dev.example.com\" twice, expected each hostname in one service",
+        ],
+    ],
+    ...["default", "karpenter", "gateway-system", "kube-system", "kube-public"].map((ns): [string, string[], string, string[]] => [
+        `the namespace ${ns}`,
+        [withField("dev", "services", [0, "namespace"], ns)],
+        "dev",
+        [`'services[0].namespace' gives service app-api the namespace "${ns}", expected a namespace of its own (not default, kube-*, karpenter or the gateway's gateway-system)`],
+    ]),
+    [
+        "a service named like a reserved namespace, without a namespace of its own",
+        [withField("dev", "services", [0, "name"], "karpenter")],
+        "dev",
+        ["'services[0].name' gives service karpenter the namespace \"karpenter\", expected a namespace of its own (not default, kube-*, karpenter or the gateway's gateway-system)"],
+    ],
+    [
+        "the gateway's own namespace, wherever it is",
+        [withField("dev", "gateway", ["namespace"], "edge"), withField("dev", "services", [0, "namespace"], "edge")],
+        "dev",
+        ["'services[0].namespace' gives service app-api the namespace \"edge\", expected a namespace of its own (not default, kube-*, karpenter or the gateway's edge)"],
+    ],
+    [
+        "two services in one namespace",
+        [`services=${JSON.stringify(twoServices({ name: "web", namespace: "app-api", hostnames: ["web.dev.example.com"], previewHostname: "preview-web.dev.example.com" }))}`],
+        "dev",
+        ["'services[1].namespace' is \"app-api\" for service web, expected a namespace no other service uses (service app-api owns it: each service creates and labels its own namespace)"],
+    ],
+    [
+        "hostnames the Gateway does not serve (one label under its wildcard)",
+        [`services=${JSON.stringify([{ ...dev0(), hostnames: ["api.example.com", "a.b.dev.example.com"], previewHostname: "preview.example.org" }])}`],
+        "dev",
+        [
+            "'services[0].hostnames[0]' is \"api.example.com\", expected a hostname the Gateway serves (gateway.hostname \"*.dev.example.com\")",
+            "'services[0].hostnames[1]' is \"a.b.dev.example.com\", expected a hostname the Gateway serves (gateway.hostname \"*.dev.example.com\")",
+            "'services[0].previewHostname' is \"preview.example.org\", expected a hostname the Gateway serves (gateway.hostname \"*.dev.example.com\")",
+        ],
+    ],
+    [
+        "switching to a color without an image",
+        [withField("dev", "services", [0, "image", "green"], null), "activeColor=green"],
+        "dev",
+        [
+            "'activeColor' is \"green\" for service app-api, expected a color with an image: services[0].image.green is not set",
+            "'activeColor' is \"green\" for service app-api, expected a color that autoscales: services[0].scaledDown.green holds it at 1 (remove it and pulumi up to warm green before switching)",
+        ],
+    ],
+    [
+        "a per-service switch to a color without an image",
+        [`services=${JSON.stringify([{ ...dev0(), activeColor: "green", scaledDown: {}, image: { ...dev0().image, green: null } }])}`],
+        "dev",
+        ["'services[0].activeColor' is \"green\" for service app-api, expected a color with an image: services[0].image.green is not set"],
+    ],
+    [
+        "a per-service switch to a held color",
+        [`services=${JSON.stringify([{ ...dev0(), activeColor: "green", scaledDown: { green: 0 } }])}`],
+        "dev",
+        ["'services[0].activeColor' is \"green\" for service app-api, expected a color that autoscales: services[0].scaledDown.green holds it at 0 (remove it and pulumi up to warm green before switching)"],
+    ],
+    [
+        "a canary to an inactive color without an image",
+        [`services=${JSON.stringify([{ ...dev0(), canaryWeight: 10, scaledDown: {}, image: { ...dev0().image, green: null } }])}`],
+        "dev",
+        ["'services[0].canaryWeight' is 10, expected 0 while the inactive color green has no image"],
+    ],
+    [
+        "a canary to an inactive color held at 0",
+        [`services=${JSON.stringify([{ ...dev0(), canaryWeight: 10, scaledDown: { green: 0 } }])}`],
+        "dev",
+        ["'services[0].canaryWeight' is 10, expected 0 while the inactive color green has 0 replicas"],
+    ],
+    [
+        "a canary to blue while green is active and blue has no image",
+        [`services=${JSON.stringify([{ ...dev0(), activeColor: "green", canaryWeight: 10, scaledDown: {}, image: { ...dev0().image, blue: null } }])}`],
+        "dev",
+        ["'services[0].canaryWeight' is 10, expected 0 while the inactive color blue has no image"],
+    ],
+    [
+        "an API endpoint open to every network in prod",
+        ['clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["203.0.113.0/24","0.0.0.0/0"]}'],
+        "prod",
+        ["'clusterEndpoint.publicAccessCidrs' contains \"0.0.0.0/0\", expected no open API endpoint in prod"],
+    ],
+];
+
+function dev0(): Record<string, any> {
+    return JSON.parse(rawConfig("dev").services)[0];
+}
+
+function twoServices(second: Record<string, Json>): Record<string, Json>[] {
+    return [dev0(), { ...dev0(), scaledDown: {}, ...second }];
+}
+
+describe("cross-field refusals, each with its exact message", () => {
+    test.each(REFUSALS)("%s", (_rule, set, stack, problems) => {
+        expect(problemsOf(stack, ...set)).toEqual(problems);
+    });
+
+    test.each([
+        ["system node group min = desired = max", ['systemNodeGroup={"instanceType":"t3.medium","desiredSize":3,"minSize":3,"maxSize":3}']],
+        ["a public endpoint with one CIDR", ['clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["203.0.113.0/24"]}']],
+        ["a private endpoint with no CIDRs", ['clusterEndpoint={"publicAccess":false,"publicAccessCidrs":[]}']],
+        ["instance families with categories and sizes", [withField("dev", "nodePools", [0, "requirements"], { instanceFamilies: ["m7i"], instanceCategories: ["m"], instanceSizes: ["large"] })]],
+        ["instance types alone", [withField("dev", "nodePools", [0, "requirements"], { instanceTypes: ["m7i.large"] })]],
+        ["instance families alone", [withField("dev", "nodePools", [0, "requirements"], { instanceFamilies: ["m7i"] })]],
+        ["a budget with both schedule and duration", [withField("dev", "nodePools", [0, "disruption", "budgets"], [{ nodes: "0", schedule: "@daily", duration: "8h" }])]],
+        ["labels outside Karpenter's domains", [withField("dev", "nodePools", [0, "labels"], { team: "a", "example.com/tier": "b", "karpenter.sh.example.com/x": "c" })]],
+        ["preStop one second shorter than the grace period", [withField("dev", "services", [0, "preStopSleepSeconds"], 44)]],
+        ["a color held exactly at the HPA minimum", [withField("dev", "services", [0, "scaledDown"], { green: 1 })]],
+        ["minReplicas = maxReplicas", [withField("dev", "services", [0, "autoscaling"], { minReplicas: 3, maxReplicas: 3 })]],
+        ["a canary of 0 in selector mode", [`services=${JSON.stringify([{ ...dev0(), trafficMode: "selector" }])}`]],
+        ["a canary to a warm inactive color", [`services=${JSON.stringify([{ ...dev0(), canaryWeight: 10, scaledDown: {} }])}`]],
+        ["a second service in its own namespace", [`services=${JSON.stringify(twoServices({ name: "web", hostnames: ["web.dev.example.com"], previewHostname: "preview-web.dev.example.com" }))}`]],
+        ["a namespace that merely starts with kube", [withField("dev", "services", [0, "namespace"], "kubeflow")]],
+        ["a CIDR that is not 0.0.0.0/0 in prod", ['clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["0.0.0.0/1"]}']],
+    ])("accepted: %s", (_what, set) => {
+        const stack = set.some((s) => s.includes("0.0.0.0/1")) ? "prod" : "dev";
+        expect(problemsOf(stack, ...set)).toEqual([]);
+    });
+
+    test("0.0.0.0/0 is allowed outside prod (dev and stage decide for themselves)", () => {
+        expect(problemsOf("dev", 'clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["0.0.0.0/0"]}')).toEqual([]);
+    });
+
+    test("every problem of every rule comes at once; schema problems first stop the cross-field rules", () => {
+        // Two cross-field problems together.
+        expect(problemsOf("dev", withField("dev", "gateway", ["certificateArns"], ["arn:aws:acm:us-east-1:123456789012:certificate/11111111-1111-4111-8111-111111111111"]), "activeColor=green", withField("dev", "services", [0, "image", "green"], null))).toEqual([
+            "'gateway.certificateArns[0]' is in region us-east-1, expected a certificate in the stack's region ap-northeast-2",
+            "'activeColor' is \"green\" for service app-api, expected a color with an image: services[0].image.green is not set",
+            "'activeColor' is \"green\" for service app-api, expected a color that autoscales: services[0].scaledDown.green holds it at 1 (remove it and pulumi up to warm green before switching)",
+        ]);
+        // A schema problem: the cross-field rules (here the certificate region) are not reached.
+        expect(problemsOf("dev", "region=us-east-1", "kubernetesVersion=1.2")).toEqual([`'kubernetesVersion' is "1.2", expected one of "1.34", "1.35", "1.36"`]);
+    });
+});
+
+describe("defaults a stack gets for what it leaves out", () => {
+    const minimal: Record<string, string> = {
+        region: "ap-northeast-2",
+        clusterName: "",
+        kubernetesVersion: "1.35",
+        tags: "{}",
+        vpc: "{}",
+        existingVpc: "null",
+        clusterEndpoint: "{}",
+        systemNodeGroup: '{"instanceType":"t3.medium","desiredSize":2,"minSize":2,"maxSize":4}',
+        adminPrincipalArns: "[]",
+        deletionProtection: "false",
+        identityMode: "irsa",
+        versions: "{}",
+        nodeClass: "{}",
+        nodePools: '[{"name":"app","requirements":{"instanceCategories":["m"]}}]',
+        gateway: '{"hostname":"*.example.com","certificateArns":["arn:aws:acm:ap-northeast-2:123456789012:certificate/11111111-1111-4111-8111-111111111111"]}',
+        activeColor: "blue",
+        services: JSON.stringify([
+            {
+                name: "app-api",
+                hostnames: ["api.example.com"],
+                previewHostname: "preview-api.example.com",
+                image: { repository: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api", blue: "1.8.0" },
+                autoscaling: { minReplicas: 2, maxReplicas: 20 },
+                resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+            },
+        ]),
+    };
+    const cfg = parseStackConfig(minimal, PROJECT, "sandbox");
+
+    test("network and cluster: a /16 over three zones with one NAT gateway; a private endpoint; 50 GiB system disks", () => {
+        expect(cfg.clusterName).toBe("service-sandbox");
+        expect(cfg.vpc).toEqual({ cidrBlock: "10.0.0.0/16", availabilityZones: 3, natGateways: "Single" });
+        expect(cfg.clusterEndpoint).toEqual({ publicAccess: false, publicAccessCidrs: [] });
+        expect(cfg.systemNodeGroup.diskSizeGiB).toBe(50);
+    });
+
+    test("versions: Karpenter 1.14.1, AWS Load Balancer Controller 3.5.0, Gateway API v1.6.1", () => {
+        expect(cfg.versions).toEqual({ karpenter: "1.14.1", awsLoadBalancerController: "3.5.0", gatewayApi: "v1.6.1" });
+    });
+
+    test("Karpenter: AL2023 latest with 50Gi roots; pools on amd64 on-demand, consolidating at once, 10% budget, 720h expiry", () => {
+        expect(cfg.nodeClass).toEqual({ amiAlias: "al2023@latest", rootVolumeSize: "50Gi" });
+        // Karpenter's own defaults: budgets [{nodes: 10%}], expireAfter 720h (karpenter.sh_nodepools.yaml v1.14.1).
+        expect(cfg.nodePools).toEqual([
+            {
+                name: "app",
+                requirements: { architectures: ["amd64"], capacityTypes: ["on-demand"], instanceCategories: ["m"] },
+                labels: {},
+                taints: [],
+                limits: {},
+                disruption: { consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "0s", budgets: [{ nodes: "10%" }] },
+                expireAfter: "720h",
+            },
+        ]);
+    });
+
+    test("a disruption block that sets one field keeps the defaults of the others", () => {
+        const pools = parsedConfig("dev", withField("dev", "nodePools", [0, "disruption"], { consolidationPolicy: "WhenEmpty" })).nodePools;
+        expect(pools[0].disruption).toEqual({ consolidationPolicy: "WhenEmpty", consolidateAfter: "0s", budgets: [{ nodes: "10%" }] });
+    });
+
+    test("gateway: the seed's public-gateway in gateway-system, internet-facing, TLS 1.3 policy, Selector routes, no access logs", () => {
+        expect(cfg.gateway).toEqual({
+            name: "public-gateway",
+            namespace: "gateway-system",
+            hostname: "*.example.com",
+            certificateArns: ["arn:aws:acm:ap-northeast-2:123456789012:certificate/11111111-1111-4111-8111-111111111111"],
+            scheme: "internet-facing",
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            allowedRoutes: "Selector",
+            accessLogs: null,
+        });
+        const logs = parsedConfig("dev", withField("dev", "gateway", ["accessLogs"], { bucket: "alb-logs" })).gateway.accessLogs;
+        expect(logs).toEqual({ bucket: "alb-logs", prefix: "" });
+    });
+
+    test("service: the seed's port 8080, Spring Boot actuator probes, 60% CPU target, route mode, no canary, warm colors", () => {
+        expect(cfg.services).toEqual([
+            {
+                name: "app-api",
+                namespace: "app-api",
+                hostnames: ["api.example.com"],
+                previewHostname: "preview-api.example.com",
+                port: 8080,
+                image: { repository: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api", blue: "1.8.0", green: null },
+                activeColor: "blue",
+                inactiveColor: "green",
+                identityMode: "irsa",
+                trafficMode: "route",
+                canaryWeight: 0,
+                autoscaling: { minReplicas: 2, maxReplicas: 20, targetCpuUtilization: 60 },
+                scaledDown: {},
+                resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                env: {},
+                probes: { readinessPath: "/actuator/health/readiness", livenessPath: "/actuator/health/liveness", periodSeconds: 10, startupFailureThreshold: 30 },
+                terminationGracePeriodSeconds: 45,
+                preStopSleepSeconds: 15,
+                aws: { s3Buckets: [], secrets: [] },
+            },
+        ]);
+    });
+
+    test("a probes block that sets one field keeps the defaults of the others; probe paths start with /", () => {
+        const services = parsedConfig("dev", withField("dev", "services", [0, "probes"], { periodSeconds: 5 })).services;
+        expect(services[0].probes).toEqual({ readinessPath: "/actuator/health/readiness", livenessPath: "/actuator/health/liveness", periodSeconds: 5, startupFailureThreshold: 30 });
+        expect(problemsOf("dev", withField("dev", "services", [0, "probes"], { readinessPath: "ready" }))).toEqual([
+            `'services[0].probes.readinessPath' is "ready", expected an HTTP path such as /actuator/health/readiness`,
+        ]);
+        expect(problemsOf("dev", withField("dev", "services", [0, "probes"], { livenessPath: "live" }))).toEqual([
+            `'services[0].probes.livenessPath' is "live", expected an HTTP path such as /actuator/health/liveness`,
+        ]);
+        const aws = parsedConfig("dev", withField("dev", "services", [0, "aws"], { identityMode: "podIdentity" })).services[0].aws;
+        expect(aws).toEqual({ identityMode: "podIdentity", s3Buckets: [], secrets: [] });
+    });
+
+    test("resolved per service: namespace, colors and identity mode from the stack unless the service sets its own", () => {
+        const own = parsedConfig(
+            "dev",
+            "identityMode=podIdentity",
+            `services=${JSON.stringify([{ ...dev0(), namespace: "payments", activeColor: "green", scaledDown: {}, aws: { identityMode: "irsa" } }])}`,
+        ).services[0];
+        expect([own.namespace, own.activeColor, own.inactiveColor, own.identityMode]).toEqual(["payments", "green", "blue", "irsa"]);
+        const inherited = parsedConfig("dev", "identityMode=podIdentity", "activeColor=blue").services[0];
+        expect([inherited.namespace, inherited.activeColor, inherited.inactiveColor, inherited.identityMode]).toEqual(["app-api", "blue", "green", "podIdentity"]);
+        expect(parsedConfig("dev", "clusterName=edge-1").clusterName).toBe("edge-1");
+        expect(parsedConfig("dev", "clusterName=")).toMatchObject({ clusterName: "service-dev", project: "eks-platform", stack: "dev" });
+    });
+});
+
+describe("how problems are worded", () => {
+    test("ConfigError: one line, 'Invalid stack config: ' and the problems joined by '; '", () => {
+        let error: unknown;
+        try {
+            parseStackConfig(rawConfig("dev", "region=moon-1", "activeColor=purple"), PROJECT, "dev");
+        } catch (err) {
+            error = err;
+        }
+        expect(error).toBeInstanceOf(ConfigError);
+        const e = error as ConfigError;
+        expect(e.name).toBe("ConfigError");
+        expect(e.problems).toEqual([`'region' is "moon-1", expected an AWS region such as ap-northeast-2`, `'activeColor' is "purple", expected one of "blue", "green"`]);
+        expect(e.message).toBe(`Invalid stack config: 'region' is "moon-1", expected an AWS region such as ap-northeast-2; 'activeColor' is "purple", expected one of "blue", "green"`);
+    });
+
+    test("unknown keys: top-level ones named with the project namespace and the known keys listed; nested ones by path", () => {
+        const known = "(known keys: region, clusterName, kubernetesVersion, tags, vpc, existingVpc, clusterEndpoint, systemNodeGroup, adminPrincipalArns, deletionProtection, identityMode, versions, nodeClass, nodePools, gateway, activeColor, services)";
+        expect(problemsOf("dev", "activeColour=green", "regoin=x")).toEqual([`unknown key 'eks-platform:activeColour' ${known}; unknown key 'eks-platform:regoin' ${known}`]);
+        expect(problemsOf("dev", 'vpc={"cidr":"10.0.0.0/16","zones":3}')).toEqual(["unknown key 'vpc.cidr'; unknown key 'vpc.zones'"]);
+        expect(problemsOf("dev", withField("dev", "services", [0, "replicas"], 3))).toEqual(["unknown key 'services[0].replicas'"]);
+    });
+
+    test("a missing field, a wrong type, and JSON that does not parse", () => {
+        expect(problemsOf("dev", withField("dev", "services", [0, "name"], undefined))).toEqual(["'services[0].name' is (missing), expected a value of type string"]);
+        expect(problemsOf("dev", 'vpc="10.0.0.0/16"')).toEqual([`'vpc' is "10.0.0.0/16", expected a value of type object`]);
+        expect(problemsOf("dev", "deletionProtection=yes", "vpc={")).toEqual([
+            `'vpc' is "{", expected a JSON value (object, list, number or boolean)`,
+            `'deletionProtection' is "yes", expected a JSON value (object, list, number or boolean)`,
+        ]);
+        // The path through a value that is not an object shows as missing.
+        expect(problemsOf("dev", withField("dev", "services", [0, "autoscaling"], null))).toEqual([
+            "'services[0].autoscaling' is null, expected a value of type object",
+        ]);
+    });
+
+    test("plain-string keys are taken as written, even when they look like JSON", () => {
+        expect(problemsOf("dev", 'region="ap-northeast-2"')).toEqual([`'region' is "\\"ap-northeast-2\\"", expected an AWS region such as ap-northeast-2`]);
+        expect(problemsOf("dev", "kubernetesVersion=1.35")).toEqual([]);
+        expect(problemsOf("dev", "activeColor=green")).toEqual([
+            "'activeColor' is \"green\" for service app-api, expected a color that autoscales: services[0].scaledDown.green holds it at 1 (remove it and pulumi up to warm green before switching)",
+        ]);
+    });
+});
