@@ -30,8 +30,9 @@ import { OBSERVABILITY_COMPONENT, Observability } from "./components/observabili
 
 const config = loadStackConfig();
 /**
- * Stateful resources (VPC, cluster, KMS keys, log group, interruption queue) are protected where `deletionProtection` is
- * on; Pulumi then refuses any change that would replace or delete them. `allowReplacement` lifts it for one deliberate change.
+ * Stateful resources (VPC, cluster, KMS keys, log group, interruption queue, the ALB and its log bucket) are protected
+ * where `deletionProtection` is on; Pulumi then refuses any change that would replace or delete them (and ELB refuses to
+ * delete the ALB). `allowReplacement` lifts it for one deliberate change.
  */
 const protectStateful = config.deletionProtection && !config.allowReplacement;
 
