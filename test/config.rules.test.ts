@@ -5,6 +5,7 @@
  */
 import { ConfigError, parseStackConfig } from "../config";
 import { PROJECT, parsedConfig, problemsOf, rawConfig, withField } from "./configInput";
+import { projectDefaults } from "../plan/stackConfig";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -28,7 +29,7 @@ const BOUNDS: Bound[] = [
     ["nodePools", [0, "disruption", "budgets"], "nodePools[0].disruption.budgets", [], "at least 1 item(s)", [{ nodes: "1" }]],
     ["nodePools", [0, "labels", "team"], "nodePools[0].labels.team", "v".repeat(64), "at most 63 character(s)", "v".repeat(63)],
     ["nodePools", [], "nodePools", [], "at least 1 item(s)", [{ name: "app", requirements: { instanceCategories: ["m"] } }]],
-    ["gateway", ["certificateArns"], "gateway.certificateArns", [], "at least 1 item(s)", ["arn:aws:acm:ap-northeast-2:123456789012:certificate/11111111-1111-4111-8111-111111111111"]],
+    ["gateway", ["certificateArns"], "gateway.certificateArns", [], "at least one ACM certificate ARN, or dns.createCertificate true", ["arn:aws:acm:ap-northeast-2:123456789012:certificate/11111111-1111-4111-8111-111111111111"]],
     ["services", [0, "hostnames"], "services[0].hostnames", [], "at least 1 item(s)", ["a.dev.example.com"]],
     ["services", [0, "port"], "services[0].port", 1023, "≥ 1024", 1024],
     ["services", [0, "port"], "services[0].port", 65536, "≤ 65535", 65535],
@@ -206,7 +207,7 @@ const REFUSALS: [string, string[], string, string[]][] = [
         "budget with a duration and no schedule",
         [withField("dev", "nodePools", [0, "disruption", "budgets"], [{ nodes: "0", duration: "8h" }])],
         "dev",
-        ['\'nodePools[0].disruption.budgets[0]\' is {"nodes":"0","duration":"8h"}, expected schedule and duration together, or neither'],
+        ['\'nodePools[0].disruption.budgets[0]\' is {"duration":"8h","nodes":"0"}, expected schedule and duration together, or neither'],
     ],
     [
         "labels Karpenter sets itself",
@@ -222,9 +223,10 @@ const REFUSALS: [string, string[], string, string[]][] = [
         [withField("dev", "nodePools", [0, "labels"], { "karpenter.sh/capacity-type": "a", "node.karpenter.k8s.aws/x": "b", "-bad": "c" })],
         "dev",
         [
+            // Keys in the order the CLI hands them over (sorted, as Go's JSON encoding of a map sorts them).
+            "'nodePools[0].labels.-bad' is \"c\", expected a label key Karpenter allows: a label key such as team or example.com/team",
             "'nodePools[0].labels.karpenter.sh/capacity-type' is \"a\", expected a label key Karpenter allows: the karpenter.sh domain is reserved for Karpenter",
             "'nodePools[0].labels.node.karpenter.k8s.aws/x' is \"b\", expected a label key Karpenter allows: the node.karpenter.k8s.aws domain is reserved for Karpenter",
-            "'nodePools[0].labels.-bad' is \"c\", expected a label key Karpenter allows: a label key such as team or example.com/team",
         ],
     ],
     [
@@ -387,7 +389,7 @@ describe("cross-field refusals, each with its exact message", () => {
     test.each([
         ["system node group min = desired = max", ['systemNodeGroup={"instanceType":"t3.medium","desiredSize":3,"minSize":3,"maxSize":3}']],
         ["a public endpoint with one CIDR", ['clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["203.0.113.0/24"]}']],
-        ["a private endpoint with no CIDRs", ['clusterEndpoint={"publicAccess":false,"publicAccessCidrs":[]}']],
+        ["a private endpoint reached from the VPC", ['clusterEndpoint={"publicAccess":false,"publicAccessCidrs":[],"privateAccessCidrs":["10.0.0.0/16"]}']],
         ["instance families with categories and sizes", [withField("dev", "nodePools", [0, "requirements"], { instanceFamilies: ["m7i"], instanceCategories: ["m"], instanceSizes: ["large"] })]],
         ["instance types alone", [withField("dev", "nodePools", [0, "requirements"], { instanceTypes: ["m7i.large"] })]],
         ["instance families alone", [withField("dev", "nodePools", [0, "requirements"], { instanceFamilies: ["m7i"] })]],
@@ -423,16 +425,23 @@ describe("cross-field refusals, each with its exact message", () => {
 });
 
 describe("defaults a stack gets for what it leaves out", () => {
+    // A new stack: Pulumi.yaml's declared defaults (what the CLI hands the program for keys a stack file leaves out),
+    // then the few keys that have no usable default.
+    const declared = Object.fromEntries(
+        Object.entries(projectDefaults()).map(([k, v]) => [k.slice(PROJECT.length + 1), v]),
+    );
     const minimal: Record<string, string> = {
+        ...declared,
         region: "ap-northeast-2",
         clusterName: "",
         kubernetesVersion: "1.35",
         tags: "{}",
         vpc: "{}",
         existingVpc: "null",
-        clusterEndpoint: "{}",
+        // A private-only endpoint needs a source (the runner's network).
+        clusterEndpoint: '{"privateAccessCidrs":["10.0.0.0/16"]}',
         systemNodeGroup: '{"instanceType":"t3.medium","desiredSize":2,"minSize":2,"maxSize":4}',
-        adminPrincipalArns: "[]",
+        deployers: '[{"principalArn":"arn:aws:iam::123456789012:role/ci/eks-platform-sandbox-deploy","access":"admin"}]',
         deletionProtection: "false",
         identityMode: "irsa",
         versions: "{}",
@@ -456,7 +465,7 @@ describe("defaults a stack gets for what it leaves out", () => {
     test("network and cluster: a /16 over three zones with one NAT gateway; a private endpoint; 50 GiB system disks", () => {
         expect(cfg.clusterName).toBe("service-sandbox");
         expect(cfg.vpc).toEqual({ cidrBlock: "10.0.0.0/16", availabilityZones: 3, natGateways: "Single" });
-        expect(cfg.clusterEndpoint).toEqual({ publicAccess: false, publicAccessCidrs: [] });
+        expect(cfg.clusterEndpoint).toEqual({ publicAccess: false, publicAccessCidrs: [], privateAccessCidrs: ["10.0.0.0/16"], privateAccessSecurityGroupIds: [] });
         expect(cfg.systemNodeGroup.diskSizeGiB).toBe(50);
     });
 
@@ -485,7 +494,7 @@ describe("defaults a stack gets for what it leaves out", () => {
         expect(pools[0].disruption).toEqual({ consolidationPolicy: "WhenEmpty", consolidateAfter: "0s", budgets: [{ nodes: "10%" }] });
     });
 
-    test("gateway: the seed's public-gateway in gateway-system, internet-facing, TLS 1.3 policy, Selector routes, no access logs", () => {
+    test("gateway: the seed's public-gateway in gateway-system, internet-facing, TLS 1.3 policy, Selector routes, access logs on", () => {
         expect(cfg.gateway).toEqual({
             name: "public-gateway",
             namespace: "gateway-system",
@@ -494,10 +503,10 @@ describe("defaults a stack gets for what it leaves out", () => {
             scheme: "internet-facing",
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
             allowedRoutes: "Selector",
-            accessLogs: null,
+            // Issue 16: access logs on by default, into a bucket of the stack's own, kept 90 days; no WAF unless named.
+            accessLogs: { enabled: true, prefix: "", retentionDays: 90 },
+            webAclArn: null,
         });
-        const logs = parsedConfig("dev", withField("dev", "gateway", ["accessLogs"], { bucket: "alb-logs" })).gateway.accessLogs;
-        expect(logs).toEqual({ bucket: "alb-logs", prefix: "" });
     });
 
     test("service: the seed's port 8080, Spring Boot actuator probes, 60% CPU target, route mode, no canary, warm colors", () => {
@@ -513,6 +522,10 @@ describe("defaults a stack gets for what it leaves out", () => {
                 inactiveColor: "green",
                 identityMode: "irsa",
                 trafficMode: "route",
+                // Issue 21: alarms on the live color; issue 18: the guarded switch's limits; issue 16: no extra egress.
+                alarms: { enabled: true, maxErrorRatePercent: 1, maxLatencyMs: 1000, maxUnhealthyHosts: 0, minRequestsPerMinute: 10 },
+                switchGuard: { watchMinutes: 10, maxErrorRatePercent: 1, maxLatencyMs: 1000 },
+                egress: [],
                 canaryWeight: 0,
                 autoscaling: { minReplicas: 2, maxReplicas: 20, targetCpuUtilization: 60 },
                 scaledDown: {},
@@ -569,7 +582,8 @@ describe("how problems are worded", () => {
     });
 
     test("unknown keys: top-level ones named with the project namespace and the known keys listed; nested ones by path", () => {
-        const known = "(known keys: region, clusterName, kubernetesVersion, tags, vpc, existingVpc, clusterEndpoint, systemNodeGroup, adminPrincipalArns, deletionProtection, identityMode, versions, nodeClass, nodePools, gateway, activeColor, services)";
+        const known =
+            "(known keys: region, clusterName, kubernetesVersion, tags, vpc, existingVpc, clusterEndpoint, clusterSupportType, controlPlaneLogRetentionDays, systemNodeGroup, deployers, clusterCreatorAdmin, deployIdentity, deletionProtection, allowReplacement, addonVersions, identityMode, versions, nodeClass, nodePools, createSpotServiceLinkedRole, gateway, previewAccess, dns, activeColor, services, allowPlaceholders, observability, notifications)";
         expect(problemsOf("dev", "activeColour=green", "regoin=x")).toEqual([`unknown key 'eks-platform:activeColour' ${known}; unknown key 'eks-platform:regoin' ${known}`]);
         expect(problemsOf("dev", 'vpc={"cidr":"10.0.0.0/16","zones":3}')).toEqual(["unknown key 'vpc.cidr'; unknown key 'vpc.zones'"]);
         expect(problemsOf("dev", withField("dev", "services", [0, "replicas"], 3))).toEqual(["unknown key 'services[0].replicas'"]);
@@ -577,11 +591,8 @@ describe("how problems are worded", () => {
 
     test("a missing field, a wrong type, and JSON that does not parse", () => {
         expect(problemsOf("dev", withField("dev", "services", [0, "name"], undefined))).toEqual(["'services[0].name' is (missing), expected a value of type string"]);
-        expect(problemsOf("dev", 'vpc="10.0.0.0/16"')).toEqual([`'vpc' is "10.0.0.0/16", expected a value of type object`]);
-        expect(problemsOf("dev", "deletionProtection=yes", "vpc={")).toEqual([
-            `'vpc' is "{", expected a JSON value (object, list, number or boolean)`,
-            `'deletionProtection' is "yes", expected a JSON value (object, list, number or boolean)`,
-        ]);
+        // A value of the wrong declared type stops at the CLI's own check (issue 11) before the program sees it.
+        expect(() => problemsOf("dev", 'vpc="10.0.0.0/16"')).toThrow("Stack 'dev' with configuration key 'vpc' must be of type 'object'");
         // The path through a value that is not an object shows as missing.
         expect(problemsOf("dev", withField("dev", "services", [0, "autoscaling"], null))).toEqual([
             "'services[0].autoscaling' is null, expected a value of type object",
