@@ -152,8 +152,12 @@ export const FORCE_NEW: Readonly<Record<string, ReplaceRule>> = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": { forceNew: ["name"], computed: ["name"], source: `${TF}/cloudwatch/metric_alarm.go (alarm_name)` },
     "aws:cloudwatch/dashboard:Dashboard": { forceNew: ["dashboardName"], source: `${TF}/cloudwatch/dashboard.go` },
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": {
-        forceNew: ["configurationName"],
-        source: `${TF}/chatbot/slack_channel_configuration.go (configuration_name: RequiresReplace)`,
+        forceNew: ["configurationName", "slackTeamId"],
+        source: `${TF}/chatbot/slack_channel_configuration.go (configuration_name, slack_team_id: UpdateSlackChannelConfiguration takes neither)`,
+    },
+    "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": {
+        forceNew: ["configurationName", "teamId", "tenantId"],
+        source: `${TF}/chatbot/teams_channel_configuration.go (configuration_name, team_id, tenant_id: UpdateMicrosoftTeamsChannelConfiguration takes none of them)`,
     },
     "aws:cloudwatch/eventRule:EventRule": {
         forceNew: ["eventBusName", "name", "namePrefix"],
