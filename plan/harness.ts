@@ -12,7 +12,7 @@ import { listStacks, PROJECT_ROOT, projectName, resolveStackConfig } from "./sta
 
 // Internal SDK modules: the monitor lives in the runtime store, the RPC serializer turns inputs back into JSON.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtimeState: { getStore(): { settings: { monitor: unknown; options: { monitorAddr?: string } } } } = require("@pulumi/pulumi/runtime/state");
+const runtimeState: { getStore(): { settings: { monitor: unknown; options: { monitorAddr?: string }; rpcDone?: unknown } } } = require("@pulumi/pulumi/runtime/state");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc: { deserializeProperties(struct: unknown): Record<string, unknown> } = require("@pulumi/pulumi/runtime/rpc");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -176,13 +176,22 @@ function aliasSpecs(req: RegisterRequest): { aliasSpecs?: PlannedAlias[] } {
     return specs.length > 0 ? { aliasSpecs: specs } : {};
 }
 
-/** Forgets the project's own modules so that the next `require` runs the program again from scratch. */
+/**
+ * Forgets the project's own modules so that the next `require` runs the program again from scratch. Node also
+ * lists a loaded module among its first importer's `children`: the modules that stay (this harness, the SDK) would
+ * otherwise keep every earlier run of the program alive, with all its resources, in a process that plans many times.
+ */
 function forgetProjectModules(): void {
     const nodeModules = `${path.sep}node_modules${path.sep}`;
-    for (const file of Object.keys(require.cache)) {
-        if (file.startsWith(PROJECT_ROOT) && !file.includes(nodeModules) && !file.startsWith(path.join(PROJECT_ROOT, "plan"))) {
+    const forgotten = new Set<NodeJS.Module>();
+    for (const [file, module] of Object.entries(require.cache)) {
+        if (module && file.startsWith(PROJECT_ROOT) && !file.includes(nodeModules) && !file.startsWith(path.join(PROJECT_ROOT, "plan"))) {
+            forgotten.add(module);
             delete require.cache[file];
         }
+    }
+    for (const module of Object.values(require.cache)) {
+        if (module?.children.some((child) => forgotten.has(child))) module.children = module.children.filter((child) => !forgotten.has(child));
     }
 }
 
@@ -390,11 +399,33 @@ async function execute(options: PlanOptions, project: string, config: Record<str
         // listener goes and before another plan in this process reuses the SDK's global state.
         let timer: NodeJS.Timeout | undefined;
         const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_TIMEOUT_MS)));
-        await Promise.race([settings.waitForRPCs().catch(() => undefined), bound]);
+        const quiet = { settled: false };
+        await Promise.race([settings.waitForRPCs().catch(() => undefined), bound, quietLoop(() => resources.length + strays.length, quiet)]);
+        quiet.settled = true;
         clearTimeout(timer);
         await new Promise((resolve) => setImmediate(resolve));
         host.off("unhandledRejection", onRejection);
         for (const listener of previous) host.on("unhandledRejection", listener as (...args: unknown[]) => void);
+    }
+}
+
+/** Event-loop turns without a new registration, rejection or RPC after which a failed program counts as settled. */
+const QUIET_TURNS = 20;
+
+/**
+ * Resolves once the program has gone quiet: for `QUIET_TURNS` turns of the event loop no registration was recorded,
+ * no rejection arrived and no RPC started. The mocks answer in-process, without I/O or timers, so a program that is
+ * still settling makes progress every turn; one that went quiet is waiting on an output that will never resolve
+ * (the input that rejected), which `waitForRPCs` alone would wait on until the bound.
+ */
+async function quietLoop(progress: () => number, until: { settled: boolean }): Promise<void> {
+    const state = () => [progress(), runtimeState.getStore().settings.rpcDone] as const;
+    let seen = state();
+    for (let idle = 0; idle < QUIET_TURNS && !until.settled; ) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const now = state();
+        idle = now[0] === seen[0] && now[1] === seen[1] ? idle + 1 : 0;
+        seen = now;
     }
 }
 

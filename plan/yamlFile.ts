@@ -51,8 +51,20 @@ function shortMessage(message: string): string {
     return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
+/**
+ * Documents parsed in this process, by file name and text: a process that plans many times (the test plan
+ * service's planners) reads the same `Pulumi.yaml` and stack files for every plan. Each caller gets its own copy.
+ */
+const parsed = new Map<string, unknown>();
+
 /** Parses YAML text (plain JavaScript values, integers as bigint when beyond 2^53); `file` names it in errors. */
 export function parseYamlText(text: string, file: string): unknown {
+    const key = `${file}\0${text}`;
+    if (!parsed.has(key)) parsed.set(key, parseYamlUncached(text, file));
+    return structuredClone(parsed.get(key));
+}
+
+function parseYamlUncached(text: string, file: string): unknown {
     const doc = parseDocument(text.replace(/^\uFEFF/, ""), { intAsBigInt: true, prettyErrors: true });
     if (doc.errors.length) {
         const err = doc.errors[0];

@@ -10,6 +10,11 @@ import { runPlan } from "../../plan/harness";
 import { ACTIVE_MUTANT_ENV, reachedMutants, startPlan } from "./mutation";
 import type { CliResult, PlanReply, ServiceAnswer, ServiceRequest } from "./protocol";
 
+// The SDK records a stack trace with every promise it makes (runtime/debuggable.ts) and every resource
+// (Resource.callsites, for the source position it reports to the engine): a third of a plan's time went to
+// formatting traces nobody reads here. Failures reach the tests as their name and message, never as a trace.
+Error.stackTraceLimit = 0;
+
 const mutation = process.argv.includes("--mutation");
 // The mutant of the run that started this planner is no business of later requests: each names its own.
 delete process.env[ACTIVE_MUTANT_ENV];

@@ -19,6 +19,13 @@ import type { PlanReply, ServiceAnswer, ServiceRequest } from "./protocol";
 
 const ROOT = path.resolve(__dirname, "../..");
 
+/**
+ * A plan allocates many short-lived objects (an Output, a promise and a protobuf message per property): with a
+ * 64 MB young generation instead of V8's default, far fewer of them survive into the old generation, and a planner
+ * spends a fraction of the time collecting garbage (a prod plan in a warm planner: about 130 ms instead of 270 ms).
+ */
+const PLANNER_NODE_OPTIONS = ["--max-semi-space-size=64"];
+
 class Planner {
     private child: ChildProcess;
     private readonly pending = new Map<number, (answer: ServiceAnswer) => void>();
@@ -35,7 +42,7 @@ class Planner {
         const child = fork(path.join(__dirname, "planner.ts"), this.mutation ? ["--mutation"] : [], {
             cwd: ROOT,
             env,
-            execArgv: ["-r", path.join(ROOT, "plan/register.js")],
+            execArgv: [...PLANNER_NODE_OPTIONS, "-r", path.join(ROOT, "plan/register.js")],
             stdio: ["ignore", "inherit", "inherit", "ipc"],
         });
         child.on("message", (reply: PlanReply) => {
