@@ -3,7 +3,6 @@
  * StackReference. Offline, the StackReference returns the PLANNED outputs of the platform stack `platformStack`
  * names, so everything asserted here against the platform plan agrees by construction, not by copied constants.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -14,9 +13,9 @@ import { evaluatePolicies, loadPolicyConfig, policyConfigFor } from "../plan/pol
 import { diffPlans } from "../plan/render";
 import { stackConfig } from "../plan/stackConfig";
 import { find, inputsOf, k8sObjects, ofType, plan, Plan, planProject, planProjectError, providerUrn } from "./harness";
+import { requestCli } from "./planService/client";
 
 const APPS = path.resolve(__dirname, "../apps");
-const RUN = path.resolve(__dirname, "../scripts/run.js");
 const STACK = "payments-prod";
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 const secretSig = "4dabf18193072939515e22adb298388d";
@@ -258,21 +257,22 @@ describe("apps refusals", () => {
 });
 
 describe("npm run plan --project apps", () => {
+    // Run by the plan service's planner: the same `main` as scripts/run.js, its output captured.
     function run(...args: string[]) {
-        return spawnSync(process.execPath, [RUN, "plan", "--project", "apps", "--stack", STACK, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        return requestCli(["plan", "--project", "apps", "--stack", STACK, ...args]);
     }
 
-    test("--policy passes at prod levels; --diff --format json names only routes; bad input is one line, exit 2", () => {
-        const policy = run("--policy");
+    test("--policy passes at prod levels; --diff --format json names only routes; bad input is one line, exit 2", async () => {
+        const policy = await run("--policy");
         expect([policy.status, policy.stderr]).toEqual([0, ""]);
         expect(policy.stdout).toMatch(/Policies: \d+ evaluated, 0 violation\(s\)/);
         expect(policy.stdout).not.toMatch(/eks:index:Cluster|awsx:ec2:Vpc|helm/);
 
-        const diff = run("--diff", "activeColor=green", "--format", "json");
+        const diff = await run("--diff", "activeColor=green", "--format", "json");
         expect(diff.status).toBe(0);
         expect([...new Set(JSON.parse(diff.stdout).changes.map((c: { type: string }) => c.type))]).toEqual([ROUTE]);
 
-        const bad = run("--set", "platformStack=example-org/eks-platform/qa");
+        const bad = await run("--set", "platformStack=example-org/eks-platform/qa");
         expect(bad.status).toBe(2);
         expect(bad.stderr.trim().split("\n")).toHaveLength(1);
         expect(bad.stderr).toContain("Pulumi.qa.yaml");
@@ -290,10 +290,9 @@ describe("npm run switch --project apps", () => {
         expect(() => resolveService(STACK, "app-api", "apps")).toThrow('--service is "app-api", expected one of payments-api, payments-worker');
     });
 
-    test("--dry-run targets exactly the service's two HTTPRoutes in the team stack", () => {
-        const r = spawnSync(process.execPath, [path.resolve(__dirname, "../scripts/switch.js"), "--project", "apps", "--stack", STACK, "--service", "payments-worker", "--to", "green", "--dry-run"], {
-            encoding: "utf8",
-        });
+    test("--dry-run targets exactly the service's two HTTPRoutes in the team stack", async () => {
+        // Run by the plan service's planner (the entry point itself is tested in switch.test.ts).
+        const r = await requestCli(["--project", "apps", "--stack", STACK, "--service", "payments-worker", "--to", "green", "--dry-run"], "switch");
         expect([r.status, r.stderr]).toEqual([0, ""]);
         const targets = r.stdout.split("\n").filter((l) => l.startsWith("  urn:")).map((l) => l.trim());
         expect(targets).toEqual([

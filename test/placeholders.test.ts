@@ -2,12 +2,12 @@
  * Example values never reach a real account: the shipped stacks hold documentation values, fine offline, refused
  * by the program when it runs for real (not under mocks) unless the stack sets allowPlaceholders: true.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { findPlaceholders, parseStackConfig, placeholderReasons } from "../config";
 import { stackConfig } from "../plan/stackConfig";
 import { STACKS } from "./harness";
+import { requestPlan, usedBy } from "./planService/client";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -21,13 +21,10 @@ function parsed(stack: string) {
     return values;
 }
 
-/** Runs the program as a deployment would (a real monitor, not the mocks) in a child process; its error, if any. */
-function deploy(stack: string, ...set: string[]): { name: string; message: string; registered: string[] } | null {
-    const script = `require(${JSON.stringify(path.join(ROOT, "plan/harness.ts"))}).runPlan({ stack: ${JSON.stringify(stack)}, set: ${JSON.stringify(set)}, asDeployment: true })
-        .then(() => process.stdout.write("null"), (e) => process.stdout.write(JSON.stringify({ name: e.name, message: e.message, registered: e.registered })));`;
-    const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "plan/register.js"), "-e", script], { encoding: "utf8", cwd: ROOT });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return JSON.parse(r.stdout) as { name: string; message: string; registered: string[] } | null;
+/** Runs the program as a deployment would (a real monitor, not the mocks), in the plan service; its error, if any. */
+async function deploy(stack: string, ...set: string[]): Promise<{ name: string; message: string; registered: readonly string[] } | null> {
+    const answer = usedBy(await requestPlan({ stack, set, asDeployment: true }));
+    return answer.ok ? null : { name: answer.error.name, message: answer.error.message, registered: answer.error.registered };
 }
 
 describe("placeholders", () => {
@@ -82,8 +79,8 @@ describe("placeholders", () => {
         for (const p of paths) expect([p, covered(p)]).toEqual([p, true]);
     });
 
-    test("run for real, the program refuses them in one message naming each, before registering anything", () => {
-        const err = deploy("prod");
+    test("run for real, the program refuses them in one message naming each, before registering anything", async () => {
+        const err = await deploy("prod");
         expect(err?.name).toBe("PlaceholderError");
         expect(err!.message.split("\n")).toHaveLength(1);
         expect(err!.message).toMatch(/^Stack 'prod' still holds 10 example value\(s\) that cannot be deployed: deployers\[0\]\.principalArn "arn:aws:iam::123456789012:role\/ci\/eks-platform-prod-deploy" \(AWS documentation account 123456789012\); /);
@@ -93,7 +90,7 @@ describe("placeholders", () => {
         expect(err!.registered).toEqual(["pulumi:pulumi:Stack"]);
     });
 
-    test("allowPlaceholders: true lets a deliberate sandbox deploy them; the offline plan never needs it", () => {
-        expect(deploy("dev", "allowPlaceholders=true")).toBeNull();
+    test("allowPlaceholders: true lets a deliberate sandbox deploy them; the offline plan never needs it", async () => {
+        expect(await deploy("dev", "allowPlaceholders=true")).toBeNull();
     });
 });

@@ -90,8 +90,9 @@ describe("policies/tsconfig.json", () => {
 });
 
 describe("loading the pack with its declared dependencies only", () => {
-    const node = (code: string) =>
-        spawnSync(process.execPath, ["-r", DECLARED_DEPENDENCIES_ONLY, "-r", "ts-node/register", "-e", code], {
+    // Real processes: the loader hook must be the only one, installed before anything else loads.
+    const node = (code: string, { tsNode = true } = {}) =>
+        spawnSync(process.execPath, ["-r", DECLARED_DEPENDENCIES_ONLY, ...(tsNode ? ["-r", "ts-node/register"] : []), "-e", code], {
             cwd: PACK,
             encoding: "utf8",
             env: { ...process.env, NODE_PATH: "", TS_NODE_PROJECT: path.join(PACK, "tsconfig.json") },
@@ -107,7 +108,8 @@ describe("loading the pack with its declared dependencies only", () => {
     test("the loader refuses a package the pack does not declare (zod is the program's, hoisted next to the pack's)", () => {
         // A require issued from a file inside policies/, as a pack module importing zod would.
         const probe = `const Module = require("module"); const parent = new Module(require("path").join(process.cwd(), "probe.ts")); parent.filename = parent.id; parent.paths = Module._nodeModulePaths(process.cwd()); try { Module._load("zod", parent); console.log("loaded"); } catch (e) { console.log(e.message); }`;
-        const run = node(probe);
+        // The probe loads no TypeScript: no ts-node (which only costs a second of loading the compiler).
+        const run = node(probe, { tsNode: false });
         expect(run.stdout.trim()).toBe('undeclared dependency: probe.ts requires "zod", which policies/package.json does not declare');
         // Outside the hook, zod resolves from the pack's directory: the check is what stops it, not a missing file.
         expect(require.resolve("zod", { paths: [PACK] })).toContain(`${path.sep}node_modules${path.sep}zod`);

@@ -3,7 +3,6 @@
  * actually sees what it checks, and a bad value set through `--set` is caught by the policy that guards it (in the
  * evaluator and through `npm run plan -- --policy`).
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -11,6 +10,7 @@ import { allPolicies } from "../policies/all";
 import { evaluatePolicies, loadPolicyConfig } from "../plan/policy";
 import type { Violation } from "../plan/render";
 import { STACKS, ofType, plan, planError } from "./harness";
+import { requestCli } from "./planService/client";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -176,24 +176,25 @@ describe("a bad value set on a stack is caught by its policy", () => {
 });
 
 describe("npm run plan -- --policy", () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "scripts/run.js"), "plan", ...args], { cwd: ROOT, encoding: "utf8" });
+    // Run by the plan service's planner: the same `main` as scripts/run.js, its output captured.
+    const cli = (...args: string[]) => requestCli(["plan", ...args]);
 
-    test("prod: exit 0, the number of policies evaluated, and no mandatory violation", () => {
-        const run = cli("--stack", "prod", "--policy");
+    test("prod: exit 0, the number of policies evaluated, and no mandatory violation", async () => {
+        const run = await cli("--stack", "prod", "--policy");
         expect(run.stderr).toBe("");
         expect(run.status).toBe(0);
         expect(run.stdout).toMatch(new RegExp(`\\nPolicies: ${allPolicies.length} evaluated, \\d+ violation\\(s\\)\\n`));
         expect(run.stdout).not.toContain("mandatory (");
     });
 
-    test("spot in prod: exit 1, naming the policy and the NodePool", () => {
-        const run = cli("--stack", "prod", "--policy", "--set", SPOT_POOL);
+    test("spot in prod: exit 1, naming the policy and the NodePool", async () => {
+        const run = await cli("--stack", "prod", "--policy", "--set", SPOT_POOL);
         expect(run.status).toBe(1);
         expect(run.stdout).toMatch(/mandatory \(1\):\n {4}\[nodepool-on-demand-only\] urn:pulumi:prod::eks-platform::\S*kubernetes:karpenter\.sh\/v1:NodePool::node-pools-app\n/);
     });
 
-    test("JSON output adds the violations", () => {
-        const run = cli("--stack", "prod", "--policy", "--format", "json", "--set", SPOT_POOL);
+    test("JSON output adds the violations", async () => {
+        const run = await cli("--stack", "prod", "--policy", "--format", "json", "--set", SPOT_POOL);
         expect(run.status).toBe(1);
         const doc = JSON.parse(run.stdout) as { violations: Violation[] };
         expect(mandatory(doc.violations)).toEqual([expect.objectContaining({ policy: "nodepool-on-demand-only", level: "mandatory" })]);

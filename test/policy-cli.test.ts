@@ -11,14 +11,16 @@ import { allPolicies } from "../policies/all";
 import { planDocument } from "../plan/render";
 import type { Violation } from "../plan/render";
 import { plan } from "./harness";
+import { requestCli } from "./planService/client";
 import { CASES, DocResource } from "./reviewCases";
 
 const ROOT = path.resolve(__dirname, "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** `npm run policy -- <args>`, run by the plan service's planner (the same `main` as scripts/run.js, output captured). */
 function cli(...args: string[]) {
-    return spawnSync(process.execPath, [path.join(ROOT, "scripts/run.js"), "policy", ...args], { cwd: ROOT, encoding: "utf8" });
+    return requestCli(["policy", ...args]);
 }
 
 function write(name: string, doc: unknown): string {
@@ -34,16 +36,16 @@ beforeAll(async () => {
 });
 
 describe("npm run policy over the prod plan", () => {
-    test("as planned: exit 0, no violation", () => {
-        const run = cli("--stack", "prod", "--plan", write("prod.json", prodDoc), "--format", "json");
+    test("as planned: exit 0, no violation", async () => {
+        const run = await cli("--stack", "prod", "--plan", write("prod.json", prodDoc), "--format", "json");
         expect(run.stderr).toBe("");
         expect(run.status).toBe(0);
         expect(JSON.parse(run.stdout)).toEqual({ violations: [] });
     });
 
-    test("each of the review's cases produces its violation (exit 1), in JSON and in text", () => {
+    test("each of the review's cases produces its violation (exit 1), in JSON and in text", async () => {
         const file = write("review.json", { ...prodDoc, resources: [...prodDoc.resources, ...CASES.map(([, r]) => r)] });
-        const run = cli("--stack", "prod", "--plan", file, "--format", "json");
+        const run = await cli("--stack", "prod", "--plan", file, "--format", "json");
         expect(run.stderr).toBe("");
         expect(run.status).toBe(1);
         const { violations } = JSON.parse(run.stdout) as { violations: Violation[] };
@@ -54,17 +56,17 @@ describe("npm run policy over the prod plan", () => {
         const levels = Object.fromEntries(CASES.map(([name, r, policy]) => [name, violations.find((v) => v.urn === r.urn && v.policy === policy)?.level]));
         expect(Object.entries(levels).filter(([, level]) => level !== "mandatory")).toEqual([]);
 
-        const text = cli("--stack", "prod", "--plan", file);
+        const text = await cli("--stack", "prod", "--plan", file);
         expect(text.status).toBe(1);
         expect(text.stdout).toMatch(new RegExp(`^Policies: ${allPolicies.length} evaluated, \\d+ violation\\(s\\)\\n  mandatory \\(\\d+\\):\\n`));
         expect(text.stdout).toContain(`[iam-managed-policy-allow-list] ${CASES[10][1].urn}`);
     });
 
-    test("an edited plan: the same document with the cluster's endpoint opened", () => {
+    test("an edited plan: the same document with the cluster's endpoint opened", async () => {
         const edited = structuredClone(prodDoc);
         const cluster = edited.resources.find((r) => r.type === "eks:index:Cluster") as DocResource;
         Object.assign(cluster.inputs, { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] });
-        const run = cli("--stack", "prod", "--plan", write("edited.json", edited), "--format", "json");
+        const run = await cli("--stack", "prod", "--plan", write("edited.json", edited), "--format", "json");
         expect(run.status).toBe(1);
         const { violations } = JSON.parse(run.stdout) as { violations: Violation[] };
         expect(violations.filter((v) => v.level === "mandatory").map((v) => [v.policy, v.urn])).toEqual([
@@ -73,9 +75,9 @@ describe("npm run policy over the prod plan", () => {
         ]);
     });
 
-    test("the stack's policy config decides the level: the same cases are advisory in dev (exit 0)", () => {
+    test("the stack's policy config decides the level: the same cases are advisory in dev (exit 0)", async () => {
         const file = write("review-dev.json", { resources: CASES.map(([, r]) => r) });
-        const run = cli("--stack", "dev", "--plan", file, "--format", "json");
+        const run = await cli("--stack", "dev", "--plan", file, "--format", "json");
         expect(run.status).toBe(0);
         const { violations } = JSON.parse(run.stdout) as { violations: Violation[] };
         expect(new Set(violations.map((v) => v.level))).toEqual(new Set(["advisory"]));
@@ -96,24 +98,25 @@ describe("bad input: exit 2, one line", () => {
         ["no --plan", () => ["--stack", "prod"], /^--plan is required \(a plan document in the --format json shape, or - for stdin\) \(npm run policy -- --help\)\n$/],
         ["an unknown format", () => ["--stack", "prod", "--plan", "x.json", "--format", "yaml"], /^--format must be one of text, json, got "yaml" \(npm run policy -- --help\)\n$/],
         ["an unknown flag", () => ["--stack", "prod", "--plan", "x.json", "--policy"], /^unknown flag --policy \(npm run policy -- --help\)\n$/],
-    ])("%s", (_name, args, message) => {
-        const run = cli(...args());
+    ])("%s", async (_name, args, message) => {
+        const run = await cli(...args());
         expect(run.stdout).toBe("");
         expect(run.stderr).toMatch(message);
         expect(run.status).toBe(2);
     });
 
-    test("--help prints the usage and exits 0; --flag=value works like --flag value", () => {
-        const help = cli("--help");
+    test("--help prints the usage and exits 0; --flag=value works like --flag value", async () => {
+        const help = await cli("--help");
         expect(help.status).toBe(0);
         expect(help.stdout).toContain("usage: npm run policy -- --stack <stack> --plan <file.json|-> [--format text|json]");
-        const run = cli("--stack=prod", `--plan=${write("none.json", { resources: [] })}`, "--format=json");
+        const run = await cli("--stack=prod", `--plan=${write("none.json", { resources: [] })}`, "--format=json");
         expect(run.stderr).toBe("");
         expect(run.status).toBe(0);
         expect(JSON.parse(run.stdout)).toEqual({ violations: [] });
     });
 
-    test("a document whose resources name only a URN is enough (type and name come from it); stdin works", () => {
+    test("a document whose resources name only a URN is enough (type and name come from it); stdin works", async () => {
+        // A real process: the document comes through its standard input.
         const urn = "urn:pulumi:prod::eks-platform::kubernetes:core/v1:Service::np";
         const run = spawnSync(process.execPath, [path.join(ROOT, "scripts/run.js"), "policy", "--stack", "prod", "--plan", "-", "--format", "json"], {
             cwd: ROOT,

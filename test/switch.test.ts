@@ -15,6 +15,7 @@ import { configAssignments, parseDuration, parseSteps, switchSteps } from "../op
 import type { DeploymentState, RouteState, SwitchClients, TargetHealth, TrafficSample } from "../ops/switch/types";
 import { stackConfig } from "../plan/stackConfig";
 import { k8sObjects, plan, STACKS } from "./harness";
+import { requestCli } from "./planService/client";
 
 const TG_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-appapi-appapigr-0a1b2c3d4e/50dc6c495c0c9188";
 const LB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/k8s-platform-gateway-9f8e7d6c5b/50dc6c495c0c9188";
@@ -372,11 +373,12 @@ describe("npm run switch --dry-run", () => {
         for (const check of ["image", "capacity", "targets", "preview", "route", "watch"]) expect(r.stdout).toMatch(new RegExp(`^  ${check} `, "m"));
     });
 
-    test("bad input: one line, exit 2", () => {
-        const r = run("--stack", "prod", "--service", "nope", "--to", "green", "--dry-run");
+    test("bad input: one line, exit 2", async () => {
+        // Run by the plan service's planner: the same `main` as scripts/switch.js, its output captured.
+        const r = await requestCli(["--stack", "prod", "--service", "nope", "--to", "green", "--dry-run"], "switch");
         expect(r.status).toBe(2);
         expect(r.stderr).toBe('--service is "nope", expected one of app-api\n');
-        const help = run("--help");
+        const help = await requestCli(["--help"], "switch");
         expect(help.status).toBe(0);
         expect(help.stdout).toMatch(/^usage: npm run switch -- \[--project apps\] --stack <stack> --service <name> --to <blue\|green>/);
     });

@@ -1,15 +1,18 @@
 /** The jest workers' side of the test plan service (see `service.ts`). */
 import * as http from "http";
 import { activeMutant, recordCoverage } from "./mutation";
-import { CliResult, PLAN_SERVICE_ENV, PlanAnswer, PlanFailure, PlanRequest, ServiceAnswer, ServiceRequest } from "./protocol";
+import { CliResult, CliTool, PLAN_SERVICE_ENV, PlanAnswer, PlanFailure, PlanRequest, ServiceAnswer, ServiceRequest } from "./protocol";
 
 export async function requestPlan(request: PlanRequest): Promise<PlanAnswer> {
     return (await send(request)) as PlanAnswer;
 }
 
-/** `npm run plan -- <argv>` run by a planner: exit code and captured output (see planner.ts, `runCli`). */
-export async function requestCli(argv: readonly string[]): Promise<CliResult> {
-    const answer = usedBy(await send({ cli: argv }));
+/**
+ * `npm run plan -- <argv>` (or, with `tool`, `npm run switch -- <argv>`) run by a planner: exit code and captured
+ * output (see planner.ts, `runCli`).
+ */
+export async function requestCli(argv: readonly string[], tool: CliTool = "plan"): Promise<CliResult> {
+    const answer = usedBy(await send(tool === "plan" ? { cli: argv } : { cli: argv, tool }));
     if (!("cli" in answer)) throw new Error(`the plan service answered the CLI request ${argv.join(" ")} with ${JSON.stringify(answer).slice(0, 200)}`);
     return answer.cli;
 }

@@ -8,7 +8,7 @@
  */
 import { runPlan } from "../../plan/harness";
 import { ACTIVE_MUTANT_ENV, reachedMutants, startPlan } from "./mutation";
-import type { CliResult, PlanReply, ServiceAnswer, ServiceRequest } from "./protocol";
+import type { CliResult, CliTool, PlanReply, ServiceAnswer, ServiceRequest } from "./protocol";
 
 // The SDK records a stack trace with every promise it makes (runtime/debuggable.ts) and every resource
 // (Resource.callsites, for the source position it reports to the engine): a third of a plan's time went to
@@ -32,7 +32,7 @@ process.on("message", (message: { id: number; request: ServiceRequest }) => {
 });
 
 async function answerTo(request: ServiceRequest): Promise<ServiceAnswer> {
-    if ("cli" in request) return { ok: true, cli: await runCli(request.cli) };
+    if ("cli" in request) return { ok: true, cli: await runCli(request.cli, request.tool ?? "plan") };
     try {
         return { ok: true, plan: await runPlan(request) };
     } catch (e) {
@@ -42,11 +42,21 @@ async function answerTo(request: ServiceRequest): Promise<ServiceAnswer> {
 }
 
 /**
- * `npm run plan -- <argv>` as `scripts/run.js` runs it (same `main`, same exit codes, a tool failure is 3), with
- * stdout and stderr captured instead of written. Only the process start is not exercised (test/plan.test.ts keeps
- * real processes for that: the entry point and output through a pipe).
+ * The project's CLIs as their entry points run them: the same `main`, the same exit codes, and the same handling of
+ * a failure `main` did not catch (scripts/run.js: the stack trace, exit 3; scripts/switch.js: the message, exit 1).
  */
-async function runCli(argv: readonly string[]): Promise<CliResult> {
+const TOOLS: Record<CliTool, { main: () => (argv: readonly string[]) => Promise<number>; failed: (err: Error) => [string, number] }> = {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    plan: { main: () => (require("../../plan/cli") as typeof import("../../plan/cli")).main, failed: (err) => [`offline plan failed: ${err.stack ?? String(err)}\n`, 3] },
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    switch: { main: () => (require("../../ops/switch/cli") as typeof import("../../ops/switch/cli")).main, failed: (err) => [`switch failed: ${err.message ?? String(err)}\n`, 1] },
+};
+
+/**
+ * `npm run <tool> -- <argv>` with stdout and stderr captured instead of written. Only the process start is not
+ * exercised (real processes remain for that: the entry points, output through a pipe, standard input).
+ */
+async function runCli(argv: readonly string[], tool: CliTool): Promise<CliResult> {
     const captured = { stdout: "", stderr: "" };
     const original = { stdout: process.stdout.write, stderr: process.stderr.write };
     const capture = (stream: "stdout" | "stderr") =>
@@ -60,11 +70,11 @@ async function runCli(argv: readonly string[]): Promise<CliResult> {
     process.stderr.write = capture("stderr");
     let status: number;
     try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        status = await (require("../../plan/cli") as typeof import("../../plan/cli")).main(argv);
+        status = await TOOLS[tool].main()(argv);
     } catch (err) {
-        captured.stderr += `offline plan failed: ${(err as Error).stack ?? String(err)}\n`;
-        status = 3;
+        const [message, code] = TOOLS[tool].failed(err as Error);
+        captured.stderr += message;
+        status = code;
     } finally {
         process.stdout.write = original.stdout;
         process.stderr.write = original.stderr;

@@ -10,6 +10,8 @@ export interface PlanRequest {
     readonly caller?: string;
     /** Directory of another Pulumi project to plan (e.g. `bootstrap/`); default: the platform. */
     readonly root?: string;
+    /** Run the program as a deployment would (see `PlanOptions.asDeployment`). */
+    readonly asDeployment?: boolean;
     /** Under mutation testing: the asking test's active mutant (see `mutation.ts`). */
     readonly mutant?: string;
 }
@@ -29,12 +31,16 @@ interface Reached {
 /** What the service answers for one request. */
 export type PlanAnswer = ({ readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly error: PlanFailure }) & Reached;
 
-/** The plan CLI (`npm run plan -- <argv>`) run inside a planner, its output captured. */
+/** One of the project's CLIs run inside a planner, its output captured: `npm run <tool> -- <argv>`. */
 export interface CliRequest {
     readonly cli: readonly string[];
+    /** `plan` (scripts/run.js: plan, policy, start) or `switch` (scripts/switch.js); default `plan`. */
+    readonly tool?: CliTool;
     /** Under mutation testing: the asking test's active mutant (see `mutation.ts`). */
     readonly mutant?: string;
 }
+
+export type CliTool = "plan" | "switch";
 
 export interface CliResult {
     readonly status: number;

@@ -137,8 +137,10 @@ export class PlanService {
         const key =
             "cli" in request
                 ? JSON.stringify(["cli", request.cli])
-                : JSON.stringify([request.stack, request.set ?? [], request.config ?? null, request.program ?? null, request.caller ?? null, request.root ?? null]);
+                : JSON.stringify([request.stack, request.set ?? [], request.config ?? null, request.program ?? null, request.caller ?? null, request.root ?? null, request.asDeployment ?? false]);
         const mutant = this.mutation ? request.mutant : undefined;
+        // A CLI run reads files the tests write (and may rewrite between runs with the same arguments): never shared.
+        if ("cli" in request && mutant === undefined) return this.dispatch(request);
         if (mutant === undefined) {
             let answer = this.answers.get(key);
             if (!answer) {
