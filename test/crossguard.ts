@@ -129,19 +129,23 @@ export class ServedPack {
                 message: d.getMessage().slice(d.getDescription().length + 1),
             }));
 
-        const out: Violation[] = [];
         const resources = plan.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
-        for (const r of resources) {
-            const req = new analyzerPb.AnalyzeRequest();
-            req.setType(r.type);
-            req.setName(r.name);
-            req.setUrn(r.urn);
-            req.setProperties(Struct.fromJavaScript(r.inputs) as never);
-            req.setOptions(options(r));
-            const p = provider(r);
-            if (p) req.setProvider(p);
-            out.push(...toViolations(await call(this.client.analyze.bind(this.client), req), r.urn));
-        }
+        // All at once, as the engine analyzes resources while it steps through them in parallel: one round trip per
+        // resource in turn would spend most of the time waiting.
+        const perResource = await Promise.all(
+            resources.map((r) => {
+                const req = new analyzerPb.AnalyzeRequest();
+                req.setType(r.type);
+                req.setName(r.name);
+                req.setUrn(r.urn);
+                req.setProperties(Struct.fromJavaScript(r.inputs) as never);
+                req.setOptions(options(r));
+                const p = provider(r);
+                if (p) req.setProvider(p);
+                return call(this.client.analyze.bind(this.client), req).then((res) => toViolations(res, r.urn));
+            }),
+        );
+        const out: Violation[] = perResource.flat();
         const stackReq = new analyzerPb.AnalyzeStackRequest();
         stackReq.setResourcesList(
             plan.resources.map((r) => {

@@ -2,7 +2,7 @@
  * The shared test harness: offline plans of the real program (the same `runPlan` as `npm run plan`),
  * computed once per test run by the plan service, and small lookups that fail loudly.
  */
-import { Plan, PlannedResource, find, ofType } from "../plan/harness";
+import { Plan, PlannedResource, find, ofType } from "../plan/model";
 import { failureError, requestPlan, usedBy } from "./planService/client";
 import type { PlanAnswer, PlanRequest } from "./planService/protocol";
 
