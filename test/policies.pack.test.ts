@@ -85,7 +85,8 @@ describe("policies/tsconfig.json", () => {
         expect(manifest(ROOT).scripts?.typecheck).toContain("tsc --noEmit -p policies/tsconfig.json");
         // npm test (scripts/test.js) runs the same two type checks next to jest.
         expect(manifest(ROOT).scripts?.test).toBe("node scripts/test.js");
-        expect(fs.readFileSync(path.join(ROOT, "scripts", "test.js"), "utf8")).toContain('["--noEmit", "-p", path.join("policies", "tsconfig.json")]');
+        expect(fs.readFileSync(path.join(ROOT, "scripts", "test.js"), "utf8")).toContain('typecheckArgs(path.join("policies", "tsconfig.json"), "pack")');
+        expect(fs.readFileSync(path.join(ROOT, "scripts", "test.js"), "utf8")).toContain('return ["--noEmit", "-p", project, "--incremental"');
     });
 });
 
