@@ -200,7 +200,7 @@ describe("schema validation of every rendered object", () => {
         objects.push(...k8sObjects(variants, "Service"), ...k8sObjects(variants, "Deployment"), ...k8sObjects(variants, "HTTPRoute"));
         objects.push(...k8sObjects(await plan("prod", withService("prod", (s) => (s.canaryWeight = 25))), "HTTPRoute"));
 
-        const results = validateObjects(objects);
+        const results = await validateObjects(objects);
         expect(results).toHaveLength(objects.length);
         expect(results.filter((r) => r.error !== null)).toEqual([]);
     });

@@ -40,7 +40,7 @@ describe("SharedGateway", () => {
         const p = await plan(stack);
         const objects = ["GatewayClass", "Gateway", "HTTPRoute"].flatMap((kind) => k8sObjects(p, kind));
         expect(objects.length).toBeGreaterThanOrEqual(3);
-        const results = validateObjects(objects);
+        const results = await validateObjects(objects);
         expect(results.filter((r) => r.error !== null)).toEqual([]);
         expect(results.map((r) => r.kind)).toEqual(expect.arrayContaining(["GatewayClass", "Gateway", "HTTPRoute"]));
     });
@@ -129,7 +129,7 @@ describe("SharedGateway", () => {
                 { key: "access_logs.s3.prefix", value: "gateway/prod" },
             ]),
         );
-        expect(validateObjects(k8sObjects(p, "Gateway")).map((r) => r.error)).toEqual([null]);
+        expect((await validateObjects(k8sObjects(p, "Gateway"))).map((r) => r.error)).toEqual([null]);
     });
 
     test.each(STACKS)("%s: custom resources depend on the CRD installs and the Gateway on the running controller", async (stack) => {

@@ -1,21 +1,15 @@
 /**
  * Schema validation of rendered Kubernetes objects against upstream models (kubernetes-models and its
- * Gateway API and Karpenter packages). Those are ESM-only, which jest's CommonJS runtime cannot load, so
- * one child Node process validates a whole batch.
+ * Gateway API and Karpenter packages). Those are ESM-only, which jest's CommonJS runtime cannot load: the plan
+ * service's planners validate them (plan/validate-models.mjs), with the models loaded once per planner.
  */
-import { spawnSync } from "child_process";
-import * as path from "path";
+import { send } from "./planService/client";
+import type { ModelResult } from "./planService/protocol";
 
-export interface ModelResult {
-    readonly kind: string;
-    readonly name: string;
-    /** null when valid; "no-model" when no upstream schema exists for the kind. */
-    readonly error: string | null;
-}
+export type { ModelResult };
 
-export function validateObjects(objects: readonly object[]): ModelResult[] {
-    const script = path.resolve(__dirname, "../plan/validate-models.mjs");
-    const run = spawnSync(process.execPath, [script], { input: JSON.stringify(objects), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (run.status !== 0) throw new Error(`model validation failed to run: ${run.stderr}`);
-    return JSON.parse(run.stdout) as ModelResult[];
+export async function validateObjects(objects: readonly object[]): Promise<ModelResult[]> {
+    const answer = await send({ validate: objects });
+    if (!("models" in answer)) throw new Error(`model validation failed to run: ${JSON.stringify(answer).slice(0, 300)}`);
+    return [...answer.models];
 }

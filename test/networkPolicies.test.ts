@@ -136,6 +136,6 @@ describe("Pod network", () => {
     test.each(STACKS)("%s: every NetworkPolicy is valid against the Kubernetes schema", async (stack) => {
         const objects = policies(await plan(stack));
         expect(objects.length).toBe(9);
-        expect(validateObjects(objects).map((r) => [r.name, r.error])).toEqual(objects.map((o) => [o.metadata.name, null]));
+        expect((await validateObjects(objects)).map((r) => [r.name, r.error])).toEqual(objects.map((o) => [o.metadata.name, null]));
     });
 });

@@ -29,7 +29,7 @@ describe("NodePools and EC2NodeClass from the plan", () => {
         const p = await plan(stack);
         const objects = [...k8sObjects(p, "EC2NodeClass"), ...k8sObjects(p, "NodePool")];
         expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["EC2NodeClass/default", "NodePool/app"]);
-        expect(validateObjects(objects)).toEqual([
+        expect(await validateObjects(objects)).toEqual([
             { kind: "EC2NodeClass", name: "default", error: null },
             { kind: "NodePool", name: "app", error: null },
         ]);
@@ -158,7 +158,7 @@ describe("NodePools and EC2NodeClass from the plan", () => {
         const objects = k8sObjects(p, "NodePool");
         expect(objects.map((o) => o.metadata.name)).toEqual(["general", "batch"]);
         expect(ofType(p, NODE_POOL).map((r) => r.name)).toEqual(["node-pools-general", "node-pools-batch"]);
-        expect(validateObjects(objects).map((r) => r.error)).toEqual([null, null]);
+        expect((await validateObjects(objects)).map((r) => r.error)).toEqual([null, null]);
         const [general, batch] = objects;
         expect(general.spec.weight).toBe(50);
         expect(requirement(general.spec, "karpenter.k8s.aws/instance-family")?.values).toEqual(["m7i", "c7i"]);
@@ -197,7 +197,7 @@ describe("NodePool builders", () => {
         expect(JSON.stringify(cfg)).toBe(before);
     });
 
-    test("the upstream validators reject what Karpenter would reject (the checks can fail)", () => {
+    test("the upstream validators reject what Karpenter would reject (the checks can fail)", async () => {
         const nodeClass = {
             apiVersion: "karpenter.k8s.aws/v1",
             kind: "EC2NodeClass",
@@ -214,7 +214,7 @@ describe("NodePool builders", () => {
             },
         };
         const pool = { apiVersion: "karpenter.sh/v1", kind: "NodePool", metadata: { name: "bad" }, spec: { ...nodePoolSpec(poolConfig(), "default"), weight: 0 } };
-        const results = validateObjects([nodeClass, pool]);
+        const results = await validateObjects([nodeClass, pool]);
         expect(results.map((r) => r.error)).toEqual([expect.stringContaining("httpTokens"), expect.stringContaining("weight")]);
     });
 });

@@ -88,7 +88,7 @@ describe("Preview access", () => {
         const p = await plan("prod");
         const route = k8sObjects(p, "HTTPRoute").find((r) => r.metadata.name === "app-api-preview")!;
         const access = k8sObjects(p, "ListenerRuleConfiguration")[0];
-        expect(validateObjects([route, access]).map((r) => r.error)).toEqual([null, "no-model"]);
+        expect((await validateObjects([route, access])).map((r) => r.error)).toEqual([null, "no-model"]);
         // No model package covers gateway.k8s.aws: the CRD's rules (v3.5.0), checked here instead: the only
         // condition field is source-ip, sourceIPConfig is required with it and holds at least one value.
         for (const c of access.spec.conditions) {

@@ -26,7 +26,7 @@ export function usedBy<T extends ServiceAnswer>(answer: T): T {
     return answer;
 }
 
-async function send(request: ServiceRequest): Promise<ServiceAnswer> {
+export async function send(request: ServiceRequest): Promise<ServiceAnswer> {
     const socketPath = process.env[PLAN_SERVICE_ENV];
     if (!socketPath) throw new Error(`${PLAN_SERVICE_ENV} is not set: run the tests through jest (its global setup starts the plan service)`);
     // Under mutation testing the planner must run the program with this test's mutant.

@@ -8,7 +8,9 @@
  */
 import { runPlan } from "../../plan/harness";
 import { ACTIVE_MUTANT_ENV, reachedMutants, startPlan } from "./mutation";
-import type { CliResult, CliTool, PlanReply, ServiceAnswer, ServiceRequest } from "./protocol";
+import * as path from "path";
+import { pathToFileURL } from "url";
+import type { CliResult, CliTool, ModelResult, PlanReply, ServiceAnswer, ServiceRequest } from "./protocol";
 
 // The SDK records a stack trace with every promise it makes (runtime/debuggable.ts) and every resource
 // (Resource.callsites, for the source position it reports to the engine): a third of a plan's time went to
@@ -26,12 +28,23 @@ process.on("message", (message: { id: number; request: ServiceRequest }) => {
     const { id, request } = message;
     queue = queue.then(async () => {
         if (mutation) startPlan(request.mutant);
-        const answer = await answerTo(request);
+        // Whatever goes wrong is answered: a test waiting for an answer that never comes would hang until its timeout.
+        const answer = await answerTo(request).catch(
+            (err: Error): ServiceAnswer => ({ ok: false, error: { name: err.name ?? "Error", message: String(err.message ?? err), registered: [] } }),
+        );
         reply({ ...answer, ...(mutation ? { coverage: reachedMutants() } : {}), id });
     });
 });
 
+const MODELS = pathToFileURL(path.resolve(__dirname, "../../plan/validate-models.mjs")).href;
+
 async function answerTo(request: ServiceRequest): Promise<ServiceAnswer> {
+    if ("validate" in request) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const importEsm = require("./esm.js") as (url: string) => Promise<{ validateObjects(objects: readonly object[]): Promise<ModelResult[]> }>;
+        const { validateObjects } = await importEsm(MODELS);
+        return { ok: true, models: await validateObjects(request.validate) };
+    }
     if ("cli" in request) return { ok: true, cli: await runCli(request.cli, request.tool ?? "plan") };
     try {
         return { ok: true, plan: await runPlan(request) };

@@ -48,8 +48,25 @@ export interface CliResult {
     readonly stderr: string;
 }
 
-export type ServiceRequest = PlanRequest | CliRequest;
-export type ServiceAnswer = PlanAnswer | ({ readonly ok: true; readonly cli: CliResult } & Reached);
+/** Kubernetes objects to validate against their upstream models (plan/validate-models.mjs, ESM-only). */
+export interface ValidateRequest {
+    readonly validate: readonly object[];
+    /** Under mutation testing: the asking test's active mutant (validation reaches none). */
+    readonly mutant?: string;
+}
+
+export interface ModelResult {
+    readonly kind: string;
+    readonly name: string;
+    /** null when valid; "no-model" when no upstream schema exists for the kind. */
+    readonly error: string | null;
+}
+
+export type ServiceRequest = PlanRequest | CliRequest | ValidateRequest;
+export type ServiceAnswer =
+    | PlanAnswer
+    | ({ readonly ok: true; readonly cli: CliResult } & Reached)
+    | ({ readonly ok: true; readonly models: readonly ModelResult[] } & Reached);
 
 /** A planner's answer to request `id`. */
 export type PlanReply = ServiceAnswer & { readonly id: number };

@@ -134,6 +134,8 @@ export class PlanService {
 
     /** Identical requests share one run; a new one goes to the planner with the shortest queue. */
     plan(request: ServiceRequest): Promise<ServiceAnswer> {
+        // Model validation runs none of the project's code.
+        if ("validate" in request) return this.dispatch(request);
         const key =
             "cli" in request
                 ? JSON.stringify(["cli", request.cli])
