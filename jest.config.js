@@ -6,6 +6,8 @@ module.exports = {
     transform: {
         "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
     },
+    // The Pulumi SDK loads the TypeScript compiler eagerly; each test file loads it only if it uses it.
+    moduleNameMapper: { "^typescript$": "<rootDir>/test/lazyTypescript.js" },
     // Offline plans are computed once per run by the plan service (test/planService) and shared by every file.
     globalSetup: "<rootDir>/test/planService/globalSetup.ts",
     globalTeardown: "<rootDir>/test/planService/globalTeardown.ts",

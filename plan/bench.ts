@@ -6,7 +6,6 @@
  * suite shows. A benchmark to read, not a timed test.
  */
 import { spawnSync } from "child_process";
-import * as path from "path";
 import { performance } from "perf_hooks";
 import { runPlan } from "./harness";
 import { listStacks, PROJECT_ROOT, projectName, stackConfig } from "./stackConfig";
@@ -79,11 +78,16 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 
 const BENCH_USAGE = "npm run bench [-- --runs N] [--test-runs N]";
 
-/** Wall time of one child process running `node <args>` in the project (its output discarded). */
-function timeProcess(args: readonly string[]): number {
+/**
+ * Wall time of one `npm <args>` run in the project, its output discarded: the commands exactly as users and CI
+ * type them, npm's own start included. Under `npm run bench` npm names its own CLI in `npm_execpath`.
+ */
+function timeNpm(args: readonly string[]): number {
+    const npm = process.env.npm_execpath;
+    const [command, argv] = npm ? [process.execPath, [npm, ...args]] : ["npm", [...args]];
     const start = performance.now();
-    const run = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, stdio: "ignore" });
-    if (run.status !== 0) throw new Error(`node ${args.join(" ")} exited with ${run.status ?? run.signal}`);
+    const run = spawnSync(command, argv, { cwd: PROJECT_ROOT, stdio: "ignore" });
+    if (run.status !== 0) throw new Error(`npm ${args.join(" ")} exited with ${run.status ?? run.signal}`);
     return performance.now() - start;
 }
 
@@ -175,9 +179,8 @@ export async function bench(argv: readonly string[]): Promise<number> {
         );
     }
     // Whole processes, as users and CI run them: module loading included.
-    const run = path.join(PROJECT_ROOT, "scripts/run.js");
-    const planMs = Array.from({ length: runs }, () => timeProcess([run, "plan", "--stack", BENCH_DEFAULTS.baseStack, "--format", "json"]));
-    const testMs = Array.from({ length: testRuns }, () => timeProcess([path.join(PROJECT_ROOT, "scripts/test.js")]));
+    const planMs = Array.from({ length: runs }, () => timeNpm(["run", "plan", "--", "--stack", BENCH_DEFAULTS.baseStack]));
+    const testMs = Array.from({ length: testRuns }, () => timeNpm(["test"]));
     lines.push("", renderSuiteTimes({ planMs, testMs }));
     process.stdout.write(`${lines.join("\n")}\n`);
     return 0;
