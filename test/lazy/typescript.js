@@ -1,0 +1,3 @@
+"use strict";
+const lazy = require("./lazy");
+module.exports = lazy(lazy.mainOf("typescript"));
