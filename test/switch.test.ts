@@ -341,13 +341,13 @@ describe("routes that are really live", () => {
 });
 
 describe("npm run switch --dry-run", () => {
-    // A fresh process on purpose: the entry point, its arguments and exit codes are what this checks.
-    function run(...args: string[]) {
-        return spawnSync(process.execPath, [path.resolve(__dirname, "../scripts/switch.js"), ...args], { encoding: "utf8" });
-    }
+    // Run by the plan service's planner: the same `main` as scripts/switch.js, its output captured.
+    const run = (...args: string[]) => requestCli(args, "switch");
+    // A fresh process: the entry point itself, its arguments and exit codes.
+    const runProcess = (...args: string[]) => spawnSync(process.execPath, [path.resolve(__dirname, "../scripts/switch.js"), ...args], { encoding: "utf8" });
 
     test("prints exactly the URNs of app-api's traffic objects (and the monitoring that follows them), its steps and the checks", async () => {
-        const r = run("--stack", "prod", "--service", "app-api", "--to", "green", "--dry-run");
+        const r = await run("--stack", "prod", "--service", "app-api", "--to", "green", "--dry-run");
         expect(r.status).toBe(0);
         const urns = r.stdout.split("\n").filter((l) => l.startsWith("  urn:")).map((l) => l.trim());
         const prod = await plan("prod");
@@ -373,12 +373,13 @@ describe("npm run switch --dry-run", () => {
         for (const check of ["image", "capacity", "targets", "preview", "route", "watch"]) expect(r.stdout).toMatch(new RegExp(`^  ${check} `, "m"));
     });
 
-    test("bad input: one line, exit 2", async () => {
-        // Run by the plan service's planner: the same `main` as scripts/switch.js, its output captured.
-        const r = await requestCli(["--stack", "prod", "--service", "nope", "--to", "green", "--dry-run"], "switch");
+    test("bad input: one line, exit 2; --help exits 0 (from the entry point as from main)", async () => {
+        const r = await run("--stack", "prod", "--service", "nope", "--to", "green", "--dry-run");
         expect(r.status).toBe(2);
         expect(r.stderr).toBe('--service is "nope", expected one of app-api\n');
-        const help = await requestCli(["--help"], "switch");
+        expect(runProcess("--stack", "prod", "--service", "nope", "--to", "green", "--dry-run")).toMatchObject({ status: 2, stdout: "", stderr: r.stderr });
+        expect(runProcess("--help")).toMatchObject({ status: 0, stderr: "" });
+        const help = await run("--help");
         expect(help.status).toBe(0);
         expect(help.stdout).toMatch(/^usage: npm run switch -- \[--project apps\] --stack <stack> --service <name> --to <blue\|green>/);
     });
