@@ -3,13 +3,14 @@
  * (over the IPC channel its parent opened), the same `runPlan` as `npm run plan`. Each plan re-requires the
  * project's own modules (`runPlan`'s default loader), so plans do not share program state; the SDK and provider
  * packages are loaded once per process, which is what makes a plan take a fraction of a second instead of seconds.
+ * It also runs the project's CLIs in-process (`runCli`) and validates Kubernetes objects against upstream models.
  * Started with `--mutation` under mutation testing: then each request runs with the asking test's mutant switched
  * on and answers with the mutants it reached (see `mutation.ts`).
  */
-import { runPlan } from "../../plan/harness";
-import { ACTIVE_MUTANT_ENV, reachedMutants, startPlan } from "./mutation";
 import * as path from "path";
 import { pathToFileURL } from "url";
+import { runPlan } from "../../plan/harness";
+import { ACTIVE_MUTANT_ENV, reachedMutants, startPlan } from "./mutation";
 import type { CliResult, CliTool, ModelResult, PlanReply, ServiceAnswer, ServiceRequest } from "./protocol";
 
 // The SDK records a stack trace with every promise it makes (runtime/debuggable.ts) and every resource
@@ -36,6 +37,7 @@ process.on("message", (message: { id: number; request: ServiceRequest }) => {
     });
 });
 
+/** The model validator: an ES module (its packages are ESM-only), loaded once per planner. */
 const MODELS = pathToFileURL(path.resolve(__dirname, "../../plan/validate-models.mjs")).href;
 
 async function answerTo(request: ServiceRequest): Promise<ServiceAnswer> {
