@@ -33,8 +33,10 @@ export default async function globalSetup(_: Config.GlobalConfig, projectConfig:
         process.env[PLAN_SERVICE_ENV] = service.socket;
         return;
     }
-    // Two planners: this machine (and CI) has two cores, and jest's workers mostly wait on plans.
-    const service = new PlanService({ planners: 2 });
+    // One planner: a plan takes well under a tenth of a second in a warm planner, and the two cores are busy with
+    // jest's two workers and the type check. A second planner cost its start (loading the SDK and the providers)
+    // and gained no wall time (measured with `npm run bench`).
+    const service = new PlanService({ planners: 1 });
     await service.listen();
     process.env[PLAN_SERVICE_ENV] = service.socket;
     holder.planService = service;
