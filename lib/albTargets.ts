@@ -49,6 +49,15 @@ export function targetGroupResourceId(backend: TargetGroupBackend): string {
     return `${gateway.namespace}/${gateway.name}:${route.namespace}-${route.name}:HTTPRoute-${service.namespace}-${service.name}:${String(backend.targetPort)}`;
 }
 
+/**
+ * Whether a target group's resource id (its `gateway.k8s.aws.alb/resource` tag, see `targetGroupResourceId`) is
+ * that of `route`'s backend `service`, whatever the Gateway and port: the controller makes one target group per
+ * route and backend, so a Service two routes reach (a color on the main route and on the preview route) has two.
+ */
+export function isRouteBackendResourceId(resourceId: string, route: NamespacedName, service: NamespacedName): boolean {
+    return resourceId.includes(`:${route.namespace}-${route.name}:HTTPRoute-${service.namespace}-${service.name}:`);
+}
+
 /** `LoadBalancer` dimension (`app/<name>/<id>`) of an ALB ARN. */
 export function loadBalancerDimension(arn: string): string {
     const m = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/(app\/[^/]+\/[0-9a-f]+)$/.exec(arn);

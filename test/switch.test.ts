@@ -10,6 +10,7 @@ import { judgeMinute, requiredReplicas } from "../ops/switch/checks";
 import { parseSwitchArgs, renderReport } from "../ops/switch/cli";
 import { automationStackClient } from "../ops/switch/clients";
 import { loadBalancerDimension, minuteQueries, targetGroupDimension } from "../ops/switch/metrics";
+import { isRouteBackendResourceId, targetGroupResourceId } from "../lib/albTargets";
 import { runSwitch, SWITCH_EXIT_CODES, SwitchRequest } from "../ops/switch/run";
 import { configAssignments, parseDuration, parseSteps, switchSteps } from "../ops/switch/steps";
 import type { DeploymentState, RouteState, SwitchClients, TargetHealth, TrafficSample } from "../ops/switch/types";
@@ -18,6 +19,17 @@ import { k8sObjects, plan, STACKS } from "./harness";
 import { requestCli } from "./planService/client";
 
 const TG_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-appapi-appapigr-0a1b2c3d4e/50dc6c495c0c9188";
+/** The green Service's other target group: the preview route's (the controller makes one per route and backend). */
+const PREVIEW_TG_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-appapi-appapigr-7f6e5d4c3b/6a1b2c3d4e5f6a7b";
+const BLUE_TG_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-appapi-appapibl-1a2b3c4d5e/0c1d2e3f4a5b6c7d";
+const STABLE_TG_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-appapi-appapi-9a8b7c6d5e/1e2f3a4b5c6d7e8f";
+const GATEWAY = { namespace: "gateway-system", name: "platform" };
+
+/** A target group as the controller tags it: the route and backend it serves (lib/albTargets.ts). */
+function tg(arn: string, route: string, service: string): { arn: string; resourceId: string } {
+    const ns = "app-api";
+    return { arn, resourceId: targetGroupResourceId({ gateway: GATEWAY, route: { namespace: ns, name: route }, service: { namespace: ns, name: service }, targetPort: "http" }) };
+}
 const LB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/k8s-platform-gateway-9f8e7d6c5b/50dc6c495c0c9188";
 const TARGETS = ["urn:test::route", "urn:test::preview"];
 
@@ -36,6 +48,8 @@ function prodService(overrides: Record<string, unknown> = {}): ServiceConfig {
 
 interface World {
     deployments: Record<string, DeploymentState>;
+    /** TargetGroupBindings per Service, in the order kubectl lists them. */
+    targetGroups: Record<string, { arn: string; resourceId: string }[]>;
     health: TargetHealth;
     preview: number | Error;
     route: RouteState;
@@ -48,6 +62,11 @@ const quietMinute: TrafficSample = { requests: 1200, targetErrors5xx: 2, p99Late
 function world(overrides: Partial<World> = {}): World {
     return {
         deployments: { "app-api-blue": { replicas: 6, availableReplicas: 6 }, "app-api-green": { replicas: 6, availableReplicas: 6 } },
+        // The preview's target group listed first: the switch must not take it for the main route's.
+        targetGroups: {
+            "app-api-green": [tg(PREVIEW_TG_ARN, "app-api-preview", "app-api-green"), tg(TG_ARN, "app-api", "app-api-green")],
+            "app-api-blue": [tg(BLUE_TG_ARN, "app-api", "app-api-blue")],
+        },
         health: { healthy: 6, notHealthy: 0 },
         preview: 200,
         route: { accepted: true, resolvedRefs: true, current: true },
@@ -57,22 +76,26 @@ function world(overrides: Partial<World> = {}): World {
 }
 
 /** Fake clients over a world; records every config change and update. */
-function fakes(w: World): SwitchClients & { calls: string[]; slept: number[] } {
+function fakes(w: World): SwitchClients & { calls: string[]; slept: number[]; read: { health: string[]; traffic: string[] } } {
     const calls: string[] = [];
     const slept: number[] = [];
+    const read = { health: [] as string[], traffic: [] as string[] };
+    const all = Object.values(w.targetGroups).flat();
     let ups = 0;
     let minute = 0;
     return {
         calls,
         slept,
+        read,
         kube: {
             deployment: async (_ns, name) => w.deployments[name] ?? null,
-            targetGroupArn: async (_ns, svc) => (svc === "app-api-green" ? TG_ARN : null),
+            targetGroupArns: async (_ns, svc) => (w.targetGroups[svc] ?? []).map((t) => t.arn),
             route: async () => w.route,
         },
         aws: {
-            targetHealth: async () => w.health,
-            lastMinute: async () => w.minutes[minute++] ?? quietMinute,
+            targetGroupResourceIds: async (arns) => Object.fromEntries(all.filter((t) => arns.includes(t.arn)).map((t) => [t.arn, t.resourceId])),
+            targetHealth: async (arn) => (read.health.push(arn), w.health),
+            lastMinute: async (arn) => (read.traffic.push(arn), w.minutes[minute++] ?? quietMinute),
         },
         http: { get: async () => (w.preview instanceof Error ? Promise.reject(w.preview) : w.preview) },
         stack: {
@@ -120,6 +143,39 @@ describe("switch decisions", () => {
         expect(c.calls).toEqual([]);
         expect(r.message).toBe(`refused before any change: targets (5 healthy, 1 not healthy, 6 needed (${TG_ARN}))`);
         expect(r.after).toEqual({ activeColor: "blue", canaryWeight: 0 });
+    });
+
+    test("checks and watch read the main route's target group of the new color, never the preview route's", async () => {
+        const c = fakes(world());
+        const r = await runSwitch(request(prodService(), [10, 100]), c);
+        expect(r.outcome).toBe("switched");
+        expect([...new Set(c.read.health)]).toEqual([TG_ARN]);
+        expect(c.read.traffic.length).toBeGreaterThan(0);
+        expect([...new Set(c.read.traffic)]).toEqual([TG_ARN]);
+    });
+
+    test("before the controller made the main route's target group, the preview route's serves the health check; the watch needs the main route's", async () => {
+        const previewOnly = world({ targetGroups: { "app-api-green": [tg(PREVIEW_TG_ARN, "app-api-preview", "app-api-green")] } });
+        const c = fakes(previewOnly);
+        const r = await runSwitch(request(prodService()), c);
+        expect([...new Set(c.read.health)]).toEqual([PREVIEW_TG_ARN]);
+        expect(c.read.traffic).toEqual([]);
+        expect(r.outcome).toBe("rolled-back");
+        expect(r.message).toContain("no target group of route app-api for Service app-api-green");
+    });
+
+    test("selector mode: the new color's pods are checked behind the preview route, the switched traffic watched on the stable Service's target group", async () => {
+        const selector = world({
+            targetGroups: {
+                "app-api-green": [tg(PREVIEW_TG_ARN, "app-api-preview", "app-api-green")],
+                "app-api": [tg(STABLE_TG_ARN, "app-api", "app-api")],
+            },
+        });
+        const c = fakes(selector);
+        const r = await runSwitch(request(prodService({ trafficMode: "selector" })), c);
+        expect(r.outcome).toBe("switched");
+        expect([...new Set(c.read.health)]).toEqual([PREVIEW_TG_ARN]);
+        expect([...new Set(c.read.traffic)]).toEqual([STABLE_TG_ARN]);
     });
 
     test("the target color must carry the active color's current replicas, not only its HPA minimum", async () => {
@@ -280,6 +336,16 @@ describe("switch pure parts", () => {
         expect(() => parseSwitchArgs(["--stack", "prod", "--service", "app-api"])).toThrow("--to is required");
         expect(() => parseSwitchArgs(["--stack", "prod", "--service", "app-api", "--to", "red"])).toThrow('--to is "red", expected one of blue, green');
         expect(() => parseSwitchArgs(["--stack", "prod", "--fast"])).toThrow("unknown argument --fast");
+    });
+
+    test("a target group belongs to a route's backend by the controller's resource id, whatever the Gateway and port", () => {
+        const route = { namespace: "app-api", name: "app-api" };
+        const green = { namespace: "app-api", name: "app-api-green" };
+        expect(isRouteBackendResourceId("gateway-system/platform:app-api-app-api:HTTPRoute-app-api-app-api-green:http", route, green)).toBe(true);
+        expect(isRouteBackendResourceId("other/gw:app-api-app-api:HTTPRoute-app-api-app-api-green:8080", route, green)).toBe(true);
+        // The preview route's target group of the same Service, and the main route's of the other color, are not.
+        expect(isRouteBackendResourceId("gateway-system/platform:app-api-app-api-preview:HTTPRoute-app-api-app-api-green:http", route, green)).toBe(false);
+        expect(isRouteBackendResourceId("gateway-system/platform:app-api-app-api:HTTPRoute-app-api-app-api-blue:http", route, green)).toBe(false);
     });
 
     test("metric dimensions come from the ARNs as the ELB CloudWatch docs define them", () => {

@@ -159,7 +159,7 @@ export function renderDryRun(args: SwitchArgs, service: ServiceConfig, index: nu
         "Checks before each step (any failure stops the switch; before the first change nothing is touched):",
         `  image     ${args.to} has an image: ${colorImage(service, args.to) ?? "NONE"}`,
         `  capacity  Deployment ${service.namespace}/${target}: available replicas ≥ the step's share of ${colorName(service, service.activeColor)}'s available replicas, and ≥ ${colorSize(service, args.to).minReplicas} (its autoscaling minimum)`,
-        `  targets   target group of Service ${target} (its TargetGroupBinding): healthy targets ≥ that, none unhealthy, initial or draining`,
+        `  targets   Service ${target}'s target group on the main route (before the controller makes it, the preview route's; found through the TargetGroupBindings and the controller's resource tag): healthy targets ≥ that, none unhealthy, initial or draining`,
         `  preview   GET https://${service.previewHostname}${service.probes.readinessPath} answers 2xx`,
         "After each step:",
         `  route     HTTPRoute ${service.namespace}/${service.name} Accepted and ResolvedRefs for its new generation`,

@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { ALB_GATEWAY_RESOURCE_TAG } from "../../lib/albTargets";
 import { loadBalancerDimension, minuteQueries, targetGroupDimension } from "./metrics";
 import type { AwsClient, DeploymentState, HttpClient, KubeClient, RouteState, StackClient, SwitchClients, TargetHealth, TrafficSample } from "./types";
 
@@ -38,12 +39,12 @@ export function kubectlClient(kubeconfig: string): KubeClient {
             const d = await kubectl<{ spec: { replicas?: number }; status: { availableReplicas?: number } }>(namespace, "deployment", name);
             return d && { replicas: d.spec.replicas ?? 0, availableReplicas: d.status.availableReplicas ?? 0 };
         },
-        async targetGroupArn(namespace, serviceName) {
+        async targetGroupArns(namespace, serviceName) {
             const list = await kubectl<{ items: { spec: { serviceRef: { name: string }; targetGroupARN?: string } }[] }>(
                 namespace,
                 "targetgroupbindings.elbv2.k8s.aws",
             );
-            return list?.items.find((b) => b.spec.serviceRef.name === serviceName)?.spec.targetGroupARN ?? null;
+            return (list?.items ?? []).filter((b) => b.spec.serviceRef.name === serviceName && b.spec.targetGroupARN).map((b) => b.spec.targetGroupARN as string);
         },
         async route(namespace, name): Promise<RouteState | null> {
             const r = await kubectl<{ metadata: { generation: number }; status?: { parents?: { conditions?: Condition[] }[] } }>(namespace, "httproute", name);
@@ -59,6 +60,13 @@ export function kubectlClient(kubeconfig: string): KubeClient {
 export function awsCliClient(region: string): AwsClient {
     const aws = <T>(...args: string[]) => json<T>("aws", [...args, "--region", region, "--output", "json"]);
     return {
+        async targetGroupResourceIds(arns) {
+            if (arns.length === 0) return {};
+            const r = await aws<{ TagDescriptions: { ResourceArn: string; Tags: { Key: string; Value: string }[] }[] }>("elbv2", "describe-tags", "--resource-arns", ...arns);
+            return Object.fromEntries(
+                (r?.TagDescriptions ?? []).flatMap((d) => d.Tags.filter((t) => t.Key === ALB_GATEWAY_RESOURCE_TAG).map((t) => [d.ResourceArn, t.Value])),
+            );
+        },
         async targetHealth(arn): Promise<TargetHealth> {
             const r = await aws<{ TargetHealthDescriptions: { TargetHealth: { State: string } }[] }>("elbv2", "describe-target-health", "--target-group-arn", arn);
             const states = (r?.TargetHealthDescriptions ?? []).map((d) => d.TargetHealth.State);

@@ -4,7 +4,8 @@
  * on a breach, traffic goes back to where it was before the switch, the same way.
  */
 import type { Color, ServiceConfig } from "../../config";
-import { colorImage, colorName, colorSize } from "../../components/blueGreenService";
+import { colorImage, colorName, colorSize, previewRouteName } from "../../components/blueGreenService";
+import { isRouteBackendResourceId } from "../../lib/albTargets";
 import { CheckResult, capacityCheck, imageCheck, judgeMinute, previewCheck, requiredReplicas, routeCheck, targetsCheck, WatchVerdict } from "./checks";
 import { configAssignments, SwitchStep } from "./steps";
 import type { SwitchClients, TrafficSample, TrafficState } from "./types";
@@ -103,7 +104,8 @@ async function preflight(req: SwitchRequest, weight: number, c: SwitchClients): 
     const active = await c.kube.deployment(service.namespace, colorName(service, service.activeColor));
     const required = requiredReplicas(active?.availableReplicas ?? 0, weight, colorSize(service, to).minReplicas);
     const checks = [imageCheck(to, colorImage(service, to)), capacityCheck(target, await c.kube.deployment(service.namespace, target), required)];
-    const arn = await c.kube.targetGroupArn(service.namespace, target);
+    // The target color's pods: behind the main route (route mode, also at weight 0) or, until the switch, the preview.
+    const arn = (await routeTargetGroup(c, service, service.name, target)) ?? (await routeTargetGroup(c, service, previewRouteName(service), target));
     checks.push(targetsCheck(target, arn, arn === null ? null : await c.aws.targetHealth(arn), required));
     // Until the last step the preview hostname still reaches the target color (it is the inactive one).
     const url = `https://${service.previewHostname}${service.probes.readinessPath}`;
@@ -134,10 +136,30 @@ async function confirmRoute(req: SwitchRequest, c: SwitchClients): Promise<Check
     return result;
 }
 
+/**
+ * The target group of `route`'s backend `backend` (a Service in the service's namespace), or null while the
+ * controller has made none. A Service has one target group per route that reaches it: the color a switch moves to
+ * is on the main route and, before the last step, on the preview route too.
+ */
+async function routeTargetGroup(c: SwitchClients, service: ServiceConfig, route: string, backend: string): Promise<string | null> {
+    const arns = await c.kube.targetGroupArns(service.namespace, backend);
+    if (arns.length === 0) return null;
+    const ids = await c.aws.targetGroupResourceIds(arns);
+    const ns = service.namespace;
+    return arns.find((arn) => ids[arn] !== undefined && isRouteBackendResourceId(ids[arn], { namespace: ns, name: route }, { namespace: ns, name: backend })) ?? null;
+}
+
+/** The Service the main route sends the new color's traffic to: the color's own (route mode) or the stable one (selector mode). */
+function mainRouteBackend(service: ServiceConfig, to: Color): string {
+    return service.trafficMode === "selector" ? service.name : colorName(service, to);
+}
+
 async function watch(req: SwitchRequest, c: SwitchClients, minutes: number, report: StepReport): Promise<string | null> {
     const { service, to } = req;
-    const arn = await c.kube.targetGroupArn(service.namespace, colorName(service, to));
-    if (arn === null) return `no target group for ${colorName(service, to)}`;
+    // The main route's traffic, not the preview's: what users get from the new color.
+    const backend = mainRouteBackend(service, to);
+    const arn = await routeTargetGroup(c, service, service.name, backend);
+    if (arn === null) return `no target group of route ${service.name} for Service ${backend}`;
     for (let minute = 1; minute <= minutes; minute++) {
         await c.clock.sleep(MINUTE);
         const sample = await c.aws.lastMinute(arn);

@@ -21,10 +21,11 @@ export interface RouteState {
 export interface KubeClient {
     deployment(namespace: string, name: string): Promise<DeploymentState | null>;
     /**
-     * The ARN of the target group that serves a Service. The load balancer controller records it in the
-     * TargetGroupBinding it creates in the Service's namespace (`spec.serviceRef.name`, `spec.targetGroupARN`).
+     * The ARNs of the target groups that serve a Service, one per route that reaches it. The load balancer
+     * controller records each in the TargetGroupBinding it creates in the Service's namespace
+     * (`spec.serviceRef.name`, `spec.targetGroupARN`).
      */
-    targetGroupArn(namespace: string, serviceName: string): Promise<string | null>;
+    targetGroupArns(namespace: string, serviceName: string): Promise<string[]>;
     route(namespace: string, name: string): Promise<RouteState | null>;
 }
 
@@ -43,6 +44,8 @@ export interface TrafficSample {
 }
 
 export interface AwsClient {
+    /** Each target group's resource id, as the controller tags it (`gateway.k8s.aws.alb/resource`); absent when untagged. */
+    targetGroupResourceIds(targetGroupArns: readonly string[]): Promise<Record<string, string>>;
     targetHealth(targetGroupArn: string): Promise<TargetHealth>;
     /** The last full minute of traffic of the target group (dimensions TargetGroup and LoadBalancer). */
     lastMinute(targetGroupArn: string): Promise<TrafficSample>;
