@@ -129,34 +129,29 @@ export class ServedPack {
                 message: d.getMessage().slice(d.getDescription().length + 1),
             }));
 
+        // What `Analyze` and `AnalyzeStack` say of each resource alike (the two messages share these fields).
+        const describe = <M extends analyzerPb.AnalyzeRequest | analyzerPb.AnalyzerResource>(message: M, r: PlannedResource): M => {
+            message.setType(r.type);
+            message.setName(r.name);
+            message.setUrn(r.urn);
+            message.setProperties(Struct.fromJavaScript(r.inputs) as never);
+            message.setOptions(options(r));
+            const p = provider(r);
+            if (p) message.setProvider(p);
+            return message;
+        };
+
         const resources = plan.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
         // All at once, as the engine analyzes resources while it steps through them in parallel: one round trip per
         // resource in turn would spend most of the time waiting.
         const perResource = await Promise.all(
-            resources.map((r) => {
-                const req = new analyzerPb.AnalyzeRequest();
-                req.setType(r.type);
-                req.setName(r.name);
-                req.setUrn(r.urn);
-                req.setProperties(Struct.fromJavaScript(r.inputs) as never);
-                req.setOptions(options(r));
-                const p = provider(r);
-                if (p) req.setProvider(p);
-                return call(this.client.analyze.bind(this.client), req).then((res) => toViolations(res, r.urn));
-            }),
+            resources.map((r) => call(this.client.analyze.bind(this.client), describe(new analyzerPb.AnalyzeRequest(), r)).then((res) => toViolations(res, r.urn))),
         );
         const out: Violation[] = perResource.flat();
         const stackReq = new analyzerPb.AnalyzeStackRequest();
         stackReq.setResourcesList(
             plan.resources.map((r) => {
-                const ar = new analyzerPb.AnalyzerResource();
-                ar.setType(r.type);
-                ar.setName(r.name);
-                ar.setUrn(r.urn);
-                ar.setProperties(Struct.fromJavaScript(r.inputs) as never);
-                ar.setOptions(options(r));
-                const p = provider(r);
-                if (p) ar.setProvider(p);
+                const ar = describe(new analyzerPb.AnalyzerResource(), r);
                 if (r.parent) ar.setParent(r.parent);
                 ar.setDependenciesList([...r.dependencies]);
                 return ar;
