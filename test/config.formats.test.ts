@@ -295,6 +295,69 @@ const FORMATS: Record<string, Format> = {
         accepted: ["al2023@latest", "al2023@v20261101"],
         refused: ["al2023@v2026110", "al2@latest", "al2023@v202611011", "al2023@LATEST", "xal2023@latest", "al2023@latestx", "al2023@v2026110a"],
     },
+    "IAM role ARN (deploy identity)": {
+        key: "deployIdentity",
+        path: ["roleArn"],
+        label: "deployIdentity.roleArn",
+        expected: "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+        accepted: ["arn:aws:iam::123456789012:role/ci/eks-platform-dev-deploy", "arn:aws-us-gov:iam::123456789012:role/x", "arn:aws-cn:iam::123456789012:role/a+b=c,d.e@f_g-h"],
+        refused: ["arn:aws:iam::123456789012:user/alice", "arn:aws:iam::12345678901:role/x", "xarn:aws:iam::123456789012:role/x", "arn:aws:iam::123456789012:role/x y", "arn:aws:iam::123456789012:role/", "arn:aws1:iam::123456789012:role/x", "arn:aws:iam::123456789012:role/x!"],
+    },
+    "AWS profile name": {
+        key: "deployIdentity",
+        path: ["profile"],
+        label: "deployIdentity.profile",
+        expected: "an AWS profile name",
+        accepted: ["default", "dev-admin", "a+b=c,d.e@f_g", "p".repeat(64)],
+        refused: ["", "a b", "a/b", "p".repeat(65)],
+    },
+    "security group id": {
+        key: "clusterEndpoint",
+        path: ["privateAccessSecurityGroupIds", 0],
+        label: "clusterEndpoint.privateAccessSecurityGroupIds[0]",
+        expected: "a security group id such as sg-0123456789abcdef0",
+        accepted: ["sg-0123abcd", "sg-0123456789abcdef0"],
+        refused: ["sg-0123abc", "sg-0123456789abcdef01", "sg-0123ABCD", "xsg-0123abcd", "sg-0123abcdx", "sg0123abcd"],
+    },
+    "Route 53 hosted zone ID": {
+        key: "dns",
+        path: ["zoneId"],
+        label: "dns.zoneId",
+        expected: "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ ('Z', then uppercase letters and digits)",
+        accepted: ["Z1", "Z0123456789ABCDEFGHIJ", `Z${"A".repeat(31)}`],
+        refused: ["Z", "z123", "Z12a", `Z${"A".repeat(32)}`, "XZ123", "/hostedzone/Z123", "Z123 "],
+    },
+    "EKS add-on version": {
+        key: "addonVersions",
+        path: ["coredns"],
+        label: "addonVersions.coredns",
+        expected: "an EKS add-on version such as v1.12.4-eksbuild.1",
+        accepted: ["v1.12.4-eksbuild.1", "v0.9.0-eksbuild.12", "v10.20.30-eksbuild.100"],
+        refused: ["1.12.4-eksbuild.1", "v1.12.4", "v1.12-eksbuild.1", "v1.12.4-eksbuild.", "v1.12.4-eksbuild.1x", "xv1.12.4-eksbuild.1", "v1.x.4-eksbuild.1", "v1.12.x-eksbuild.1", "vx.12.4-eksbuild.1"],
+    },
+    "regional WAFv2 web ACL ARN": {
+        key: "gateway",
+        path: ["webAclArn"],
+        label: "gateway.webAclArn",
+        expected: "a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)",
+        accepted: [
+            "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000",
+            "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/w/a1b2c3d4-5678-90ab-cdef-000000000000",
+        ],
+        refused: [
+            "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000",
+            "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-00000000000",
+            "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/edge/A1B2C3D4-5678-90AB-CDEF-000000000000",
+            `arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/${"n".repeat(129)}/a1b2c3d4-5678-90ab-cdef-000000000000`,
+            "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl//a1b2c3d4-5678-90ab-cdef-000000000000",
+            "arn:aws:wafv2:ap-northeast-2:12345678901:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000",
+        ],
+    },
+    "load balancer DNS name": { key: "services", path: [], label: "services[0].cutover.legacyDnsName", expected: "a load balancer DNS name such as my-alb-1234567890.ap-northeast-2.elb.amazonaws.com", accepted: [], refused: [] },
+    "Slack workspace id": { key: "notifications", path: [], label: "notifications.slack.workspaceId", expected: "a Slack workspace id such as T07EA123LEP", accepted: [], refused: [] },
+    "Slack channel id": { key: "notifications", path: [], label: "notifications.slack.channelId", expected: "a Slack channel id such as C07EZ1ABC23", accepted: [], refused: [] },
+    "UUID (Teams team id)": { key: "notifications", path: [], label: "notifications.teams.teamId", expected: "a UUID such as 00000000-0000-4000-8000-000000000000", accepted: [], refused: [] },
+    "Teams channel id": { key: "notifications", path: [], label: "notifications.teams.channelId", expected: "a Teams channel id such as 19:abc@thread.tacv2", accepted: [], refused: [] },
     "VPC id": {
         key: "existingVpc",
         path: [],
@@ -308,12 +371,53 @@ const FORMATS: Record<string, Format> = {
 };
 
 // Formats that take their value inside a small object rather than at a field of the stack file.
+const SLACK = { workspaceId: "T07EA123LEP", channelId: "C07EZ1ABC23" };
+const TEAMS = { teamId: "00000000-0000-4000-8000-000000000000", tenantId: "00000000-0000-4000-8000-000000000000", channelId: "19:abc12345@thread.tacv2" };
 const WRAPPED: Record<string, (v: Json) => string> = {
+    "load balancer DNS name": (v) =>
+        withField("dev", "services", [0, "cutover"], { legacyDnsName: v, legacyZoneId: "Z1R2F3H4K5L6M7", eksWeight: 0 }),
+    "Slack workspace id": (v) => `notifications=${JSON.stringify({ slack: { ...SLACK, workspaceId: v } })}`,
+    "Slack channel id": (v) => `notifications=${JSON.stringify({ slack: { ...SLACK, channelId: v } })}`,
+    "UUID (Teams team id)": (v) => `notifications=${JSON.stringify({ teams: { ...TEAMS, teamId: v } })}`,
+    "Teams channel id": (v) => `notifications=${JSON.stringify({ teams: { ...TEAMS, channelId: v } })}`,
     "label key (taint key)": (v) => withField("dev", "nodePools", [0, "taints"], [{ key: v, effect: "NoSchedule" }]),
     "VPC id": (v) =>
         `existingVpc=${JSON.stringify({ vpcId: v, publicSubnetIds: ["subnet-0123abcd", "subnet-4567cdef"], privateSubnetIds: ["subnet-89abcdef", "subnet-01234567"] })}`,
 };
 const WRAPPED_CASES: Record<string, { accepted: Json[]; refused: Json[] }> = {
+    "load balancer DNS name": {
+        accepted: [
+            "my-alb-1234567890.ap-northeast-2.elb.amazonaws.com",
+            "internal-my-alb-1.ap-northeast-2.elb.amazonaws.com",
+            "dualstack.my-alb-1.ap-northeast-2.elb.amazonaws.com",
+            "my-nlb-1.elb.ap-northeast-2.amazonaws.com",
+            "my-alb-1.cn-north-1.elb.amazonaws.com.cn",
+            "my-alb-1.us-gov-west-1.elb.amazonaws.com",
+            "My-Alb-1.AP-NORTHEAST-2.ELB.AMAZONAWS.COM",
+            "a.ap-northeast-2.elb.amazonaws.com",
+        ],
+        refused: [
+            "my-alb.example.com",
+            "-alb.ap-northeast-2.elb.amazonaws.com",
+            "alb-.ap-northeast-2.elb.amazonaws.com",
+            "my-alb-1.ap-northeast-2.elb.amazonaws.co",
+            "my-alb-1.ap-northeast-2.elb.amazonaws.com.",
+            "xmy-alb-1.ap-northeast-2.elb.amazonaws.comx",
+            "my-alb-1.ap-northeast-22.elb.amazonaws.com",
+            "my-alb-1.elb.amazonaws.com",
+            "dualstack-my-alb-1.ap-northeast-2.elb.amazonaws.com.de",
+        ],
+    },
+    "Slack workspace id": { accepted: ["T07EA123LEP", "T12345678", "T123456789012"], refused: ["T1234567", "T1234567890123", "t07EA123LEP", "U07EA123LEP", "T07ea123LEP", "XT07EA123LEP"] },
+    "Slack channel id": { accepted: ["C07EZ1ABC23", "G12345678", "C123456789012"], refused: ["D07EZ1ABC23", "C1234567", "c07EZ1ABC23", "C1234567890123", "C07EZ1ABC2!"] },
+    "UUID (Teams team id)": {
+        accepted: ["00000000-0000-4000-8000-000000000000", "a1b2c3d4-e5f6-4789-abcd-ef0123456789"],
+        refused: ["A1B2C3D4-E5F6-4789-ABCD-EF0123456789", "00000000000040008000000000000000", "0000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-0000000000000", "x0000000-0000-4000-8000-000000000000"],
+    },
+    "Teams channel id": {
+        accepted: ["19:abc12345@thread.tacv2", "19%3aabcdefgh@thread.tacv2", "19%3Aabcdefgh", "19:a_b-c.d%e@f:g"],
+        refused: ["19:abc", "20:abcdefghij", "19;abcdefghij", "19:abc def gh", `19:${"a".repeat(201)}`, "19%3babcdefgh", "x19:abcdefghij"],
+    },
     "label key (taint key)": {
         accepted: ["team", "example.com/team", "a", "Team_A.b-c", "sub.example.com/x", "a-b.c-d/e", "node-role"],
         refused: ["-team", "team-", "example.com/", "/team", "Example.com/team", "example..com/x", "a/b/c", "-a.com/x", "a-.com/x", "a.-b/x", "team!"],

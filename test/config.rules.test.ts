@@ -4,8 +4,8 @@
  * stack gets for what it leaves out, and how problems are worded.
  */
 import { ConfigError, parseStackConfig } from "../config";
-import { PROJECT, parsedConfig, problemsOf, rawConfig, withField } from "./configInput";
 import { projectDefaults } from "../plan/stackConfig";
+import { PROJECT, parsedConfig, problemsOf, rawConfig, withField } from "./configInput";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -49,6 +49,28 @@ const BOUNDS: Bound[] = [
     ["services", [0, "terminationGracePeriodSeconds"], "services[0].terminationGracePeriodSeconds", 601, "≤ 600", 16],
     ["services", [0, "preStopSleepSeconds"], "services[0].preStopSleepSeconds", -1, "≥ 0", 0],
     ["services", [0, "preStopSleepSeconds"], "services[0].preStopSleepSeconds", 121, "≤ 120", 44],
+    ["services", [0, "switchGuard", "watchMinutes"], "services[0].switchGuard.watchMinutes", -1, "≥ 0", 0],
+    ["services", [0, "switchGuard", "watchMinutes"], "services[0].switchGuard.watchMinutes", 121, "≤ 120", 120],
+    ["services", [0, "switchGuard", "maxErrorRatePercent"], "services[0].switchGuard.maxErrorRatePercent", -0.5, "≥ 0", 0],
+    ["services", [0, "switchGuard", "maxErrorRatePercent"], "services[0].switchGuard.maxErrorRatePercent", 100.5, "≤ 100", 0.5],
+    ["services", [0, "switchGuard", "maxLatencyMs"], "services[0].switchGuard.maxLatencyMs", 0, "≥ 1", 1],
+    ["services", [0, "switchGuard", "maxLatencyMs"], "services[0].switchGuard.maxLatencyMs", 60001, "≤ 60000", 60000],
+    ["services", [0, "alarms", "maxErrorRatePercent"], "services[0].alarms.maxErrorRatePercent", 0.05, "≥ 0.1", 0.1],
+    ["services", [0, "alarms", "maxErrorRatePercent"], "services[0].alarms.maxErrorRatePercent", 101, "≤ 100", 100],
+    ["services", [0, "alarms", "maxLatencyMs"], "services[0].alarms.maxLatencyMs", 0, "≥ 1", 60000],
+    ["services", [0, "alarms", "maxLatencyMs"], "services[0].alarms.maxLatencyMs", 60001, "≤ 60000", 1],
+    ["services", [0, "alarms", "maxUnhealthyHosts"], "services[0].alarms.maxUnhealthyHosts", -1, "≥ 0", 0],
+    ["services", [0, "alarms", "maxUnhealthyHosts"], "services[0].alarms.maxUnhealthyHosts", 1001, "≤ 1000", 1000],
+    ["services", [0, "alarms", "minRequestsPerMinute"], "services[0].alarms.minRequestsPerMinute", -1, "≥ 0", 0],
+    ["services", [0, "alarms", "minRequestsPerMinute"], "services[0].alarms.minRequestsPerMinute", 1000001, "≤ 1000000", 1000000],
+    ["services", [0, "egress"], "services[0].egress[0].ports[0]", [{ cidr: "10.0.0.0/16", ports: [0] }], "≥ 1", [{ cidr: "10.0.0.0/16", ports: [1] }]],
+    ["services", [0, "egress"], "services[0].egress[0].ports[0]", [{ cidr: "10.0.0.0/16", ports: [65536] }], "≤ 65535", [{ cidr: "10.0.0.0/16", ports: [65535] }]],
+    ["services", [0, "egress"], "services[0].egress[0].ports", [{ cidr: "10.0.0.0/16", ports: [] }], "at least 1 item(s)", [{ cidr: "10.0.0.0/16", ports: Array.from({ length: 20 }, (_, i) => 5432 + i) }]],
+    ["services", [0, "egress"], "services[0].egress[0].ports", [{ cidr: "10.0.0.0/16", ports: Array.from({ length: 21 }, (_, i) => 5432 + i) }], "at most 20 item(s)", [{ cidr: "10.0.0.0/16", ports: [5432] }]],
+    ["services", [0, "egress"], "services[0].egress", Array.from({ length: 21 }, (_, i) => ({ cidr: `10.0.${i}.0/24`, ports: [443] })), "at most 20 item(s)", Array.from({ length: 20 }, (_, i) => ({ cidr: `10.0.${i}.0/24`, ports: [443] }))],
+    ["gateway", ["accessLogs", "retentionDays"], "gateway.accessLogs.retentionDays", 0, "≥ 1", 1],
+    ["gateway", ["accessLogs", "retentionDays"], "gateway.accessLogs.retentionDays", 3651, "≤ 3650", 3650],
+    ["previewAccess", ["sourceCidrs"], "previewAccess.sourceCidrs", ["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24", "10.0.0.0/8"], "at most 3 item(s)", ["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24"]],
 ];
 
 /** [key, path, label, refused value, allowed values] of closed value sets. */
@@ -78,13 +100,17 @@ const ENUMS: [string, (string | number)[], string, string, string[]][] = [
     ["services", [0, "activeColor"], "services[0].activeColor", "red", ["blue", "green"]],
     ["services", [0, "aws", "identityMode"], "services[0].aws.identityMode", "kiam", ["irsa", "podIdentity"]],
     ["services", [0, "aws", "s3Buckets", 0, "access"], "services[0].aws.s3Buckets[0].access", "admin", ["read", "write", "readwrite"]],
+    // EKS access policies with cluster scope: AmazonEKSClusterAdminPolicy, AmazonEKSEditPolicy, AmazonEKSViewPolicy.
+    ["deployers", [0, "access"], "deployers[0].access", "cluster-admin", ["admin", "edit", "view"]],
 ];
 
 const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(", ");
 
 describe("bounds: the limit itself accepted, one past it refused", () => {
     test.each(BOUNDS)("%s %j (%s): %j refused as %s, %j accepted", (key, path, label, refused, expected, accepted) => {
-        expect(problemsOf("dev", withField("dev", key, path, refused))).toContain(`'${label}' is ${JSON.stringify(refused)}, expected ${expected}`);
+        const problems = problemsOf("dev", withField("dev", key, path, refused));
+        expect(problems.filter((p) => p.startsWith(`'${label}' is `) && p.endsWith(`, expected ${expected}`))).toHaveLength(1);
+        if (typeof refused === "number") expect(problems).toContain(`'${label}' is ${refused}, expected ${expected}`);
         expect(problemsOf("dev", withField("dev", key, path, accepted)).filter((p) => p.startsWith(`'${label}'`))).toEqual([]);
     });
 
@@ -127,6 +153,21 @@ describe("bounds: the limit itself accepted, one past it refused", () => {
 });
 
 describe("closed value sets", () => {
+    test("control-plane log retention: the periods CloudWatch Logs accepts", () => {
+        const periods = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+        for (const days of periods) expect(problemsOf("dev", `controlPlaneLogRetentionDays=${days}`)).toEqual([]);
+        for (const days of [0, 2, 15, 366, 3654]) {
+            expect(problemsOf("dev", `controlPlaneLogRetentionDays=${days}`)).toEqual([`'controlPlaneLogRetentionDays' is ${days}, expected a CloudWatch Logs retention: one of ${periods.join(", ")}`]);
+        }
+    });
+
+    test("add-on versions only for the cluster's managed add-ons", () => {
+        for (const addon of ["coredns", "eks-pod-identity-agent", "kube-proxy", "metrics-server", "vpc-cni"]) {
+            expect(problemsOf("dev", `addonVersions=${JSON.stringify({ [addon]: "v1.0.0-eksbuild.1" })}`)).toEqual([]);
+        }
+        expect(problemsOf("dev", 'addonVersions={"cilium":"v1.0.0-eksbuild.1"}')).toEqual(["unknown key 'addonVersions.cilium'"]);
+    });
+
     test.each(ENUMS)("%s %j (%s): %j refused, each of the allowed values accepted", (key, path, label, refused, allowed) => {
         const message = (v: string) => `'${label}' is ${JSON.stringify(v)}, expected one of ${quoted(allowed)}`;
         expect(problemsOf("dev", withField("dev", key, path, refused))).toContain(message(refused));
@@ -137,6 +178,8 @@ describe("closed value sets", () => {
         ["kubernetesVersion", "1.33", ["1.34", "1.35", "1.36"]],
         ["identityMode", "kiam", ["irsa", "podIdentity"]],
         ["activeColor", "purple", ["blue", "green"]],
+        // EKS upgrade policy support types.
+        ["clusterSupportType", "LONG", ["STANDARD", "EXTENDED"]],
     ])("top-level %s: %s refused; EKS standard support and the other allowed values accepted", (key, refused, allowed) => {
         const message = (v: string) => `'${key}' is ${JSON.stringify(v)}, expected one of ${quoted(allowed)}`;
         expect(problemsOf("dev", `${key}=${refused}`)).toEqual([message(refused)]);
@@ -366,6 +409,124 @@ const REFUSALS: [string, string[], string, string[]][] = [
         ["'services[0].canaryWeight' is 10, expected 0 while the inactive color blue has no image"],
     ],
     [
+        "a private-only endpoint nobody can reach",
+        ['clusterEndpoint={"publicAccess":false,"publicAccessCidrs":[]}'],
+        "dev",
+        [
+            "'clusterEndpoint.privateAccessCidrs' is (missing), expected at least one source (here or in privateAccessSecurityGroupIds) when publicAccess is false: the endpoint is private only and pulumi reaches the API through it, so name the runner's network (a runner in the VPC, existingVpc with the runner's subnet, or a connected network) or first up with publicAccess limited to the runner's /32; README: Reaching a private cluster",
+        ],
+    ],
+    [
+        "no certificate and none issued",
+        [withField("dev", "gateway", ["certificateArns"], [])],
+        "dev",
+        ["'gateway.certificateArns' is [], expected at least one ACM certificate ARN, or dns.createCertificate true"],
+    ],
+    [
+        "a principal listed twice among the deployers",
+        [`deployers=${JSON.stringify([{ principalArn: "arn:aws:iam::123456789012:role/a", access: "admin" }, { principalArn: "arn:aws:iam::123456789012:role/b", access: "view" }, { principalArn: "arn:aws:iam::123456789012:role/a", access: "view" }])}`],
+        "dev",
+        ["'deployers[2].principalArn' is \"arn:aws:iam::123456789012:role/a\", expected a principal listed once (deployers[0] lists it too; EKS allows one access entry per principal)"],
+    ],
+    [
+        "no admin deployer and no creator admin",
+        [`deployers=${JSON.stringify([{ principalArn: "arn:aws:iam::123456789012:role/a", access: "edit" }, { principalArn: "arn:aws:iam::123456789012:role/b", access: "view" }])}`],
+        "dev",
+        ["'deployers' has no principal with access \"admin\", expected one (the role that runs pulumi up) or clusterCreatorAdmin true: no access entry would let pulumi reach the Kubernetes API"],
+    ],
+    [
+        "the deploy role listed and also the creator admin",
+        ['deployIdentity={"roleArn":"arn:aws:iam::123456789012:role/platform-admin"}', "clusterCreatorAdmin=true"],
+        "dev",
+        ["'clusterCreatorAdmin' is true, expected false: the caller arn:aws:iam::123456789012:role/platform-admin (deployIdentity.roleArn) is deployers[3], and EKS allows one access entry per principal"],
+    ],
+    [
+        "a deploy role with no access entry",
+        ['deployIdentity={"roleArn":"arn:aws:iam::123456789012:role/elsewhere"}'],
+        "dev",
+        ["'deployIdentity.roleArn' is \"arn:aws:iam::123456789012:role/elsewhere\", expected a role listed in deployers (or clusterCreatorAdmin true): pulumi runs as it and needs an access entry"],
+    ],
+    [
+        "the replaced adminPrincipalArns key",
+        ['adminPrincipalArns=["arn:aws:iam::123456789012:role/platform-admin"]'],
+        "dev",
+        ['\'adminPrincipalArns\' was replaced by \'deployers\', expected each principal there as {"principalArn": "<arn>", "access": "admin"}'],
+    ],
+    [
+        "a web ACL from another region",
+        [withField("dev", "gateway", ["webAclArn"], "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000")],
+        "dev",
+        ["'gateway.webAclArn' is in region us-east-1, expected a web ACL in the stack's region ap-northeast-2"],
+    ],
+    [
+        "previews of an internet-facing Gateway in an existing VPC with no sources named",
+        ['existingVpc={"vpcId":"vpc-0123abcd","publicSubnetIds":["subnet-0123abcd","subnet-4567cdef"],"privateSubnetIds":["subnet-89abcdef","subnet-01234567"]}'],
+        "dev",
+        ["'previewAccess.sourceCidrs' is [], expected the networks that may reach previews when existingVpc is set and the Gateway is internet-facing (clients in the VPC reach it from its NAT gateways' public IPs, which this stack does not know)"],
+    ],
+    [
+        "a preview source listed twice",
+        ['previewAccess={"sourceCidrs":["203.0.113.0/24","203.0.113.0/24"]}'],
+        "dev",
+        ["'previewAccess.sourceCidrs[1]' is \"203.0.113.0/24\", expected a CIDR not listed twice"],
+    ],
+    [
+        "previews open to every network in prod",
+        ['previewAccess={"sourceCidrs":["0.0.0.0/0"]}'],
+        "prod",
+        ["'previewAccess.sourceCidrs' contains \"0.0.0.0/0\", expected no preview open to every network in prod (it serves the color that is not live, with prod's permissions)"],
+    ],
+    [
+        "DNS settings without a zone",
+        ['dns={"createCertificate":true,"zoneName":"dev.example.com"}', withField("dev", "services", [0, "cutover"], { legacyDnsName: "legacy-1.ap-northeast-2.elb.amazonaws.com", legacyZoneId: "Z1R2F3H4K5L6M7", eksWeight: 10 })],
+        "dev",
+        [
+            "'dns.createCertificate' is true, expected dns.zoneId to be set as well (the certificate is validated by records in that zone)",
+            "'dns.zoneName' is \"dev.example.com\", expected dns.zoneId to be set as well (zoneName names that zone)",
+            "'services[0].cutover' is set for service app-api, expected dns.zoneId to be set as well (the weighted records live in that zone)",
+        ],
+    ],
+    [
+        "an apex without an issued certificate, and under an exact hostname",
+        ['dns={"zoneId":"Z1R2F3H4K5L6M7","includeApex":true}', withField("dev", "gateway", ["hostname"], "api.dev.example.com"), "services=[]"],
+        "dev",
+        [
+            "'dns.includeApex' is true, expected false without dns.createCertificate (it only shapes the issued certificate)",
+            "'dns.includeApex' is true, expected false with the exact gateway.hostname \"api.dev.example.com\" (an apex exists only under a wildcard)",
+        ],
+    ],
+    [
+        "26 certificates besides an issued one (the ALB takes 25 besides the default)",
+        ['dns={"zoneId":"Z1R2F3H4K5L6M7","createCertificate":true}', withField("dev", "gateway", ["certificateArns"], Array.from({ length: 26 }, (_, i) => `arn:aws:acm:ap-northeast-2:123456789012:certificate/11111111-1111-4111-8111-${String(i).padStart(12, "0")}`))],
+        "dev",
+        ["'gateway.certificateArns' has 26 certificates, expected at most 25 with dns.createCertificate (the issued certificate is the listener's default)"],
+    ],
+    [
+        "an issued certificate's domain over ACM's 64 characters",
+        ['dns={"zoneId":"Z1R2F3H4K5L6M7","createCertificate":true}', withField("dev", "gateway", ["hostname"], `*.${"d".repeat(52)}.example.com`), "services=[]"],
+        "dev",
+        [`'gateway.hostname' is "*.${"d".repeat(52)}.example.com", expected at most 64 characters to be an ACM certificate's domain name`],
+    ],
+    [
+        "names the zone cannot hold",
+        ['dns={"zoneId":"Z1R2F3H4K5L6M7","zoneName":"api.dev.example.com","createCertificate":true,"includeApex":true}'],
+        "dev",
+        [
+            "'gateway.hostname' is \"*.dev.example.com\", expected a name the hosted zone api.dev.example.com can hold (dns.zoneName)",
+            "'dns.includeApex' is \"dev.example.com\", expected a name the hosted zone api.dev.example.com can hold (dns.zoneName)",
+            "'services[0].previewHostname' is \"preview-api.dev.example.com\", expected a name the hosted zone api.dev.example.com can hold (dns.zoneName)",
+        ],
+    ],
+    [
+        "names outside the zone named after the gateway hostname",
+        ['dns={"zoneId":"Z1R2F3H4K5L6M7"}', withField("dev", "gateway", ["hostname"], "*.example.org"), `services=${JSON.stringify([{ ...dev0(), hostnames: ["api.example.org"], previewHostname: "preview.example.org" }])}`, 'dns={"zoneId":"Z1R2F3H4K5L6M7","zoneName":"example.com"}'],
+        "dev",
+        [
+            "'services[0].hostnames[0]' is \"api.example.org\", expected a name the hosted zone example.com can hold (dns.zoneName)",
+            "'services[0].previewHostname' is \"preview.example.org\", expected a name the hosted zone example.com can hold (dns.zoneName)",
+        ],
+    ],
+    [
         "an API endpoint open to every network in prod",
         ['clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["203.0.113.0/24","0.0.0.0/0"]}'],
         "prod",
@@ -375,6 +536,17 @@ const REFUSALS: [string, string[], string, string[]][] = [
 
 function dev0(): Record<string, any> {
     return JSON.parse(rawConfig("dev").services)[0];
+}
+
+/** What parseStackConfig makes of a raw config map as given (no stack file, no declared types). */
+function problemsOfRaw(raw: Record<string, string>): string[] {
+    try {
+        parseStackConfig(raw, PROJECT, "dev");
+        return [];
+    } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        return [...err.problems];
+    }
 }
 
 function twoServices(second: Record<string, Json>): Record<string, Json>[] {
@@ -390,6 +562,8 @@ describe("cross-field refusals, each with its exact message", () => {
         ["system node group min = desired = max", ['systemNodeGroup={"instanceType":"t3.medium","desiredSize":3,"minSize":3,"maxSize":3}']],
         ["a public endpoint with one CIDR", ['clusterEndpoint={"publicAccess":true,"publicAccessCidrs":["203.0.113.0/24"]}']],
         ["a private endpoint reached from the VPC", ['clusterEndpoint={"publicAccess":false,"publicAccessCidrs":[],"privateAccessCidrs":["10.0.0.0/16"]}']],
+        ["a private endpoint reached from a network", ['clusterEndpoint={"publicAccess":false,"privateAccessCidrs":["10.0.0.0/8"]}']],
+        ["a private endpoint reached from a security group", ['clusterEndpoint={"publicAccess":false,"privateAccessSecurityGroupIds":["sg-0123abcd"]}']],
         ["instance families with categories and sizes", [withField("dev", "nodePools", [0, "requirements"], { instanceFamilies: ["m7i"], instanceCategories: ["m"], instanceSizes: ["large"] })]],
         ["instance types alone", [withField("dev", "nodePools", [0, "requirements"], { instanceTypes: ["m7i.large"] })]],
         ["instance families alone", [withField("dev", "nodePools", [0, "requirements"], { instanceFamilies: ["m7i"] })]],
@@ -444,11 +618,15 @@ describe("defaults a stack gets for what it leaves out", () => {
         deployers: '[{"principalArn":"arn:aws:iam::123456789012:role/ci/eks-platform-sandbox-deploy","access":"admin"}]',
         deletionProtection: "false",
         identityMode: "irsa",
+        deployIdentity: "{}",
         versions: "{}",
         nodeClass: "{}",
         nodePools: '[{"name":"app","requirements":{"instanceCategories":["m"]}}]',
         gateway: '{"hostname":"*.example.com","certificateArns":["arn:aws:acm:ap-northeast-2:123456789012:certificate/11111111-1111-4111-8111-111111111111"]}',
-        activeColor: "blue",
+        previewAccess: "{}",
+        dns: "{}",
+        observability: "{}",
+        notifications: "{}",
         services: JSON.stringify([
             {
                 name: "app-api",
@@ -466,6 +644,12 @@ describe("defaults a stack gets for what it leaves out", () => {
         expect(cfg.clusterName).toBe("service-sandbox");
         expect(cfg.vpc).toEqual({ cidrBlock: "10.0.0.0/16", availabilityZones: 3, natGateways: "Single" });
         expect(cfg.clusterEndpoint).toEqual({ publicAccess: false, publicAccessCidrs: [], privateAccessCidrs: ["10.0.0.0/16"], privateAccessSecurityGroupIds: [] });
+        expect(cfg.existingVpc).toBeNull();
+        expect(cfg.deployIdentity).toEqual({ profile: null, roleArn: null });
+        expect(cfg.dns).toBeNull();
+        expect(cfg.previewAccess).toEqual({ sourceCidrs: [] });
+        expect(cfg.observability).toEqual({ containerInsights: true, containerLogs: true });
+        expect(cfg.notifications).toEqual({ slack: null, teams: null });
         expect(cfg.systemNodeGroup.diskSizeGiB).toBe(50);
     });
 
@@ -503,10 +687,11 @@ describe("defaults a stack gets for what it leaves out", () => {
             scheme: "internet-facing",
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
             allowedRoutes: "Selector",
-            // Issue 16: access logs on by default, into a bucket of the stack's own, kept 90 days; no WAF unless named.
             accessLogs: { enabled: true, prefix: "", retentionDays: 90 },
             webAclArn: null,
         });
+        const logs = parsedConfig("dev", withField("dev", "gateway", ["accessLogs"], { prefix: "alb" })).gateway.accessLogs;
+        expect(logs).toEqual({ enabled: true, prefix: "alb", retentionDays: 90 });
     });
 
     test("service: the seed's port 8080, Spring Boot actuator probes, 60% CPU target, route mode, no canary, warm colors", () => {
@@ -532,6 +717,11 @@ describe("defaults a stack gets for what it leaves out", () => {
                 resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
                 env: {},
                 probes: { readinessPath: "/actuator/health/readiness", livenessPath: "/actuator/health/liveness", periodSeconds: 10, startupFailureThreshold: 30 },
+                // A switch is watched 10 minutes and rolled back over 1% errors or a 1 s p99; the alarms hold the live
+                // color to the same limits, with no unhealthy target and at least 10 requests a minute to count.
+                switchGuard: { watchMinutes: 10, maxErrorRatePercent: 1, maxLatencyMs: 1000 },
+                alarms: { enabled: true, maxErrorRatePercent: 1, maxLatencyMs: 1000, maxUnhealthyHosts: 0, minRequestsPerMinute: 10 },
+                egress: [],
                 terminationGracePeriodSeconds: 45,
                 preStopSleepSeconds: 15,
                 aws: { s3Buckets: [], secrets: [] },
@@ -593,6 +783,13 @@ describe("how problems are worded", () => {
         expect(problemsOf("dev", withField("dev", "services", [0, "name"], undefined))).toEqual(["'services[0].name' is (missing), expected a value of type string"]);
         // A value of the wrong declared type stops at the CLI's own check (issue 11) before the program sees it.
         expect(() => problemsOf("dev", 'vpc="10.0.0.0/16"')).toThrow("Stack 'dev' with configuration key 'vpc' must be of type 'object'");
+        // Straight to the config module (the stack loader already refuses a value of the wrong declared type).
+        const raw = (edits: Record<string, string>) => problemsOfRaw({ ...rawConfig("dev"), ...edits });
+        expect(raw({ vpc: '"10.0.0.0/16"' })).toEqual([`'vpc' is "10.0.0.0/16", expected a value of type object`]);
+        expect(raw({ deletionProtection: "yes", vpc: "{" }).sort()).toEqual([
+            `'deletionProtection' is "yes", expected a JSON value (object, list, number or boolean)`,
+            `'vpc' is "{", expected a JSON value (object, list, number or boolean)`,
+        ]);
         // The path through a value that is not an object shows as missing.
         expect(problemsOf("dev", withField("dev", "services", [0, "autoscaling"], null))).toEqual([
             "'services[0].autoscaling' is null, expected a value of type object",

@@ -5,8 +5,15 @@
  * it every mutant would load every test file. Stryker's `--disableBail` is therefore not honoured.
  */
 "use strict";
+const fs = require("fs");
+const path = require("path");
 const TestRunner = require("jest-runner").default;
 const { activeMutant, state } = require("./state");
+
+/** `EKS_MUTATION_LOG=<file> npm run mutate` appends one line per test file a mutant ran (where the time goes). */
+function log(line) {
+    if (process.env.EKS_MUTATION_LOG) fs.appendFileSync(process.env.EKS_MUTATION_LOG, `${new Date().toISOString()} ${process.pid} ${line}\n`);
+}
 
 class MutationTestRunner extends TestRunner {
     constructor(globalConfig, context) {
@@ -27,9 +34,9 @@ class MutationTestRunner extends TestRunner {
         if (mutant === undefined || !options.serial) return super.runTests(tests, watcher, options);
         for (const test of tests) {
             if (state.killed === mutant) break;
-            const t0 = Date.now();
+            const started = Date.now();
             await super.runTests([test], watcher, options);
-            if (process.env.EKS_PLAN_SERVICE_LOG) require("fs").appendFileSync(process.env.EKS_PLAN_SERVICE_LOG, `${process.pid} ${new Date().toISOString()} m=${mutant} FILE ${test.path} ${Date.now() - t0}ms killed=${state.killed === mutant}\n`);
+            log(`mutant ${mutant} ${path.relative(test.context.config.rootDir, test.path)} ${Date.now() - started} ms${state.killed === mutant ? " killed" : ""}`);
         }
     }
 }
