@@ -1,8 +1,9 @@
 /**
  * The jest test sequencer of mutation testing (see `environment.js`). With a mutant active: only the test files
  * whose tests reached the mutant in the dry run (Stryker has already narrowed the run to those tests by name, but
- * jest would still load every file to find them), the files that killed most mutants so far first, then the
- * quickest. Without coverage for the mutant (none recorded yet, or reached only outside tests) every file runs.
+ * jest would still load every file to find them), in order of mutants killed so far per second of the file's
+ * dry run (so a quick file that often kills runs first). Without coverage for the mutant (none recorded yet, or
+ * reached only outside tests) every file runs.
  */
 "use strict";
 const Sequencer = require("@jest/test-sequencer").default;
@@ -17,9 +18,10 @@ class MutationTestSequencer extends Sequencer {
         const dryRun = dryRunByFile(tests[0].context.config.rootDir);
         const reaching = dryRun ? tests.filter((t) => dryRun.get(t.path)?.mutants.has(mutant)) : [];
         const selected = reaching.length > 0 ? reaching : tests;
-        const kills = (t) => state.kills.get(t.path) ?? 0;
-        const duration = (t) => dryRun?.get(t.path)?.durationMs ?? Infinity;
-        return [...selected].sort((a, b) => kills(b) - kills(a) || duration(a) - duration(b) || (a.path < b.path ? -1 : 1));
+        // Kills per second of the file's dry run: a quick file that often kills first, a slow one only when it pays.
+        const duration = (t) => Math.max(dryRun?.get(t.path)?.durationMs ?? 60000, 1);
+        const rate = (t) => ((state.kills.get(t.path) ?? 0) + 1) / duration(t);
+        return [...selected].sort((a, b) => rate(b) - rate(a) || (a.path < b.path ? -1 : 1));
     }
 }
 
