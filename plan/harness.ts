@@ -269,7 +269,8 @@ async function planOnce(
         // The stack's own hosted zone is assumed to be what the config says it is (a public zone of that name).
         const assumedHostedZones = parsed?.dns ? { [parsed.dns.zoneId]: { name: parsed.dns.zoneName, privateZone: false } } : {};
 
-        await pulumi.runtime.setMocks(new PlanMocks(caller, { assumedHostedZones, stacks: references }), project, options.stack, false);
+        const disableDefaultProviders = config["pulumi:disable-default-providers"];
+        await pulumi.runtime.setMocks(new PlanMocks(caller, { assumedHostedZones, stacks: references, disableDefaultProviders }), project, options.stack, false);
         pulumi.runtime.setAllConfig(config, secretKeys);
         // The SDK marks a mocked run by its monitor address; a deployment has the engine's address there.
         if (options.asDeployment) runtimeState.getStore().settings.options.monitorAddr = "127.0.0.1:0";

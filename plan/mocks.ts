@@ -85,6 +85,19 @@ export interface PlanMocksOptions {
      * of that stack, unmasked, and the names of those holding secrets.
      */
     readonly stacks?: Readonly<Record<string, { readonly outputs: Record<string, unknown>; readonly secretOutputNames: readonly string[] }>>;
+    /** `pulumi:disable-default-providers` as the stack's config sets it (a JSON list of packages, or `*`). */
+    readonly disableDefaultProviders?: string;
+}
+
+/**
+ * Whether the engine refuses a default provider for `pkg`: Pulumi's `defaultProviders.shouldDenyRequest`
+ * (pkg/resource/deploy/source_eval.go) — the `pulumi` package never, otherwise when the config's list holds `*`
+ * or the package's name (an empty value disables nothing).
+ */
+export function defaultProviderDenied(disableDefaultProviders: string | undefined, pkg: string): boolean {
+    if (pkg === "pulumi" || !disableDefaultProviders) return false;
+    const listed = JSON.parse(disableDefaultProviders) as unknown[];
+    return listed.some((p) => typeof p === "string" && (p.trim() === "*" || p.trim() === pkg));
 }
 
 /**
@@ -397,6 +410,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        // An invoke that names no provider gets the package's default one, which the stack disables: the engine
+        // refuses it (resmon.getProviderFromSource, message diag.GetDefaultProviderDenied("Invoke")).
+        const pkg = args.token.split(":")[0];
+        if (!args.provider && defaultProviderDenied(this.options.disableDefaultProviders, pkg)) {
+            throw invokeError(`Default provider for '${pkg}' disabled. '${args.token}' must use an explicit provider.`);
+        }
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return { accountId: MOCK_ACCOUNT_ID, arn: this.callerSessionArn(), userId: "AIDAOFFLINEPLAN", id: MOCK_ACCOUNT_ID };

@@ -1,0 +1,34 @@
+/**
+ * Rules of the Pulumi engine that the offline plan's mocks enforce, ported from pulumi/pulumi
+ * (pkg/resource/deploy/source_eval.go): with default providers disabled, an invoke must name its provider.
+ */
+import * as path from "path";
+import { defaultProviderDenied } from "../plan/mocks";
+import { planProgram } from "./harness";
+
+const PROGRAM = path.join(__dirname, "fixtures/invokes.ts");
+
+describe("default providers (Pulumi's defaultProviders.shouldDenyRequest)", () => {
+    test("denied for every package under *, for the listed ones otherwise, never for pulumi", () => {
+        expect(defaultProviderDenied('["*"]', "aws")).toBe(true);
+        expect(defaultProviderDenied('[" * "]', "kubernetes")).toBe(true);
+        expect(defaultProviderDenied('["aws"]', "aws")).toBe(true);
+        expect(defaultProviderDenied('["aws"]', "kubernetes")).toBe(false);
+        expect(defaultProviderDenied('["*"]', "pulumi")).toBe(false);
+        expect(defaultProviderDenied("", "aws")).toBe(false);
+        expect(defaultProviderDenied(undefined, "aws")).toBe(false);
+    });
+
+    test.each(["explicit", "inherited"])("an invoke with a provider (%s) plans", async (mode) => {
+        const p = await planProgram(PROGRAM, "test", { "test:mode": mode, "pulumi:disable-default-providers": '["*"]' });
+        expect(p.outputs.account).toBe("123456789012");
+    });
+
+    test("an invoke without one fails as the engine fails it, and only where defaults are disabled", async () => {
+        await expect(planProgram(PROGRAM, "test", { "test:mode": "bare", "pulumi:disable-default-providers": '["*"]' })).rejects.toThrow(
+            "Default provider for 'aws' disabled. 'aws:index/getCallerIdentity:getCallerIdentity' must use an explicit provider.",
+        );
+        const p = await planProgram(PROGRAM, "test", { "test:mode": "bare" });
+        expect(p.outputs.account).toBe("123456789012");
+    });
+});
