@@ -717,11 +717,6 @@ describe("defaults a stack gets for what it leaves out", () => {
                 resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
                 env: {},
                 probes: { readinessPath: "/actuator/health/readiness", livenessPath: "/actuator/health/liveness", periodSeconds: 10, startupFailureThreshold: 30 },
-                // A switch is watched 10 minutes and rolled back over 1% errors or a 1 s p99; the alarms hold the live
-                // color to the same limits, with no unhealthy target and at least 10 requests a minute to count.
-                switchGuard: { watchMinutes: 10, maxErrorRatePercent: 1, maxLatencyMs: 1000 },
-                alarms: { enabled: true, maxErrorRatePercent: 1, maxLatencyMs: 1000, maxUnhealthyHosts: 0, minRequestsPerMinute: 10 },
-                egress: [],
                 terminationGracePeriodSeconds: 45,
                 preStopSleepSeconds: 15,
                 aws: { s3Buckets: [], secrets: [] },
