@@ -6,6 +6,8 @@
  * A benchmark to read (see docs/MUTATION.md), not part of `npm test` or CI. Exits with Stryker's exit code.
  *
  *   node scripts/mutate.js --report-only   prints the scores of the last report without running Stryker
+ *   --tests "config.*.test.ts"             only these test files (globs under test/, comma-separated) take part:
+ *                                          a quicker run whose score is a lower bound of the whole suite's
  */
 "use strict";
 const { spawnSync } = require("child_process");
@@ -64,12 +66,21 @@ function renderScores(rows) {
     return [format(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(format)].join("\n");
 }
 
-function main(args) {
+/** `--tests <globs>` out of the options for Stryker, into the environment stryker.config.mjs reads. */
+function testsOption(args) {
+    const i = args.indexOf("--tests");
+    if (i < 0) return { args, env: process.env };
+    if (!args[i + 1]) throw new Error("--tests needs a value: globs under test/, comma-separated");
+    return { args: [...args.slice(0, i), ...args.slice(i + 2)], env: { ...process.env, EKS_MUTATION_TESTS: args[i + 1] } };
+}
+
+function main(argv) {
     let status = 0;
+    const { args, env } = testsOption(argv);
     if (!args.includes("--report-only")) {
         const stryker = path.join(path.dirname(require.resolve("@stryker-mutator/core/package.json", { paths: [ROOT] })), "bin/stryker.js");
         const started = Date.now();
-        const run = spawnSync(process.execPath, [stryker, "run", ...args], { cwd: ROOT, stdio: "inherit" });
+        const run = spawnSync(process.execPath, [stryker, "run", ...args], { cwd: ROOT, stdio: "inherit", env });
         status = run.status ?? 1;
         process.stdout.write(`\nStryker took ${((Date.now() - started) / 60000).toFixed(1)} min\n`);
     }
@@ -83,4 +94,4 @@ function main(args) {
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
 
-module.exports = { folderScores, renderScores, TARGETS };
+module.exports = { folderScores, renderScores, testsOption, TARGETS };

@@ -1,8 +1,9 @@
 /** `npm run mutate`'s score per folder (scripts/mutate.js), on a small report in mutation-testing-report-schema form. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { folderScores, renderScores } = require("../scripts/mutate.js") as {
+const { folderScores, renderScores, testsOption } = require("../scripts/mutate.js") as {
     folderScores(report: unknown): Record<string, number | string | null>[];
     renderScores(rows: unknown[]): string;
+    testsOption(args: string[]): { args: string[]; env: NodeJS.ProcessEnv };
 };
 
 function mutants(...statuses: string[]) {
@@ -46,5 +47,23 @@ describe("mutation score per folder", () => {
             "policies       9        0         1       0        0        0   90.00%    met ≥ 90%",
             "total         13        1         2       1        2        1   82.35%  below ≥ 85%",
         ]);
+    });
+});
+
+describe("--tests narrows the run to some test files", () => {
+    test("the option goes to the environment stryker.config.mjs reads, the rest to Stryker", () => {
+        const { args, env } = testsOption(["--mutate", "config/**/*.ts", "--tests", "config*.test.ts,placeholders.test.ts", "--concurrency", "1"]);
+        expect(args).toEqual(["--mutate", "config/**/*.ts", "--concurrency", "1"]);
+        expect(env.EKS_MUTATION_TESTS).toBe("config*.test.ts,placeholders.test.ts");
+    });
+
+    test("without it, the arguments and the environment are left as they are", () => {
+        const { args, env } = testsOption(["--force"]);
+        expect(args).toEqual(["--force"]);
+        expect(env.EKS_MUTATION_TESTS).toBeUndefined();
+    });
+
+    test("without a value, it is refused", () => {
+        expect(() => testsOption(["--tests"])).toThrow("--tests needs a value");
     });
 });
