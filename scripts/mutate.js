@@ -8,6 +8,7 @@
  *   node scripts/mutate.js --report-only   prints the scores of the last report without running Stryker
  *   --tests "config.*.test.ts"             only these test files (globs under test/, comma-separated) take part:
  *                                          a quicker run whose score is a lower bound of the whole suite's
+ *   --tsconfig tsconfig.stryker.config.json the TypeScript checker's view for a run of one folder (stryker.config.mjs)
  */
 "use strict";
 const { spawnSync } = require("child_process");
@@ -66,12 +67,21 @@ function renderScores(rows) {
     return [format(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(format)].join("\n");
 }
 
-/** `--tests <globs>` out of the options for Stryker, into the environment stryker.config.mjs reads. */
-function testsOption(args) {
-    const i = args.indexOf("--tests");
-    if (i < 0) return { args, env: process.env };
-    if (!args[i + 1]) throw new Error("--tests needs a value: globs under test/, comma-separated");
-    return { args: [...args.slice(0, i), ...args.slice(i + 2)], env: { ...process.env, EKS_MUTATION_TESTS: args[i + 1] } };
+/** Options of this script (not Stryker's), and the environment variable each sets for stryker.config.mjs. */
+const OWN_OPTIONS = { "--tests": "EKS_MUTATION_TESTS", "--tsconfig": "EKS_MUTATION_TSCONFIG" };
+
+/** `--tests <globs>` and `--tsconfig <file>` out of the options for Stryker, into the environment. */
+function testsOption(argv) {
+    let args = argv;
+    let env = process.env;
+    for (const [option, variable] of Object.entries(OWN_OPTIONS)) {
+        const i = args.indexOf(option);
+        if (i < 0) continue;
+        if (!args[i + 1]) throw new Error(`${option} needs a value`);
+        env = { ...env, [variable]: args[i + 1] };
+        args = [...args.slice(0, i), ...args.slice(i + 2)];
+    }
+    return { args, env };
 }
 
 function main(argv) {

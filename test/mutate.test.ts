@@ -65,5 +65,6 @@ describe("--tests narrows the run to some test files", () => {
 
     test("without a value, it is refused", () => {
         expect(() => testsOption(["--tests"])).toThrow("--tests needs a value");
+        expect(testsOption(["--tsconfig", "tsconfig.stryker.config.json", "--force"])).toMatchObject({ args: ["--force"], env: { EKS_MUTATION_TSCONFIG: "tsconfig.stryker.config.json" } });
     });
 });
