@@ -77,7 +77,8 @@ function keyPath(path: readonly PropertyKey[]): string {
     return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at a problem's path in the decoded input; a path through a missing value, null or a scalar reads as missing. */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     let v: unknown = root;
     for (const p of path) {
         if (v === null || typeof v !== "object") return undefined;
@@ -114,7 +115,7 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown, project: string, k
     else if (issue.code === "invalid_type") allowed = `a value of type ${issue.expected}`;
     else if (issue.code === "too_small") allowed = `${issue.origin === "number" ? "≥" : "at least"} ${String(issue.minimum)}${SIZE_UNITS[issue.origin] ?? ""}`;
     else if (issue.code === "too_big") allowed = `${issue.origin === "number" ? "≤" : "at most"} ${String(issue.maximum)}${SIZE_UNITS[issue.origin] ?? ""}`;
-    else if (issue.code === "invalid_format" || issue.code === "custom") allowed = issue.message;
+    // Every other issue (invalid_format, custom and the rest) says what is allowed in its own message.
     return `'${key}' is ${describe(value)}, expected ${allowed}`;
 }
 
