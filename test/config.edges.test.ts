@@ -6,6 +6,10 @@
 import { servedBy, valueAt } from "../config";
 import { problemsOf, withField } from "./configInput";
 
+const ZONE = 'dns={"zoneId":"Z1R2F3H4K5L6M7","createCertificate":true}';
+const certificates = (n: number) =>
+    Array.from({ length: n }, (_, i) => `arn:aws:acm:ap-northeast-2:123456789012:certificate/11111111-1111-4111-8111-${String(i).padStart(12, "0")}`);
+
 describe("servedBy: a route hostname against the Gateway listener's hostname", () => {
     // gateway.networking.k8s.io_httproutes.yaml, spec.hostnames: "A Listener with `test.example.com` as the hostname
     // matches HTTPRoutes that have ... specified at least one of `test.example.com` or `*.example.com`": a precise
@@ -44,5 +48,33 @@ describe("valueAt: the value a problem names", () => {
 describe("unknown keys", () => {
     test("a nested key named like a replaced top-level key is an unknown key of its object, not the replacement notice", () => {
         expect(problemsOf("dev", withField("dev", "vpc", ["adminPrincipalArns"], []))).toEqual(["unknown key 'vpc.adminPrincipalArns'"]);
+    });
+});
+
+describe("DNS and certificate limits at their values", () => {
+    // Elastic Load Balancing quotas: "Certificates per Application Load Balancer (excluding default certificates): 25".
+    test("25 certificates besides the issued one are accepted; 26 are not", () => {
+        expect(problemsOf("dev", ZONE, withField("dev", "gateway", ["certificateArns"], certificates(25)))).toEqual([]);
+        expect(problemsOf("dev", ZONE, withField("dev", "gateway", ["certificateArns"], certificates(26)))).toEqual([
+            "'gateway.certificateArns' has 26 certificates, expected at most 25 with dns.createCertificate (the issued certificate is the listener's default)",
+        ]);
+    });
+
+    // ACM RequestCertificate, DomainName: "The first domain name you enter cannot exceed 64 octets, including periods."
+    test("an issued certificate's domain of 64 characters is accepted; 65 are not", () => {
+        const hostname = (n: number) => `*.${"d".repeat(n - "*.".length - ".example.com".length)}.example.com`;
+        expect(hostname(64)).toHaveLength(64);
+        expect(problemsOf("dev", ZONE, withField("dev", "gateway", ["hostname"], hostname(64)), "services=[]")).toEqual([]);
+        expect(problemsOf("dev", ZONE, withField("dev", "gateway", ["hostname"], hostname(65)), "services=[]")).toEqual([
+            `'gateway.hostname' is "${hostname(65)}", expected at most 64 characters to be an ACM certificate's domain name`,
+        ]);
+    });
+
+    test("a zone named after the gateway hostname says so when it cannot hold a name", () => {
+        const services = problemsOf("dev", 'dns={"zoneId":"Z1R2F3H4K5L6M7"}', withField("dev", "services", [0, "hostnames"], ["api.example.org"]));
+        expect(services).toEqual([
+            "'services[0].hostnames[0]' is \"api.example.org\", expected a name the hosted zone dev.example.com can hold (dns.zoneName, from gateway.hostname)",
+            "'services[0].hostnames[0]' is \"api.example.org\", expected a hostname the Gateway serves (gateway.hostname \"*.dev.example.com\")",
+        ]);
     });
 });
