@@ -247,7 +247,7 @@ export function serviceProblems(services: readonly ServiceConfigInput[], ctx: Se
     for (const d of duplicates(hosts)) {
         problems.push(`'${k}' routes hostname ${JSON.stringify(d)} twice, expected each hostname in one service`);
     }
-    const taken = new Set(ctx.takenHostnames ?? []);
+    const taken = new Set(ctx.takenHostnames);
     const namespaces = services.map((s) => s.namespace ?? s.name);
     const reserved = (ns: string) => ctx.reservedNamespaces.names.includes(ns) || ctx.reservedNamespaces.prefixes.some((p) => ns.startsWith(p));
     services.forEach((s, i) => {

@@ -3,7 +3,7 @@
  * Gateway listener (Gateway API's HTTPRoute `spec.hostnames` rules), how a problem's value is read from the input,
  * and unknown keys that share a name with a replaced top-level key.
  */
-import { servedBy, valueAt } from "../config";
+import { serviceProblems, serviceSchema, servedBy, valueAt } from "../config";
 import { problemsOf, withField } from "./configInput";
 
 const ZONE = 'dns={"zoneId":"Z1R2F3H4K5L6M7","createCertificate":true}';
@@ -76,5 +76,42 @@ describe("DNS and certificate limits at their values", () => {
             "'services[0].hostnames[0]' is \"api.example.org\", expected a name the hosted zone dev.example.com can hold (dns.zoneName, from gateway.hostname)",
             "'services[0].hostnames[0]' is \"api.example.org\", expected a hostname the Gateway serves (gateway.hostname \"*.dev.example.com\")",
         ]);
+    });
+});
+
+describe("serviceProblems as a team stack calls it (apps/config.ts): the platform contract's reservations", () => {
+    const service = (namespace: string, hostname: string) =>
+        serviceSchema.parse({
+            name: "payments",
+            namespace,
+            hostnames: [hostname],
+            previewHostname: `preview-${hostname}`,
+            image: { repository: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/payments", blue: "1.0.0" },
+            autoscaling: { minReplicas: 2, maxReplicas: 4 },
+            resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+        });
+    const ctx = {
+        key: "services",
+        activeColor: "blue" as const,
+        gatewayHostname: "*.example.com",
+        // A contract may reserve more than one prefix: each of them reserves.
+        reservedNamespaces: { names: ["default"], prefixes: ["kube-", "gateway-"] },
+        reservedText: "not the platform's",
+        takenHostnames: ["api.example.com"],
+    };
+
+    test("a namespace under any reserved prefix is refused", () => {
+        expect(serviceProblems([service("kube-payments", "pay.example.com")], ctx)).toEqual([
+            `'services[0].namespace' gives service payments the namespace "kube-payments", expected a namespace of its own (not the platform's)`,
+        ]);
+        expect(serviceProblems([service("gateway-payments", "pay.example.com")], ctx)).toHaveLength(1);
+        expect(serviceProblems([service("payments", "pay.example.com")], ctx)).toEqual([]);
+    });
+
+    test("a hostname a platform service routes is refused; without taken hostnames nothing is", () => {
+        expect(serviceProblems([service("payments", "api.example.com")], ctx)).toEqual([
+            `'services[0].hostnames[0]' is "api.example.com", expected a hostname no platform service routes (two routes on one hostname split its traffic)`,
+        ]);
+        expect(serviceProblems([service("payments", "api.example.com")], { ...ctx, takenHostnames: undefined })).toEqual([]);
     });
 });
