@@ -115,3 +115,25 @@ describe("serviceProblems as a team stack calls it (apps/config.ts): the platfor
         expect(serviceProblems([service("payments", "api.example.com")], { ...ctx, takenHostnames: undefined })).toEqual([]);
     });
 });
+
+describe("cross-field rules: the value just inside each is accepted", () => {
+    const EXISTING_VPC = 'existingVpc={"vpcId":"vpc-0123abcd","publicSubnetIds":["subnet-0123abcd","subnet-4567cdef"],"privateSubnetIds":["subnet-89abcdef","subnet-01234567"]}';
+
+    // AWS WAF: a regional web ACL ARN is arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>; an ALB takes
+    // only a web ACL of its own region.
+    test("a web ACL in the stack's region", () => {
+        expect(problemsOf("dev", withField("dev", "gateway", ["webAclArn"], "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000"))).toEqual([]);
+    });
+
+    test("an existing VPC behind an internal Gateway needs no preview networks (its clients are inside)", () => {
+        expect(problemsOf("dev", EXISTING_VPC, withField("dev", "gateway", ["scheme"], "internal"))).toEqual([]);
+        expect(problemsOf("dev", EXISTING_VPC)).toEqual([
+            "'previewAccess.sourceCidrs' is [], expected the networks that may reach previews when existingVpc is set and the Gateway is internet-facing (clients in the VPC reach it from its NAT gateways' public IPs, which this stack does not know)",
+        ]);
+    });
+
+    test("previews open to every network are a prod refusal only", () => {
+        expect(problemsOf("dev", 'previewAccess={"sourceCidrs":["0.0.0.0/0"]}')).toEqual([]);
+        expect(problemsOf("stage", 'previewAccess={"sourceCidrs":["0.0.0.0/0"]}')).toEqual([]);
+    });
+});
