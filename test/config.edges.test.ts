@@ -3,7 +3,7 @@
  * Gateway listener (Gateway API's HTTPRoute `spec.hostnames` rules), how a problem's value is read from the input,
  * and unknown keys that share a name with a replaced top-level key.
  */
-import { serviceProblems, serviceSchema, servedBy, valueAt } from "../config";
+import { placeholderReasons, serviceProblems, serviceSchema, servedBy, valueAt } from "../config";
 import { problemsOf, withField } from "./configInput";
 
 const ZONE = 'dns={"zoneId":"Z1R2F3H4K5L6M7","createCertificate":true}';
@@ -135,5 +135,40 @@ describe("cross-field rules: the value just inside each is accepted", () => {
     test("previews open to every network are a prod refusal only", () => {
         expect(problemsOf("dev", 'previewAccess={"sourceCidrs":["0.0.0.0/0"]}')).toEqual([]);
         expect(problemsOf("stage", 'previewAccess={"sourceCidrs":["0.0.0.0/0"]}')).toEqual([]);
+    });
+});
+
+describe("the deploy role's access entry: deployIdentity.roleArn against deployers and clusterCreatorAdmin", () => {
+    const DEPLOY = "arn:aws:iam::123456789012:role/ci/eks-platform-dev-deploy"; // deployers[0] of Pulumi.dev.yaml
+    const OTHER = "arn:aws:iam::123456789012:role/ci/elsewhere";
+    const identity = (roleArn: string) => `deployIdentity=${JSON.stringify({ roleArn })}`;
+
+    // EKS: one access entry per principal (CreateAccessEntry fails with ResourceInUseException for a second one), and
+    // bootstrapClusterCreatorAdminPermissions gives the caller that creates the cluster an entry of its own.
+    test.each([
+        ["listed, no creator entry", identity(DEPLOY), "clusterCreatorAdmin=false", []],
+        [
+            "listed and the creator entry",
+            identity(DEPLOY),
+            "clusterCreatorAdmin=true",
+            [`'clusterCreatorAdmin' is true, expected false: the caller ${DEPLOY} (deployIdentity.roleArn) is deployers[0], and EKS allows one access entry per principal`],
+        ],
+        ["not listed, the creator entry", identity(OTHER), "clusterCreatorAdmin=true", []],
+        [
+            "not listed, no creator entry",
+            identity(OTHER),
+            "clusterCreatorAdmin=false",
+            [`'deployIdentity.roleArn' is "${OTHER}", expected a role listed in deployers (or clusterCreatorAdmin true): pulumi runs as it and needs an access entry`],
+        ],
+    ])("%s", (_case, role, creator, problems) => {
+        expect(problemsOf("dev", role, creator)).toEqual(problems);
+    });
+});
+
+describe("placeholders: documentation address blocks", () => {
+    // RFC 6676: MCAST-TEST-NET, 233.252.0.0/24, is assigned for use in documentation.
+    test("MCAST-TEST-NET (RFC 6676) is an example value; the block after it is not", () => {
+        expect(placeholderReasons("233.252.0.10")).toEqual(["documentation network 233.252.0.0/24"]);
+        expect(placeholderReasons("233.252.1.10")).toEqual([]);
     });
 });
