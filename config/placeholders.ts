@@ -26,13 +26,17 @@ const DOCUMENTATION_NETWORKS: readonly [string, number][] = [
     ["233.252.0.0", 24],
 ];
 
+/** A dotted quad of one to three digits each (as the pattern below admits) as a number; undefined past 255. */
 function ipv4(address: string): number | undefined {
     const parts = address.split(".").map(Number);
-    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
+    if (parts.some((p) => p > 255)) return undefined;
     return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
 }
 
-/** Whether an IPv4 address or CIDR lies in (or overlaps) a documentation block. */
+/**
+ * Whether an IPv4 address or CIDR lies in a documentation block. A wider network that merely contains one
+ * (0.0.0.0/0, 192.0.0.0/16) is a real value, not an example.
+ */
 function inDocumentationNetwork(value: string): string | undefined {
     const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(value);
     if (m) {
@@ -40,9 +44,8 @@ function inDocumentationNetwork(value: string): string | undefined {
         const prefix = m[2] === undefined ? 32 : Number(m[2]);
         if (address === undefined || prefix > 32) return undefined;
         for (const [network, bits] of DOCUMENTATION_NETWORKS) {
-            const shared = Math.min(prefix, bits);
-            const mask = shared === 0 ? 0 : (0xffffffff << (32 - shared)) >>> 0;
-            if (((address & mask) >>> 0) === ((ipv4(network)! & mask) >>> 0)) return `${network}/${bits}`;
+            const mask = (0xffffffff << (32 - bits)) >>> 0;
+            if (prefix >= bits && ((address & mask) >>> 0) === ipv4(network)) return `${network}/${bits}`;
         }
         return undefined;
     }

@@ -171,4 +171,25 @@ describe("placeholders: documentation address blocks", () => {
         expect(placeholderReasons("233.252.0.10")).toEqual(["documentation network 233.252.0.0/24"]);
         expect(placeholderReasons("233.252.1.10")).toEqual([]);
     });
+
+    // RFC 5737 §3: "The blocks 192.0.2.0/24 (TEST-NET-1), 198.51.100.0/24 (TEST-NET-2), and 203.0.113.0/24
+    // (TEST-NET-3) are provided for use in documentation."
+    test("an address or network inside a block is an example value, up to its last address", () => {
+        expect(placeholderReasons("203.0.113.255")).toEqual(["documentation network 203.0.113.0/24"]);
+        expect(placeholderReasons("203.0.113.0/24")).toEqual(["documentation network 203.0.113.0/24"]);
+        expect(placeholderReasons("192.0.2.128/25")).toEqual(["documentation network 192.0.2.0/24"]);
+        expect(placeholderReasons("198.51.100.0/32")).toEqual(["documentation network 198.51.100.0/24"]);
+    });
+
+    test("a wider network that contains a block is a real value (an endpoint open to every network in dev)", () => {
+        expect(placeholderReasons("0.0.0.0/0")).toEqual([]);
+        expect(placeholderReasons("192.0.0.0/16")).toEqual([]);
+        expect(placeholderReasons("203.0.112.0/23")).toEqual([]);
+    });
+
+    test("what is not an address is not a documentation network: an octet past 255, a prefix past 32", () => {
+        // 203.0.112.300 would be 203.0.113.44 if the last octet carried over.
+        expect(placeholderReasons("203.0.112.300")).toEqual([]);
+        expect(placeholderReasons("203.0.113.0/33")).toEqual([]);
+    });
 });
