@@ -193,3 +193,14 @@ describe("placeholders: documentation address blocks", () => {
         expect(placeholderReasons("203.0.113.0/33")).toEqual([]);
     });
 });
+
+describe("CIDR notation", () => {
+    // RFC 4632 §3.1: an IPv4 prefix length is 0 to 32. 128.0.0.0/33 would pass a network-address check done with a
+    // shift of 32 - 33 bits, so the length is checked on its own.
+    test("a prefix past /32 is refused, whatever the address", () => {
+        expect(problemsOf("dev", 'previewAccess={"sourceCidrs":["128.0.0.0/33"]}')).toEqual([
+            `'previewAccess.sourceCidrs[0]' is "128.0.0.0/33", expected an IPv4 network in CIDR notation such as 10.0.0.0/16`,
+        ]);
+        expect(problemsOf("dev", 'previewAccess={"sourceCidrs":["128.0.0.0/32"]}')).toEqual([]);
+    });
+});
