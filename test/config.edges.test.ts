@@ -185,6 +185,8 @@ describe("placeholders: documentation address blocks", () => {
         expect(placeholderReasons("0.0.0.0/0")).toEqual([]);
         expect(placeholderReasons("192.0.0.0/16")).toEqual([]);
         expect(placeholderReasons("203.0.112.0/23")).toEqual([]);
+        // Starts at a block's first address, but /22 is four blocks wide.
+        expect(placeholderReasons("198.51.100.0/22")).toEqual([]);
     });
 
     test("what is not an address is not a documentation network: an octet past 255, a prefix past 32", () => {
