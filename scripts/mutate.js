@@ -9,6 +9,7 @@
  *   --tests "config.*.test.ts"             only these test files (globs under test/, comma-separated) take part:
  *                                          a quicker run whose score is a lower bound of the whole suite's
  *   --tsconfig tsconfig.stryker.config.json the TypeScript checker's view for a run of one folder (stryker.config.mjs)
+ *   --checker stryker                      @stryker-mutator/typescript-checker instead of test/mutation/checker.mjs
  */
 "use strict";
 const { spawnSync } = require("child_process");
@@ -68,7 +69,7 @@ function renderScores(rows) {
 }
 
 /** Options of this script (not Stryker's), and the environment variable each sets for stryker.config.mjs. */
-const OWN_OPTIONS = { "--tests": "EKS_MUTATION_TESTS", "--tsconfig": "EKS_MUTATION_TSCONFIG" };
+const OWN_OPTIONS = { "--tests": "EKS_MUTATION_TESTS", "--tsconfig": "EKS_MUTATION_TSCONFIG", "--checker": "EKS_MUTATION_CHECKER" };
 
 /** `--tests <globs>` and `--tsconfig <file>` out of the options for Stryker, into the environment. */
 function testsOption(argv) {
