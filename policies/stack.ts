@@ -40,9 +40,12 @@ const KUBERNETES_COMPONENT_TYPES: ReadonlySet<string> = new Set([
     "kubernetes:kustomize/v2:Directory",
 ]);
 
-/** Default providers are named `default` or `default_<version>` by the engine. */
+/**
+ * The engine names its default providers `default` or `default_<version>`, and counts any provider whose name
+ * starts with `default` as one (pulumi/pulumi pkg/resource/deploy/providers IsDefaultProvider): so does this.
+ */
 export function isDefaultProviderName(name: string): boolean {
-    return name === "default" || name.startsWith("default_");
+    return name.startsWith("default");
 }
 
 export const kubernetesExplicitProvider: StackValidationPolicy = {

@@ -1,0 +1,54 @@
+/**
+ * kubernetes-explicit-provider on the resources that may name no provider: the Kubernetes SDK's component resources
+ * (their children carry the provider), by the type tokens @pulumi/kubernetes 4.34.2 registers them under
+ * (`static __pulumiType` of helm/v3/helm.js Chart, helm/v4 Chart, yaml ConfigFile/ConfigGroup and their v2,
+ * kustomize Directory and its v2). And the engine's default providers: named `default` or `default_<version>`,
+ * and any provider whose name starts with `default` counts as one (pulumi/pulumi pkg/resource/deploy/providers
+ * IsDefaultProvider: `strings.HasPrefix(urn.Name().String(), "default")`).
+ */
+import { kubernetesExplicitProvider } from "../policies/stack";
+import { check, resource, urnOf } from "./policyHarness";
+
+const COMPONENT_TYPES = [
+    "kubernetes:helm.sh/v3:Chart",
+    "kubernetes:helm.sh/v4:Chart",
+    "kubernetes:yaml:ConfigFile",
+    "kubernetes:yaml:ConfigGroup",
+    "kubernetes:yaml/v2:ConfigFile",
+    "kubernetes:yaml/v2:ConfigGroup",
+    "kubernetes:kustomize:Directory",
+    "kubernetes:kustomize/v2:Directory",
+];
+
+describe("kubernetes-explicit-provider: components and default providers", () => {
+    test.each(COMPONENT_TYPES)("%s may name no provider", async (type) => {
+        expect(await check(kubernetesExplicitProvider, [resource(type, "bundle", {}, { provider: "", custom: false })])).toEqual([]);
+    });
+
+    test("other Kubernetes types, custom or not, may not", async () => {
+        const violations = await check(kubernetesExplicitProvider, [
+            resource("kubernetes:helm.sh/v3:Release", "release", {}, { provider: "" }),
+            resource("kubernetes:helm.sh/v2:Chart", "old-chart", {}, { provider: "", custom: false }),
+        ]);
+        expect(violations.map((v) => v.urn)).toEqual([urnOf("kubernetes:helm.sh/v3:Release", "release"), urnOf("kubernetes:helm.sh/v2:Chart", "old-chart")]);
+    });
+
+    test.each([
+        ["default", true],
+        ["default_4_34_2", true],
+        ["default_4_34_2_abc", true],
+        ["defaults", true],
+        ["Default", false],
+        ["my-default", false],
+        ["cluster-default_", false],
+    ])("a provider named %s is the engine's default: %s", async (name, isDefault) => {
+        const provider = urnOf("pulumi:providers:kubernetes", name);
+        const violations = await check(kubernetesExplicitProvider, [
+            resource("pulumi:providers:kubernetes", name, { kubeconfig: "{}" }),
+            resource("kubernetes:core/v1:Namespace", "apps", { metadata: { name: "apps" } }, { provider: `${provider}::id` }),
+        ]);
+        expect(violations.map((v) => v.message)).toEqual(
+            isDefault ? [`kubernetes:core/v1:Namespace apps uses the default Kubernetes provider (${name}): pass the cluster's provider explicitly.`] : [],
+        );
+    });
+});
