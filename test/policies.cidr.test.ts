@@ -1,0 +1,51 @@
+/**
+ * Address parsing of policies/cidr.ts, on the textual forms of RFC 4632 (IPv4 CIDR), RFC 4291 section 2.2 (IPv6
+ * text, `::` once, an embedded dotted IPv4 tail in the last 32 bits) with documentation addresses of RFC 5737
+ * and RFC 3849. A string that is not an address must parse as nothing (never throw, never a wrong range): the
+ * policies read these from security-group rules, endpoint settings and resource policies as the user wrote them.
+ */
+import { parseCidr } from "../policies/cidr";
+
+const v4 = (a: number, b: number, c: number, d: number) => (BigInt(a) << 24n) | (BigInt(b) << 16n) | (BigInt(c) << 8n) | BigInt(d);
+
+describe("parseCidr", () => {
+    test.each([
+        ["255.255.255.255/32", v4(255, 255, 255, 255), v4(255, 255, 255, 255)],
+        ["0.0.0.0/0", 0n, v4(255, 255, 255, 255)],
+        ["198.51.100.123", v4(198, 51, 100, 123), v4(198, 51, 100, 123)],
+        ["203.0.113.0/24", v4(203, 0, 113, 0), v4(203, 0, 113, 255)],
+        [" 192.0.2.7/32 ", v4(192, 0, 2, 7), v4(192, 0, 2, 7)],
+    ])("IPv4 %j", (text, first, last) => {
+        expect(parseCidr(text)).toEqual({ family: "ipv4", first, last });
+    });
+
+    test.each([
+        ["::ffff:198.51.100.123", 0xffffn << 32n | v4(198, 51, 100, 123)],
+        ["64:ff9b::203.0.113.10", (0x64n << 112n) | (0xff9bn << 96n) | v4(203, 0, 113, 10)],
+        ["2001:db8:0:0:0:0:0:1", (0x20010db8n << 96n) | 1n],
+        ["2001:DB8::1", (0x20010db8n << 96n) | 1n],
+    ])("IPv6 %j", (text, value) => {
+        expect(parseCidr(text)).toEqual({ family: "ipv6", first: value, last: value });
+    });
+
+    test.each([
+        "1.2.3.4a/32",
+        "a1.2.3.4/32",
+        "10.0.0.0255/32",
+        "256.1.1.1/32",
+        "1.2.3.4/",
+        "1.2.3.4/8/8",
+        "1.2.3.4/1e1",
+        "::ffff:198.51.100.1x",
+        "::ffff:198.51.100.256",
+        "::ffff:198.51.100",
+        "2001:db8::1::",
+        "2001:db8:0:0:0:0:0:0:1",
+        "2001:db8:0:0:0:0:1",
+        "2001:db8::g",
+        "2001:db8::12345",
+        "",
+    ])("%j is not an address", (text) => {
+        expect(parseCidr(text)).toBeUndefined();
+    });
+});
