@@ -1,0 +1,56 @@
+/**
+ * gateway-https-tls-policy on what the load balancer controller reads, and only that: LoadBalancerConfiguration
+ * (group gateway.k8s.aws, any version) `spec.listenerConfigurations[].protocolPort` in the controller's `HTTPS:443`
+ * form (aws-load-balancer-controller docs, "LoadBalancerConfiguration", listenerConfigurations), a Gateway's
+ * `spec.infrastructure.parametersRef` naming one (Gateway API v1.3, GatewayInfrastructure.parametersRef).
+ */
+import { gatewayHttpsTlsPolicy, isTls12OrNewer } from "../policies/gateway";
+import { check, resource, urnOf } from "./policyHarness";
+
+const LBC = "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration";
+const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+const OLD_POLICY = "ELBSecurityPolicy-2016-08";
+
+function lbc(name: string, spec: Record<string, unknown>, type = LBC) {
+    return resource(type, name, { metadata: { name, namespace: "gateway-system" }, spec });
+}
+
+function gateway(name: string, parametersRef: Record<string, unknown>) {
+    return resource(GATEWAY, name, {
+        metadata: { name, namespace: "gateway-system" },
+        spec: { gatewayClassName: "alb", infrastructure: { parametersRef }, listeners: [{ name: "https", port: 443, protocol: "HTTPS" }] },
+    });
+}
+
+const urns = async (resources: ReturnType<typeof resource>[]) => (await check(gatewayHttpsTlsPolicy, resources)).map((v) => v.urn);
+
+describe("gateway-https-tls-policy: what counts as a listener configuration", () => {
+    test("only HTTPS listeners need a TLS policy; the protocol is matched in any case", async () => {
+        expect(await urns([lbc("http-only", { listenerConfigurations: [{ protocolPort: "HTTP:80" }] })])).toEqual([]);
+        expect(await urns([lbc("lower", { listenerConfigurations: [{ protocolPort: "https:443", sslPolicy: OLD_POLICY }] })])).toEqual([urnOf(LBC, "lower")]);
+    });
+
+    test("a LoadBalancerConfiguration without listener configurations is not an error of this policy", async () => {
+        expect(await urns([lbc("empty", {})])).toEqual([]);
+    });
+
+    test("objects of another group or kind are not LoadBalancerConfigurations", async () => {
+        const https = { listenerConfigurations: [{ protocolPort: "HTTPS:443", sslPolicy: OLD_POLICY }] };
+        expect(await urns([lbc("foreign", https, "kubernetes:example.com/v1:LoadBalancerConfiguration")])).toEqual([]);
+        expect(await urns([lbc("tg", https, "kubernetes:gateway.k8s.aws/v1:TargetGroupConfiguration")])).toEqual([]);
+        expect(await urns([lbc("patch", https, "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfigurationPatch")])).toEqual([]);
+    });
+
+    test("a Gateway's parametersRef counts only when it names a LoadBalancerConfiguration of gateway.k8s.aws", async () => {
+        const good = lbc("alb", { listenerConfigurations: [{ protocolPort: "HTTPS:443", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }] });
+        expect(await urns([good, gateway("named", { group: "gateway.k8s.aws", kind: "LoadBalancerConfiguration", name: "alb" })])).toEqual([]);
+        expect(await urns([good, gateway("config-map", { group: "", kind: "ConfigMap", name: "alb" })])).toEqual([urnOf(GATEWAY, "config-map")]);
+        expect(await urns([good, gateway("other-kind", { group: "gateway.k8s.aws", kind: "TargetGroupConfiguration", name: "alb" })])).toEqual([urnOf(GATEWAY, "other-kind")]);
+    });
+
+    test("ELB security policy names: the family must start the name", () => {
+        expect(isTls12OrNewer("ELBSecurityPolicy-TLS13-1-2-Res-2021-06")).toBe(true);
+        expect(isTls12OrNewer("Custom-ELBSecurityPolicy-TLS13-1-2-2021-06")).toBe(false);
+        expect(isTls12OrNewer("ELBSecurityPolicy-TLS13-1-2")).toBe(false);
+    });
+});
