@@ -7,7 +7,13 @@
  * DNS-1123 labels, IAM action names), not read from the pack, so that a changed schema shows.
  */
 import { policyConfigProblems } from "../plan/policy";
-import { allPolicies } from "../policies/all";
+import { allPolicies, PACK_NAME } from "../policies/all";
+
+test("the pack's name is one the policy SDK serves (@pulumi/policy server.js packNameRE: ^[a-zA-Z0-9-_.]{1,100}$)", () => {
+    // An empty or otherwise invalid name makes `pulumi preview --policy-pack policies` fail before any policy runs.
+    expect(PACK_NAME).toMatch(/^[a-zA-Z0-9-_.]{1,100}$/);
+    expect(PACK_NAME).toBe("eks-platform");
+});
 
 describe("policy descriptions", () => {
     test.each(allPolicies.map((p) => [p.name, p.description]))("%s says what it requires, as a sentence", (_name, description) => {
