@@ -6,7 +6,8 @@
  * experimental channels, the AWS Load Balancer Controller v3 CRDs). Other custom resources: scope unknown.
  */
 import { parseKubeType } from "../policies/podSpec";
-import { isNamespaced } from "../policies/namespaces";
+import { isNamespaced, namespacePodSecurityRestricted } from "../policies/namespaces";
+import { check, resource } from "./policyHarness";
 
 /** Pulumi type token → namespaced (true), cluster-scoped (false), unknown (undefined). */
 const SCOPES: [string, boolean | undefined][] = [
@@ -88,5 +89,15 @@ describe("isNamespaced", () => {
         const t = parseKubeType(type);
         expect(t).toBeDefined();
         expect(isNamespaced(t!)).toBe(namespaced);
+    });
+});
+
+describe("namespace-pod-security-restricted judges core/v1 Namespaces only", () => {
+    test("a custom resource of kind Namespace in another group is not a namespace", async () => {
+        const props = { metadata: { name: "team-a" } };
+        expect(await check(namespacePodSecurityRestricted, [resource("kubernetes:tenancy.example.com/v1:Namespace", "team-a", props)])).toEqual([]);
+        expect((await check(namespacePodSecurityRestricted, [resource("kubernetes:core/v1:Namespace", "team-a", props)])).map((v) => v.message)).toEqual([
+            "Namespace team-a has no pod-security.kubernetes.io/enforce label (nothing is enforced): label it pod-security.kubernetes.io/enforce: restricted.",
+        ]);
     });
 });
