@@ -34,26 +34,31 @@ function ipv4(address: string): number | undefined {
 }
 
 /**
- * Whether an IPv4 address or CIDR lies in a documentation block. A wider network that merely contains one
- * (0.0.0.0/0, 192.0.0.0/16) is a real value, not an example.
+ * An IPv4 address, with an optional prefix length, standing alone or inside a longer value (a URL, `host:port`, a
+ * list): not preceded or followed by another digit or dot, nor followed by `/` and a digit (a prefix it does not
+ * take, such as `/333`). `1203.0.113.5` and `203.0.113.5.1` hold no address.
+ */
+const IPV4_IN_TEXT = /(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?(?![\d.]|\/\d)/g;
+/** The IPv6 documentation prefix 2001:db8::/32 (RFC 3849) at the start of an address, wherever the address is. */
+const IPV6_DOCUMENTATION = /(?<![0-9a-f:])2001:0?db8(?![0-9a-z.])/i;
+
+/**
+ * The documentation block of the first address or network in the value that lies in one, if any. A wider network
+ * that merely contains a block (0.0.0.0/0, 192.0.0.0/16) is a real value, not an example.
  */
 function inDocumentationNetwork(value: string): string | undefined {
-    const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(value);
-    if (m) {
+    for (const m of value.matchAll(IPV4_IN_TEXT)) {
         const address = ipv4(m[1]);
         const prefix = m[2] === undefined ? 32 : Number(m[2]);
-        if (address === undefined || prefix > 32) return undefined;
+        if (address === undefined || prefix > 32) continue;
         for (const [network, bits] of DOCUMENTATION_NETWORKS) {
             const mask = (0xffffffff << (32 - bits)) >>> 0;
             if (prefix >= bits && ((address & mask) >>> 0) === ipv4(network)) return `${network}/${bits}`;
         }
-        return undefined;
     }
-    // IPv6 documentation prefix 2001:db8::/32 (RFC 3849).
-    return /^2001:0?db8(:|$)/i.test(value) ? "2001:db8::/32" : undefined;
+    return IPV6_DOCUMENTATION.test(value) ? "2001:db8::/32" : undefined;
 }
 
-/** An ACM certificate id made of one repeated digit, like the shipped 11111111-1111-4111-8111-111111111111. */
 const PLACEHOLDER_CERTIFICATE = /:certificate\/([0-9a-f])\1{7}-\1{4}-[0-9a-f]\1{3}-[0-9a-f]\1{3}-\1{12}$/;
 
 /** Why a single string is an example value; empty when it is not one. */

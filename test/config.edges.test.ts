@@ -196,6 +196,25 @@ describe("placeholders: documentation address blocks", () => {
     });
 });
 
+describe("placeholders: documentation addresses inside longer values", () => {
+    // A webhook URL or a host:port with an RFC 5737 address is as much an example value as the bare address.
+    test.each([
+        ["https://203.0.113.10/alerts", "documentation network 203.0.113.0/24"],
+        ["203.0.113.7:8080", "documentation network 203.0.113.0/24"],
+        ["10.0.0.1,198.51.100.7", "documentation network 198.51.100.0/24"],
+        ["[2001:db8::1]:443", "documentation network 2001:db8::/32"],
+        ["2001:0db8:85a3::8a2e:370:7334", "documentation network 2001:db8::/32"],
+        ["https://[2001:DB8::10]/", "documentation network 2001:db8::/32"],
+    ])("%s", (value, reason) => {
+        expect(placeholderReasons(value)).toEqual([reason]);
+    });
+
+    // Digits or dots around a documentation address make it part of something else, not that address.
+    test.each(["1203.0.113.5", "203.0.113.5.1", "203.0.113.0/333", "192.0.2", "32001:db8::1", "2001:db80::1", "2001:db8.example"])("%s holds no documentation address", (value) => {
+        expect(placeholderReasons(value).filter((r) => r.startsWith("documentation network"))).toEqual([]);
+    });
+});
+
 describe("CIDR notation", () => {
     // RFC 4632 §3.1: an IPv4 prefix length is 0 to 32. 128.0.0.0/33 would pass a network-address check done with a
     // shift of 32 - 33 bits, so the length is checked on its own.
