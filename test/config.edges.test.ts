@@ -3,7 +3,7 @@
  * Gateway listener (Gateway API's HTTPRoute `spec.hostnames` rules), how a problem's value is read from the input,
  * and unknown keys that share a name with a replaced top-level key.
  */
-import { placeholderReasons, serviceProblems, serviceSchema, servedBy, valueAt } from "../config";
+import { findPlaceholders, placeholderMessage, placeholderReasons, serviceProblems, serviceSchema, servedBy, valueAt } from "../config";
 import { problemsOf, withField } from "./configInput";
 
 const ZONE = 'dns={"zoneId":"Z1R2F3H4K5L6M7","createCertificate":true}';
@@ -212,6 +212,23 @@ describe("placeholders: documentation addresses inside longer values", () => {
     // Digits or dots around a documentation address make it part of something else, not that address.
     test.each(["1203.0.113.5", "203.0.113.5.1", "203.0.113.0/333", "192.0.2", "32001:db8::1", "2001:db80::1", "2001:db8.example"])("%s holds no documentation address", (value) => {
         expect(placeholderReasons(value).filter((r) => r.startsWith("documentation network"))).toEqual([]);
+    });
+});
+
+describe("placeholders: certificate ids and the message", () => {
+    test("a certificate id of one repeated digit is a placeholder only as a whole UUID", () => {
+        const arn = "arn:aws:acm:ap-northeast-2:210987654321:certificate/11111111-1111-4111-8111-111111111111";
+        expect(placeholderReasons(arn)).toEqual(["placeholder certificate id"]);
+        // Thirteen hex digits in the last group: not a UUID, so not that placeholder.
+        expect(placeholderReasons(`${arn}1`)).toEqual([]);
+    });
+
+    test("a value with two reasons lists both, and values are separated", () => {
+        const found = findPlaceholders({ hooks: ["https://203.0.113.10/example.com", "https://alerts.example.org/hook"] });
+        expect(placeholderMessage("dev", found)).toBe(
+            'Stack \'dev\' still holds 2 example value(s) that cannot be deployed: hooks[0] "https://203.0.113.10/example.com" (reserved example domain (RFC 2606), documentation network 203.0.113.0/24); ' +
+                'hooks[1] "https://alerts.example.org/hook" (reserved example domain (RFC 2606)). Put your own values in Pulumi.dev.yaml (README: "Values to change"), or set allowPlaceholders: true if you mean them.',
+        );
     });
 });
 
