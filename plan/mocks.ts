@@ -445,7 +445,13 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             }
             case "aws:lb/getHostedZoneId:getHostedZoneId": {
                 const region = str((args.inputs as Props).region, this.region);
-                const type = str((args.inputs as Props).loadBalancerType, "application");
+                // The data source's schema (terraform-provider-aws aws_lb_hosted_zone_id): optional, "application" by
+                // default, else "application" or "network".
+                const given = (args.inputs as Props).loadBalancerType;
+                if (given !== undefined && given !== "application" && given !== "network") {
+                    throw invokeError(`expected load_balancer_type to be one of ["application" "network"], got ${JSON.stringify(given)}`);
+                }
+                const type = str(given, "application");
                 const id = type === "application" ? ALB_HOSTED_ZONE_IDS[region] : undefined;
                 if (!id) throw new Error(`The offline plan knows no ${type} load balancer hosted zone for region ${region}`);
                 return { id, loadBalancerType: type, region };

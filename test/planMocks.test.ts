@@ -32,3 +32,15 @@ describe("default providers (Pulumi's defaultProviders.shouldDenyRequest)", () =
         expect(p.outputs.account).toBe("123456789012");
     });
 });
+
+describe("aws.lb.getHostedZoneId as the data source validates it (terraform-provider-aws aws_lb_hosted_zone_id)", () => {
+    test("application by default; an unknown load balancer type fails the invoke", async () => {
+        const config = { "test:mode": "explicit", "pulumi:disable-default-providers": '["*"]' };
+        // Canonical hosted zone of ALBs in ap-northeast-2 (AWS General Reference, Elastic Load Balancing endpoints).
+        expect((await planProgram(PROGRAM, "test", config)).outputs.albZoneId).toBe("ZWKZPGTI48KDX");
+        expect((await planProgram(PROGRAM, "test", { ...config, "test:loadBalancerType": "application" })).outputs.albZoneId).toBe("ZWKZPGTI48KDX");
+        await expect(planProgram(PROGRAM, "test", { ...config, "test:loadBalancerType": "" })).rejects.toThrow(
+            'expected load_balancer_type to be one of ["application" "network"], got ""',
+        );
+    });
+});
