@@ -40,14 +40,19 @@ describe("Network", () => {
         // An internet-facing Gateway in an existing VPC needs its preview sources named (its NAT IPs are unknown here).
         const p = await plan("dev", `existingVpc=${JSON.stringify(existing)}`, 'previewAccess={"sourceCidrs":["203.0.113.0/24"]}');
         expect(ofType(p, VPC)).toHaveLength(0);
-        const tags = ofType(p, "aws:ec2/tag:Tag").map((t) => t.inputs as { resourceId: string; key: string; value: string });
-        expect(tags).toEqual(
-            expect.arrayContaining([
-                { resourceId: "subnet-0aaaaaaaaaaaaaaa1", key: "kubernetes.io/role/elb", value: "1" },
-                { resourceId: "subnet-0bbbbbbbbbbbbbbb2", key: "kubernetes.io/role/internal-elb", value: "1" },
-                { resourceId: "subnet-0bbbbbbbbbbbbbbb1", key: "karpenter.sh/discovery", value: "service-dev" },
-            ]),
-        );
+        // Every subnet tag, by name (a tag's name is its URN: renaming one would delete and re-create the tag): the
+        // load balancer controller's subnet discovery (kubernetes.io/role/elb on public, kubernetes.io/role/internal-elb
+        // on private subnets, value 1) and Karpenter's (karpenter.sh/discovery = the cluster's name, private only).
+        const subnetTags = ofType(p, "aws:ec2/tag:Tag").filter((t) => t.name.startsWith("network-"));
+        expect(subnetTags.map((t) => [t.name, t.inputs])).toEqual([
+            ["network-subnet-0aaaaaaaaaaaaaaa1-kubernetes-io-role-elb", { resourceId: "subnet-0aaaaaaaaaaaaaaa1", key: "kubernetes.io/role/elb", value: "1" }],
+            ["network-subnet-0aaaaaaaaaaaaaaa2-kubernetes-io-role-elb", { resourceId: "subnet-0aaaaaaaaaaaaaaa2", key: "kubernetes.io/role/elb", value: "1" }],
+            ["network-subnet-0bbbbbbbbbbbbbbb1-kubernetes-io-role-internal-elb", { resourceId: "subnet-0bbbbbbbbbbbbbbb1", key: "kubernetes.io/role/internal-elb", value: "1" }],
+            ["network-subnet-0bbbbbbbbbbbbbbb1-karpenter-sh-discovery", { resourceId: "subnet-0bbbbbbbbbbbbbbb1", key: "karpenter.sh/discovery", value: "service-dev" }],
+            ["network-subnet-0bbbbbbbbbbbbbbb2-kubernetes-io-role-internal-elb", { resourceId: "subnet-0bbbbbbbbbbbbbbb2", key: "kubernetes.io/role/internal-elb", value: "1" }],
+            ["network-subnet-0bbbbbbbbbbbbbbb2-karpenter-sh-discovery", { resourceId: "subnet-0bbbbbbbbbbbbbbb2", key: "karpenter.sh/discovery", value: "service-dev" }],
+        ]);
+        expect(p.outputs.privateSubnetIds).toEqual(existing.privateSubnetIds);
         const cluster = inputsOf(p, "eks:index:Cluster", "cluster-eks");
         expect(cluster.vpcId).toBe(existing.vpcId);
         expect(cluster.privateSubnetIds).toEqual(existing.privateSubnetIds);
