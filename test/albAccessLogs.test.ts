@@ -49,6 +49,15 @@ describe("ALB access logs, deletion protection and WAF", () => {
         expect(find(p, "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration", "gateway-lb-config").dependencies).toContain(
             find(p, "aws:s3/bucketPolicy:BucketPolicy", "alb-access-logs-policy").urn,
         );
+        // S3 refuses a bucket policy while Block Public Access settings or ownership controls of the same bucket are
+        // being changed (409 OperationAborted, "A conflicting conditional operation is currently in progress"): the
+        // policy goes in after both.
+        expect(find(p, "aws:s3/bucketPolicy:BucketPolicy", "alb-access-logs-policy").dependencies).toEqual(
+            expect.arrayContaining([
+                find(p, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "alb-access-logs-public-access").urn,
+                find(p, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "alb-access-logs-ownership").urn,
+            ]),
+        );
     });
 
     test("the policy follows the prefix, and a Region launched after August 2022 only names the service principal", () => {
