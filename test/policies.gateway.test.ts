@@ -48,6 +48,19 @@ describe("gateway-https-tls-policy: what counts as a listener configuration", ()
         expect(await urns([good, gateway("other-kind", { group: "gateway.k8s.aws", kind: "TargetGroupConfiguration", name: "alb" })])).toEqual([urnOf(GATEWAY, "other-kind")]);
     });
 
+    test("the LoadBalancerConfiguration a Gateway names is the one of that name in the Gateway's namespace", async () => {
+        // LocalParametersReference (Gateway API): no namespace field, the Gateway's own namespace.
+        const ref = { group: "gateway.k8s.aws", kind: "LoadBalancerConfiguration", name: "alb" };
+        const good = { listenerConfigurations: [{ protocolPort: "HTTPS:443", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }] };
+        const elsewhere = resource(LBC, "alb-elsewhere", { metadata: { name: "alb", namespace: "other" }, spec: good });
+        const otherName = resource(LBC, "alb-2", { metadata: { name: "alb-2", namespace: "gateway-system" }, spec: good });
+        const otherKind = resource("kubernetes:gateway.k8s.aws/v1:TargetGroupConfiguration", "alb-tg", { metadata: { name: "alb", namespace: "gateway-system" }, spec: good });
+        const violations = await check(gatewayHttpsTlsPolicy, [elsewhere, otherName, otherKind, gateway("public", ref)]);
+        expect(violations.map((v) => v.message)).toEqual([
+            'Gateway gateway-system/public HTTPS listener "https" names LoadBalancerConfiguration alb, which is not in the stack: the controller\'s default ELBSecurityPolicy-2016-08 accepts TLS 1.0.',
+        ]);
+    });
+
     test("ELB security policy names: the family must start the name", () => {
         expect(isTls12OrNewer("ELBSecurityPolicy-TLS13-1-2-Res-2021-06")).toBe(true);
         expect(isTls12OrNewer("Custom-ELBSecurityPolicy-TLS13-1-2-2021-06")).toBe(false);

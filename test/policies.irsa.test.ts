@@ -4,7 +4,8 @@
  * roles to Kubernetes service accounts"), where the namespace is a DNS-1123 label and the name a DNS-1123
  * subdomain (Kubernetes "Object Names and IDs").
  */
-import { irsaStatementProblems } from "../policies/iam";
+import { iamRoleTrustScoped, irsaStatementProblems } from "../policies/iam";
+import { check, resource } from "./policyHarness";
 
 const ISSUER = "oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 
@@ -44,5 +45,36 @@ describe("IRSA trust subjects", () => {
         "system:serviceaccount::api",
     ])("refuses %j", (subject) => {
         expect(problems(subject)).toEqual([`subject ${JSON.stringify(subject)} is not one exact system:serviceaccount:<namespace>:<name>`]);
+    });
+});
+
+describe("which OIDC providers are EKS clusters (IRSA's stricter rules)", () => {
+    // EKS issuers: https://oidc.eks.<region>.amazonaws.com/id/<id>, .amazonaws.com.cn in the China regions (EKS User
+    // Guide, "Create an IAM OIDC provider for your cluster"). A subject matched with StringLike is fine for another
+    // identity provider (GitHub: repo:org/*) but not for a cluster, where it admits every service account it matches.
+    const trustOf = (issuer: string) =>
+        resource("aws:iam/role:Role", "role", {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${issuer}` },
+                        Action: "sts:AssumeRoleWithWebIdentity",
+                        Condition: { StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${issuer}:sub`]: "system:serviceaccount:app:*" } },
+                    },
+                ],
+            }),
+        });
+    const flagged = async (issuer: string) => (await check(iamRoleTrustScoped, [trustOf(issuer)], { trustedAccountIds: ["123456789012"] })).length > 0;
+
+    test.each([
+        ["oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE", true],
+        ["oidc.eks.cn-north-1.amazonaws.com.cn/id/EXAMPLED539D4633E53DE1B71EXAMPLE", true],
+        ["auth.oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLE", false],
+        ["oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLE/realms/app", false],
+        ["token.actions.githubusercontent.com", false],
+    ])("%s is an EKS cluster: %s", async (issuer, eks) => {
+        expect(await flagged(issuer)).toBe(eks);
     });
 });

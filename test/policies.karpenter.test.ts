@@ -3,7 +3,7 @@
  * the provider (which then takes the Pulumi resource name plus a random suffix, @pulumi/kubernetes autonaming), the
  * Pulumi resource name the user wrote.
  */
-import { nodeImdsv2, nodePoolLimits } from "../policies/karpenter";
+import { nodeGroupLaunchTemplateImdsv2, nodeImdsv2, nodePoolLimits } from "../policies/karpenter";
 import { check, resource } from "./policyHarness";
 
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
@@ -25,5 +25,29 @@ describe("karpenter policies: which name a violation shows", () => {
     test("a NodePool without metadata.name is named by its resource name", async () => {
         const violations = await check(nodePoolLimits, [resource(NODE_POOL, "general-pool", { spec: { template: { spec: {} } } })]);
         expect(violations.map((v) => v.message)).toEqual(['NodePool "general-pool" has no limit for cpu, memory (spec.limits): it can provision without bound.']);
+    });
+});
+
+describe("nodegroup-launch-template-imdsv2: which launch template a node group names", () => {
+    // An EKS managed node group names its launch template by id or by name (aws.eks.NodeGroup launchTemplate: id,
+    // name, version). Found by name only when both have one: a template without a name is not every nameless ref's.
+    const unnamedTemplate = resource("aws:ec2/launchTemplate:LaunchTemplate", "unnamed", { metadataOptions: { httpTokens: "optional" } });
+    const group = (name: string, launchTemplate: object, dependsOn: ReturnType<typeof resource>[] = []) =>
+        resource("aws:eks/nodeGroup:NodeGroup", name, { clusterName: "c", launchTemplate }, { dependsOn });
+
+    test("a ref by id alone is not matched by name to a template without one", async () => {
+        const violations = await check(nodeGroupLaunchTemplateImdsv2, [unnamedTemplate, group("by-id", { id: "lt-0abc", version: "1" })]);
+        expect(violations.map((v) => v.message)).toEqual([
+            "NodeGroup by-id names launch template lt-0abc, which the stack does not define: its IMDS settings cannot be checked.",
+        ]);
+    });
+
+    test("of two templates it depends on, the one it names", async () => {
+        const named = (name: string, httpTokens: string) => resource("aws:ec2/launchTemplate:LaunchTemplate", name, { name, metadataOptions: { httpTokens } });
+        const required = named("nodes", "required");
+        const optional = named("other", "optional");
+        expect(await check(nodeGroupLaunchTemplateImdsv2, [required, optional, group("two", { name: "nodes", version: "1" }, [optional, required])])).toEqual([]);
+        const violations = await check(nodeGroupLaunchTemplateImdsv2, [required, optional, group("two", { name: "other", version: "1" }, [optional, required])]);
+        expect(violations.map((v) => v.message)).toEqual(['NodeGroup two uses launch template other, which does not require IMDSv2 (metadataOptions.httpTokens is "optional").']);
     });
 });

@@ -6,7 +6,7 @@
  * and any provider whose name starts with `default` counts as one (pulumi/pulumi pkg/resource/deploy/providers
  * IsDefaultProvider: `strings.HasPrefix(urn.Name().String(), "default")`).
  */
-import { kubernetesExplicitProvider } from "../policies/stack";
+import { bluegreenBackendsHaveReplicas, kubernetesExplicitProvider } from "../policies/stack";
 import { check, resource, urnOf } from "./policyHarness";
 
 const COMPONENT_TYPES = [
@@ -50,5 +50,20 @@ describe("kubernetes-explicit-provider: components and default providers", () =>
         expect(violations.map((v) => v.message)).toEqual(
             isDefault ? [`kubernetes:core/v1:Namespace apps uses the default Kubernetes provider (${name}): pass the cluster's provider explicitly.`] : [],
         );
+    });
+});
+
+describe("bluegreen-backends-have-replicas: a backendRef names a Service in the route's namespace", () => {
+    // Gateway API BackendObjectReference: without `namespace`, the route's own namespace.
+    test("a Service of that name in another namespace is not the backend", async () => {
+        // The route belongs to blue/green application api (its color Service names it).
+        const blue = resource("kubernetes:core/v1:Service", "api-blue", { metadata: { name: "api-blue", namespace: "api", labels: { app: "api", color: "blue" } }, spec: { selector: { app: "api", color: "blue" } } });
+        const route = resource("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "api-route", {
+            metadata: { name: "api", namespace: "api", labels: { app: "api" } },
+            spec: { rules: [{ backendRefs: [{ group: "", kind: "Service", name: "shared", port: 80 }] }] },
+        });
+        const elsewhere = resource("kubernetes:core/v1:Service", "shared", { metadata: { name: "shared", namespace: "other" }, spec: { selector: { app: "shared" } } });
+        const violations = await check(bluegreenBackendsHaveReplicas, [blue, route, elsewhere]);
+        expect(violations.map((v) => v.message)).toEqual(["HTTPRoute api/api sends traffic to Service api/shared, which is not in the stack."]);
     });
 });
