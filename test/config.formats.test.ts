@@ -368,6 +368,24 @@ const FORMATS: Record<string, Format> = {
         // Previews of an internet-facing Gateway in a VPC the stack did not create need their sources named.
         extra: ['previewAccess={"sourceCidrs":["203.0.113.0/24"]}'],
     },
+    "subnet id (public)": {
+        key: "existingVpc",
+        path: [],
+        label: "existingVpc.publicSubnetIds[0]",
+        expected: "a subnet id",
+        accepted: [],
+        refused: [],
+        extra: ['previewAccess={"sourceCidrs":["203.0.113.0/24"]}'],
+    },
+    "subnet id (private)": {
+        key: "existingVpc",
+        path: [],
+        label: "existingVpc.privateSubnetIds[0]",
+        expected: "a subnet id",
+        accepted: [],
+        refused: [],
+        extra: ['previewAccess={"sourceCidrs":["203.0.113.0/24"]}'],
+    },
 };
 
 // Formats that take their value inside a small object rather than at a field of the stack file.
@@ -383,6 +401,10 @@ const WRAPPED: Record<string, (v: Json) => string> = {
     "label key (taint key)": (v) => withField("dev", "nodePools", [0, "taints"], [{ key: v, effect: "NoSchedule" }]),
     "VPC id": (v) =>
         `existingVpc=${JSON.stringify({ vpcId: v, publicSubnetIds: ["subnet-0123abcd", "subnet-4567cdef"], privateSubnetIds: ["subnet-89abcdef", "subnet-01234567"] })}`,
+    "subnet id (public)": (v) =>
+        `existingVpc=${JSON.stringify({ vpcId: "vpc-0123abcd", publicSubnetIds: [v, "subnet-4567cdef"], privateSubnetIds: ["subnet-89abcdef", "subnet-01234567"] })}`,
+    "subnet id (private)": (v) =>
+        `existingVpc=${JSON.stringify({ vpcId: "vpc-0123abcd", publicSubnetIds: ["subnet-0123abcd", "subnet-4567cdef"], privateSubnetIds: [v, "subnet-01234567"] })}`,
 };
 const WRAPPED_CASES: Record<string, { accepted: Json[]; refused: Json[] }> = {
     "load balancer DNS name": {
@@ -425,6 +447,15 @@ const WRAPPED_CASES: Record<string, { accepted: Json[]; refused: Json[] }> = {
     "VPC id": {
         accepted: ["vpc-0123abcd", "vpc-0123456789abcdef0"],
         refused: ["vpc-0123abc", "vpc-0123456789abcdef01", "vpc-0123ABCD", "xvpc-0123abcd", "vpc-0123abcdx", "subnet-0123abcd"],
+    },
+    // EC2 resource ids: the type prefix and 8 (older) or 17 hex digits (EC2 User Guide, "Resource IDs").
+    "subnet id (public)": {
+        accepted: ["subnet-0123abcd", "subnet-0123456789abcdef0"],
+        refused: ["subnet-0123abc", "subnet-0123456789abcdef01", "subnet-0123ABCD", "xsubnet-0123abcd", "subnet-0123abcdx", "vpc-0123abcd"],
+    },
+    "subnet id (private)": {
+        accepted: ["subnet-89abcdef", "subnet-0fedcba9876543210"],
+        refused: ["asubnet-89abcdef", "subnet-89abcdef ", "sg-89abcdef"],
     },
 };
 

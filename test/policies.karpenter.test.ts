@@ -42,6 +42,14 @@ describe("nodegroup-launch-template-imdsv2: which launch template a node group n
         ]);
     });
 
+    test("only a launch template is a launch template, whatever else carries that name", async () => {
+        const role = resource("aws:iam/role:Role", "nodes-role", { name: "nodes" });
+        const violations = await check(nodeGroupLaunchTemplateImdsv2, [role, group("by-name", { name: "nodes", version: "1" })]);
+        expect(violations.map((v) => v.message)).toEqual([
+            "NodeGroup by-name names launch template nodes, which the stack does not define: its IMDS settings cannot be checked.",
+        ]);
+    });
+
     test("of two templates it depends on, the one it names", async () => {
         const named = (name: string, httpTokens: string) => resource("aws:ec2/launchTemplate:LaunchTemplate", name, { name, metadataOptions: { httpTokens } });
         const required = named("nodes", "required");

@@ -53,11 +53,12 @@ describe("kubernetes-explicit-provider: components and default providers", () =>
     });
 });
 
-describe("bluegreen-backends-have-replicas: a backendRef names a Service in the route's namespace", () => {
+describe("bluegreen-backends-have-replicas: which routes and Services it reads", () => {
+    // Routes of blue/green application api (its color Service names it).
+    const blue = resource("kubernetes:core/v1:Service", "api-blue", { metadata: { name: "api-blue", namespace: "api", labels: { app: "api", color: "blue" } }, spec: { selector: { app: "api", color: "blue" } } });
+
     // Gateway API BackendObjectReference: without `namespace`, the route's own namespace.
     test("a Service of that name in another namespace is not the backend", async () => {
-        // The route belongs to blue/green application api (its color Service names it).
-        const blue = resource("kubernetes:core/v1:Service", "api-blue", { metadata: { name: "api-blue", namespace: "api", labels: { app: "api", color: "blue" } }, spec: { selector: { app: "api", color: "blue" } } });
         const route = resource("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "api-route", {
             metadata: { name: "api", namespace: "api", labels: { app: "api" } },
             spec: { rules: [{ backendRefs: [{ group: "", kind: "Service", name: "shared", port: 80 }] }] },
@@ -65,5 +66,13 @@ describe("bluegreen-backends-have-replicas: a backendRef names a Service in the 
         const elsewhere = resource("kubernetes:core/v1:Service", "shared", { metadata: { name: "shared", namespace: "other" }, spec: { selector: { app: "shared" } } });
         const violations = await check(bluegreenBackendsHaveReplicas, [blue, route, elsewhere]);
         expect(violations.map((v) => v.message)).toEqual(["HTTPRoute api/api sends traffic to Service api/shared, which is not in the stack."]);
+    });
+
+    test("only HTTPRoutes are read (the policy's scope): a GRPCRoute of the same application is not", async () => {
+        const grpc = resource("kubernetes:gateway.networking.k8s.io/v1:GRPCRoute", "api-grpc", {
+            metadata: { name: "api-grpc", namespace: "api", labels: { app: "api" } },
+            spec: { rules: [{ backendRefs: [{ group: "", kind: "Service", name: "missing", port: 80 }] }] },
+        });
+        expect(await check(bluegreenBackendsHaveReplicas, [blue, grpc])).toEqual([]);
     });
 });
