@@ -24,6 +24,8 @@ describe("parseCidr", () => {
         ["64:ff9b::203.0.113.10", (0x64n << 112n) | (0xff9bn << 96n) | v4(203, 0, 113, 10)],
         ["2001:db8:0:0:0:0:0:1", (0x20010db8n << 96n) | 1n],
         ["2001:DB8::1", (0x20010db8n << 96n) | 1n],
+        // `::` may stand for a single group of zeros (RFC 4291 2.2; RFC 5952 advises against writing it, parsers accept it).
+        ["2001:db8::1:2:3:4:5", (0x20010db8n << 96n) | (1n << 64n) | (2n << 48n) | (3n << 32n) | (4n << 16n) | 5n],
     ])("IPv6 %j", (text, value) => {
         expect(parseCidr(text)).toEqual({ family: "ipv6", first: value, last: value });
     });
@@ -40,6 +42,7 @@ describe("parseCidr", () => {
         "::ffff:198.51.100.256",
         "::ffff:198.51.100",
         "2001:db8::1::",
+        "1:2:3:4::5:6:7:8",
         "2001:db8:0:0:0:0:0:0:1",
         "2001:db8:0:0:0:0:1",
         "2001:db8::g",

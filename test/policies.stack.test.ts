@@ -68,6 +68,14 @@ describe("bluegreen-backends-have-replicas: which routes and Services it reads",
         expect(violations.map((v) => v.message)).toEqual(["HTTPRoute api/api sends traffic to Service api/shared, which is not in the stack."]);
     });
 
+    test("only backendRefs to Services (kind unset or Service, core group): a ServiceImport is another object", async () => {
+        const route = resource("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "api-route", {
+            metadata: { name: "api", namespace: "api", labels: { app: "api" } },
+            spec: { rules: [{ backendRefs: [{ group: "multicluster.x-k8s.io", kind: "ServiceImport", name: "remote", port: 80 }] }] },
+        });
+        expect(await check(bluegreenBackendsHaveReplicas, [blue, route])).toEqual([]);
+    });
+
     test("only HTTPRoutes are read (the policy's scope): a GRPCRoute of the same application is not", async () => {
         const grpc = resource("kubernetes:gateway.networking.k8s.io/v1:GRPCRoute", "api-grpc", {
             metadata: { name: "api-grpc", namespace: "api", labels: { app: "api" } },
