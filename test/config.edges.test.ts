@@ -232,6 +232,18 @@ describe("placeholders: certificate ids and the message", () => {
     });
 });
 
+describe("NodePool template labels and instance families", () => {
+    // Karpenter reserves label domains (the part before '/'); a key without '/' has no domain, whatever it ends with.
+    test("a key without a prefix has no domain to reserve", () => {
+        expect(problemsOf("dev", withField("dev", "nodePools", [0, "labels"], { "karpenter.shx": "a", "team.karpenter.k8s.aws": "b" }))).toEqual([]);
+    });
+
+    test("instanceFamilies takes several families, not none", () => {
+        expect(problemsOf("dev", withField("dev", "nodePools", [0, "requirements", "instanceFamilies"], ["m7i", "c7i", "r7i"]))).toEqual([]);
+        expect(problemsOf("dev", withField("dev", "nodePools", [0, "requirements", "instanceFamilies"], []))).toHaveLength(1);
+    });
+});
+
 describe("CIDR notation", () => {
     // RFC 4632 §3.1: an IPv4 prefix length is 0 to 32. 128.0.0.0/33 would pass a network-address check done with a
     // shift of 32 - 33 bits, so the length is checked on its own.

@@ -284,7 +284,7 @@ const FORMATS: Record<string, Format> = {
         path: ["gatewayApi"],
         label: "versions.gatewayApi",
         expected: "a Gateway API release tag such as v1.6.1",
-        accepted: ["v1.6.1", "v1.10.0"],
+        accepted: ["v1.6.1", "v1.10.0", "v1.6.10", "v1.12.14"],
         refused: ["1.6.1", "v2.0.0", "v1.6", "v1.6.1x", "xv1.6.1", "v1.x.1", "v1.6.x"],
     },
     "AL2023 AMI alias": {
@@ -441,7 +441,7 @@ const WRAPPED_CASES: Record<string, { accepted: Json[]; refused: Json[] }> = {
         refused: ["19:abc", "20:abcdefghij", "19;abcdefghij", "19:abc def gh", `19:${"a".repeat(201)}`, "19%3babcdefgh", "x19:abcdefghij"],
     },
     "label key (taint key)": {
-        accepted: ["team", "example.com/team", "a", "Team_A.b-c", "sub.example.com/x", "a-b.c-d/e", "node-role"],
+        accepted: ["team", "example.com/team", "a", "Team_A.b-c", "sub.example.com/x", "a-b.c-d/e", "node-role", "a/b", "a.b/c"],
         refused: ["-team", "team-", "example.com/", "/team", "Example.com/team", "example..com/x", "a/b/c", "-a.com/x", "a-.com/x", "a.-b/x", "team!"],
     },
     "VPC id": {
