@@ -58,6 +58,13 @@ export function isAlbGateway(gateway: PolicyResource, resources: readonly Policy
     return gw.spec?.infrastructure?.parametersRef?.group === LBC_GROUP;
 }
 
+/** Whether a Gateway's GatewayClass is in the stack and names a controller other than the load balancer controller. */
+function servedByOtherController(gateway: PolicyResource, resources: readonly PolicyResource[]): boolean {
+    const gw = gateway.props as GatewayView;
+    const cls = resources.find((c) => isKind(c, GATEWAY_API_GROUP, "GatewayClass") && (c.props as KubeObject).metadata?.name === gw.spec?.gatewayClassName);
+    return cls !== undefined && (cls.props as GatewayClassView).spec?.controllerName !== ALB_CONTROLLER_NAME;
+}
+
 export const gatewayHttpsTlsPolicy: StackValidationPolicy = {
     name: "gateway-https-tls-policy",
     description: "HTTPS listeners of ALB Gateways use an ELB security policy with TLS 1.2 or newer (set in the LoadBalancerConfiguration).",
@@ -75,7 +82,9 @@ export const gatewayHttpsTlsPolicy: StackValidationPolicy = {
                 }
             }
         }
-        for (const r of args.resources.filter((res) => isKind(res, GATEWAY_API_GROUP, "Gateway"))) {
+        // A Gateway whose GatewayClass (in the stack) names another controller takes its TLS settings elsewhere; one
+        // whose class the stack does not show is held to the rule (fail closed).
+        for (const r of args.resources.filter((res) => isKind(res, GATEWAY_API_GROUP, "Gateway") && !servedByOtherController(res, args.resources))) {
             const gateway = r.props as GatewayView;
             const ref = gateway.spec?.infrastructure?.parametersRef;
             const lbc = loadBalancerConfigurationOf(r, args.resources);

@@ -4,7 +4,7 @@
  * form (aws-load-balancer-controller docs, "LoadBalancerConfiguration", listenerConfigurations), a Gateway's
  * `spec.infrastructure.parametersRef` naming one (Gateway API v1.3, GatewayInfrastructure.parametersRef).
  */
-import { gatewayHttpsTlsPolicy, isTls12OrNewer } from "../policies/gateway";
+import { albAccessLogs, gatewayHttpsTlsPolicy, isAlbGateway, isTls12OrNewer } from "../policies/gateway";
 import { check, resource, urnOf } from "./policyHarness";
 
 const LBC = "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration";
@@ -61,9 +61,43 @@ describe("gateway-https-tls-policy: what counts as a listener configuration", ()
         ]);
     });
 
+    test("only ALB Gateways: another controller's Gateway, and a patch of a Gateway, are not judged", async () => {
+        const nginxClass = resource("kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "nginx", { metadata: { name: "nginx" }, spec: { controllerName: "gateway.nginx.org/nginx-gateway-controller" } });
+        const nginx = resource(GATEWAY, "nginx-gw", {
+            metadata: { name: "nginx-gw", namespace: "gateway-system" },
+            spec: { gatewayClassName: "nginx", listeners: [{ name: "https", port: 443, protocol: "HTTPS" }] },
+        });
+        const patch = resource("kubernetes:gateway.networking.k8s.io/v1:GatewayPatch", "gw-patch", {
+            metadata: { name: "platform", namespace: "gateway-system" },
+            spec: { gatewayClassName: "alb", listeners: [{ name: "https", port: 443, protocol: "HTTPS" }] },
+        });
+        expect(await urns([nginxClass, nginx, patch])).toEqual([]);
+    });
+
     test("ELB security policy names: the family must start the name", () => {
         expect(isTls12OrNewer("ELBSecurityPolicy-TLS13-1-2-Res-2021-06")).toBe(true);
         expect(isTls12OrNewer("Custom-ELBSecurityPolicy-TLS13-1-2-2021-06")).toBe(false);
         expect(isTls12OrNewer("ELBSecurityPolicy-TLS13-1-2")).toBe(false);
+    });
+});
+
+describe("which Gateways are ALB Gateways", () => {
+    const gw = (spec: Record<string, unknown>) => resource(GATEWAY, "gw", { metadata: { name: "gw", namespace: "gateway-system" }, spec: { listeners: [], ...spec } });
+    const albClass = resource("kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "alb", { metadata: { name: "alb" }, spec: { controllerName: "gateway.k8s.aws/alb" } });
+
+    // What a policy receives: the resource's type and its inputs as `props`.
+    const asPolicyResource = (r: ReturnType<typeof resource>) => ({ type: r.type, props: r.inputs }) as unknown as Parameters<typeof isAlbGateway>[0];
+
+    test("by its GatewayClass when the stack has it (controllerName gateway.k8s.aws/alb), else by a LoadBalancerConfiguration parametersRef", () => {
+        const isAlb = (g: ReturnType<typeof resource>, others: ReturnType<typeof resource>[]) => isAlbGateway(asPolicyResource(g), others.map(asPolicyResource));
+        expect(isAlb(gw({ gatewayClassName: "alb" }), [albClass])).toBe(true);
+        expect(isAlb(gw({ gatewayClassName: "shared" }), [])).toBe(false);
+        const lbcRef = { infrastructure: { parametersRef: { group: "gateway.k8s.aws", kind: "LoadBalancerConfiguration", name: "alb" } } };
+        expect(isAlb(gw({ gatewayClassName: "shared", ...lbcRef }), [])).toBe(true);
+    });
+
+    test("alb-access-logs judges ALB Gateways only", async () => {
+        const violations = await check(albAccessLogs, [gw({ gatewayClassName: "shared" })]);
+        expect(violations).toEqual([]);
     });
 });

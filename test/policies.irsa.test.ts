@@ -48,6 +48,23 @@ describe("IRSA trust subjects", () => {
     });
 });
 
+describe("IRSA condition operators", () => {
+    test("the subject and audience under StringEquals; other keys under other operators are the author's business", () => {
+        const s = statement("system:serviceaccount:app:api");
+        const extra = { ...s, Condition: { ...s.Condition, StringLike: { "aws:RequestTag/team": "app-*" } } };
+        expect(irsaStatementProblems(extra as never, ISSUER)).toEqual([]);
+    });
+
+    test("the audience matched with StringLike is named", () => {
+        const s = statement("system:serviceaccount:app:api");
+        const like = { ...s, Condition: { StringEquals: { [`${ISSUER}:sub`]: "system:serviceaccount:app:api" }, StringLike: { [`${ISSUER}:aud`]: "sts.*" } } };
+        expect(irsaStatementProblems(like as never, ISSUER)).toEqual([
+            "matches the audience with StringLike instead of StringEquals",
+            `has no StringEquals condition ${ISSUER}:aud = sts.amazonaws.com`,
+        ]);
+    });
+});
+
 describe("which OIDC providers are EKS clusters (IRSA's stricter rules)", () => {
     // EKS issuers: https://oidc.eks.<region>.amazonaws.com/id/<id>, .amazonaws.com.cn in the China regions (EKS User
     // Guide, "Create an IAM OIDC provider for your cluster"). A subject matched with StringLike is fine for another

@@ -59,3 +59,12 @@ describe("nodegroup-launch-template-imdsv2: which launch template a node group n
         expect(violations.map((v) => v.message)).toEqual(['NodeGroup two uses launch template other, which does not require IMDSv2 (metadataOptions.httpTokens is "optional").']);
     });
 });
+
+describe("nodegroup-launch-template-imdsv2: pulumi-eks self-managed node groups", () => {
+    // pulumi-eks registers them as eks:index:NodeGroup (v1) and eks:index:NodeGroupV2 (its launch template variant).
+    test.each(["eks:index:NodeGroup", "eks:index:NodeGroupV2"])("%s is flagged", async (type) => {
+        const violations = await check(nodeGroupLaunchTemplateImdsv2, [resource(type, "workers", { instanceType: "t3.medium" })]);
+        expect(violations).toHaveLength(1);
+        expect(violations[0].message).toContain("is a pulumi-eks self-managed node group");
+    });
+});
