@@ -238,9 +238,13 @@ describe("NodePool template labels and instance families", () => {
         expect(problemsOf("dev", withField("dev", "nodePools", [0, "labels"], { "karpenter.shx": "a", "team.karpenter.k8s.aws": "b" }))).toEqual([]);
     });
 
-    test("instanceFamilies takes several families, not none", () => {
-        expect(problemsOf("dev", withField("dev", "nodePools", [0, "requirements", "instanceFamilies"], ["m7i", "c7i", "r7i"]))).toEqual([]);
-        expect(problemsOf("dev", withField("dev", "nodePools", [0, "requirements", "instanceFamilies"], []))).toHaveLength(1);
+    test.each([
+        ["instanceFamilies", ["m7i", "c7i", "r7i"]],
+        ["instanceSizes", ["large", "xlarge", "2xlarge"]],
+        ["zones", ["ap-northeast-2a", "ap-northeast-2c"]],
+    ])("%s takes several values, not none", (field, values) => {
+        expect(problemsOf("dev", withField("dev", "nodePools", [0, "requirements", field], values))).toEqual([]);
+        expect(problemsOf("dev", withField("dev", "nodePools", [0, "requirements", field], []))).toHaveLength(1);
     });
 });
 

@@ -55,6 +55,16 @@ describe("IRSA condition operators", () => {
         expect(irsaStatementProblems(extra as never, ISSUER)).toEqual([]);
     });
 
+    test.each([
+        [["sts.amazonaws.com", "other"]],
+        [["other"]],
+        [[]],
+    ])("audiences %j: exactly sts.amazonaws.com is required (the audience EKS tokens for IRSA carry)", (audiences) => {
+        const s = statement("system:serviceaccount:app:api");
+        const withAud = { ...s, Condition: { StringEquals: { [`${ISSUER}:sub`]: "system:serviceaccount:app:api", [`${ISSUER}:aud`]: audiences } } };
+        expect(irsaStatementProblems(withAud as never, ISSUER)).toEqual([`has no StringEquals condition ${ISSUER}:aud = sts.amazonaws.com`]);
+    });
+
     test("the audience matched with StringLike is named", () => {
         const s = statement("system:serviceaccount:app:api");
         const like = { ...s, Condition: { StringEquals: { [`${ISSUER}:sub`]: "system:serviceaccount:app:api" }, StringLike: { [`${ISSUER}:aud`]: "sts.*" } } };

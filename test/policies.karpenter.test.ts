@@ -68,3 +68,16 @@ describe("nodegroup-launch-template-imdsv2: pulumi-eks self-managed node groups"
         expect(violations[0].message).toContain("is a pulumi-eks self-managed node group");
     });
 });
+
+describe("nodegroup-launch-template-imdsv2: pulumi-eks clusters without a default node group", () => {
+    // pulumi-eks creates no default node group when told to skip it, when the cluster runs on Fargate, or in Auto Mode.
+    test.each([
+        [{ skipDefaultNodeGroup: true }, false],
+        [{ fargate: true }, false],
+        [{ autoMode: { enabled: true } }, false],
+        [{ autoMode: { enabled: false } }, true],
+        [{}, true],
+    ])("%j: default node group flagged %s", async (props, flagged) => {
+        expect((await check(nodeGroupLaunchTemplateImdsv2, [resource("eks:index:Cluster", "cluster", props)])).length > 0).toBe(flagged);
+    });
+});

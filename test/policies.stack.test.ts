@@ -76,6 +76,22 @@ describe("bluegreen-backends-have-replicas: which routes and Services it reads",
         expect(await check(bluegreenBackendsHaveReplicas, [blue, route])).toEqual([]);
     });
 
+    test("a color with several Deployments at 0 replicas names them all", async () => {
+        const deployment = (name: string) =>
+            resource("kubernetes:apps/v1:Deployment", name, {
+                metadata: { name, namespace: "api", labels: { app: "api", color: "blue" } },
+                spec: { replicas: 0, selector: { matchLabels: { app: "api", color: "blue" } }, template: { metadata: { labels: { app: "api", color: "blue" } }, spec: { containers: [] } } },
+            });
+        const route = resource("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "api-route", {
+            metadata: { name: "api", namespace: "api", labels: { app: "api" } },
+            spec: { rules: [{ backendRefs: [{ name: "api-blue", port: 80 }] }] },
+        });
+        const violations = await check(bluegreenBackendsHaveReplicas, [blue, deployment("api-blue"), deployment("api-blue-canary"), route]);
+        expect(violations.map((v) => v.message)).toEqual([
+            "HTTPRoute api/api sends traffic (weight 1) to Service api/api-blue, whose color blue has 0 replicas (Deployment api/api-blue, api/api-blue-canary).",
+        ]);
+    });
+
     test("only HTTPRoutes are read (the policy's scope): a GRPCRoute of the same application is not", async () => {
         const grpc = resource("kubernetes:gateway.networking.k8s.io/v1:GRPCRoute", "api-grpc", {
             metadata: { name: "api-grpc", namespace: "api", labels: { app: "api" } },
