@@ -4,7 +4,7 @@
  * and RFC 3849. A string that is not an address must parse as nothing (never throw, never a wrong range): the
  * policies read these from security-group rules, endpoint settings and resource policies as the user wrote them.
  */
-import { parseCidr } from "../policies/cidr";
+import { parseCidr, publicCoverage } from "../policies/cidr";
 
 const v4 = (a: number, b: number, c: number, d: number) => (BigInt(a) << 24n) | (BigInt(b) << 16n) | (BigInt(c) << 8n) | BigInt(d);
 
@@ -50,5 +50,21 @@ describe("parseCidr", () => {
         "",
     ])("%j is not an address", (text) => {
         expect(parseCidr(text)).toBeUndefined();
+    });
+});
+
+describe("publicCoverage counts each public address once", () => {
+    // 1.0.0.0/24 and 8.8.8.0/24 are public (no IANA special-purpose block covers them): 256 addresses each.
+    test.each([
+        [["1.0.0.0/24", "1.0.0.0/25"], 256n],
+        [["1.0.0.0/25", "1.0.0.0/24"], 256n],
+        [["1.0.0.128/25", "1.0.0.0/24", "1.0.0.64/26"], 256n],
+        [["1.0.0.0/24", "1.0.0.255/32"], 256n],
+        [["1.0.0.255/32", "1.0.0.0/24"], 256n],
+        [["1.0.0.0/25", "1.0.0.127/32", "1.0.0.128/25"], 256n],
+        [["8.8.8.0/24", "1.0.0.0/24", "1.0.0.0/24"], 512n],
+        [["1.0.0.0/24", "1.0.1.0/24", "1.0.0.128/26"], 512n],
+    ])("%j: %s addresses", (cidrs, count) => {
+        expect(publicCoverage(cidrs).addresses).toEqual({ ipv4: count, ipv6: 0n });
     });
 });

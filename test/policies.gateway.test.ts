@@ -4,7 +4,7 @@
  * form (aws-load-balancer-controller docs, "LoadBalancerConfiguration", listenerConfigurations), a Gateway's
  * `spec.infrastructure.parametersRef` naming one (Gateway API v1.3, GatewayInfrastructure.parametersRef).
  */
-import { albAccessLogs, gatewayHttpsTlsPolicy, isAlbGateway, isTls12OrNewer } from "../policies/gateway";
+import { albAccessLogs, gatewayHttpsTlsPolicy, gatewayRouteSelectorNotEmpty, isAlbGateway, isTls12OrNewer } from "../policies/gateway";
 import { check, resource, urnOf } from "./policyHarness";
 
 const LBC = "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration";
@@ -99,5 +99,20 @@ describe("which Gateways are ALB Gateways", () => {
     test("alb-access-logs judges ALB Gateways only", async () => {
         const violations = await check(albAccessLogs, [gw({ gatewayClassName: "shared" })]);
         expect(violations).toEqual([]);
+    });
+});
+
+describe("gateway-route-selector-not-empty reads Gateway API Gateways only", () => {
+    // An empty selector admits routes from every namespace (Gateway API: "an empty selector selects all namespaces").
+    const listeners = [{ name: "https", port: 443, protocol: "HTTPS", allowedRoutes: { namespaces: { from: "Selector", selector: {} } } }];
+    const object = (type: string) => resource(type, "gw", { metadata: { name: "gw", namespace: "gateway-system" }, spec: { gatewayClassName: "alb", listeners } });
+
+    test.each([
+        ["kubernetes:gateway.networking.k8s.io/v1:Gateway", 1],
+        ["kubernetes:gateway.networking.k8s.io/v1beta1:Gateway", 1],
+        ["kubernetes:networking.istio.io/v1:Gateway", 0],
+        ["kubernetes:gateway.networking.k8s.io/v1alpha1:ListenerSet", 0],
+    ])("%s: %s violation(s)", async (type, count) => {
+        expect(await check(gatewayRouteSelectorNotEmpty, [object(type)])).toHaveLength(count);
     });
 });
