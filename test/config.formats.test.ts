@@ -178,7 +178,7 @@ const FORMATS: Record<string, Format> = {
         path: [0, "disruption", "budgets", 0, "schedule"],
         label: "nodePools[0].disruption.budgets[0].schedule",
         expected: "a cron schedule such as '0 9 * * mon-fri'",
-        accepted: ["@daily", "@hourly", "@annually", "@yearly", "@monthly", "@weekly", "@midnight", "0 9 * * mon-fri", "*/5 * * * *"],
+        accepted: ["@daily", "@hourly", "@annually", "@yearly", "@monthly", "@weekly", "@midnight", "0 9 * * mon-fri", "*/5 * * * *", "30 10 15 12 mon-fri"],
         refused: ["@never", "0 9 * *", "x@daily", "daily", "@"],
     },
     // The NodePool CRD's label value pattern, at most 63 characters.
@@ -343,8 +343,14 @@ const FORMATS: Record<string, Format> = {
         accepted: [
             "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000",
             "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/w/a1b2c3d4-5678-90ab-cdef-000000000000",
+            // Other partitions (ARN format: arn:<partition>:...).
+            "arn:aws-us-gov:wafv2:us-gov-west-1:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000",
+            "arn:aws-cn:wafv2:cn-north-1:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000",
         ],
         refused: [
+            "xarn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000",
+            "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000/x",
+            "arn:aws1:wafv2:ap-northeast-2:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000",
             "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/a1b2c3d4-5678-90ab-cdef-000000000000",
             "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/edge/a1b2c3d4-5678-90ab-cdef-00000000000",
             "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/edge/A1B2C3D4-5678-90AB-CDEF-000000000000",
