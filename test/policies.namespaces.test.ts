@@ -6,7 +6,7 @@
  * experimental channels, the AWS Load Balancer Controller v3 CRDs). Other custom resources: scope unknown.
  */
 import { parseKubeType } from "../policies/podSpec";
-import { isNamespaced, namespacePodSecurityRestricted } from "../policies/namespaces";
+import { isNamespaced, namespacePodSecurityRestricted, noDefaultNamespace } from "../policies/namespaces";
 import { check, resource } from "./policyHarness";
 
 /** Pulumi type token → namespaced (true), cluster-scoped (false), unknown (undefined). */
@@ -99,5 +99,16 @@ describe("namespace-pod-security-restricted judges core/v1 Namespaces only", () 
         expect((await check(namespacePodSecurityRestricted, [resource("kubernetes:core/v1:Namespace", "team-a", props)])).map((v) => v.message)).toEqual([
             "Namespace team-a has no pod-security.kubernetes.io/enforce label (nothing is enforced): label it pod-security.kubernetes.io/enforce: restricted.",
         ]);
+    });
+});
+
+describe("no-default-namespace: Helm installs go where their namespace input says", () => {
+    // helm.sh/v3 Release and the v3/v4 Chart components take `namespace`; without it, the provider's, else default.
+    test.each(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Chart"])("%s", async (type) => {
+        const kind = type.split(":").pop();
+        expect((await check(noDefaultNamespace, [resource(type, "metrics", { chart: "metrics-server" })])).map((v) => v.message)).toEqual([
+            `Helm ${kind} metrics installs into the default namespace: set its namespace.`,
+        ]);
+        expect(await check(noDefaultNamespace, [resource(type, "metrics", { chart: "metrics-server", namespace: "kube-system" })])).toEqual([]);
     });
 });

@@ -6,7 +6,7 @@
  * (names, kinds, allowed values from the upstream formats they stand for: 12-digit AWS account ids, Kubernetes
  * DNS-1123 labels, IAM action names), not read from the pack, so that a changed schema shows.
  */
-import { policyConfigProblems } from "../plan/policy";
+import { policyConfigProblems, policySettings } from "../plan/policy";
 import { allPolicies, PACK_NAME } from "../policies/all";
 
 test("the pack's name is one the policy SDK serves (@pulumi/policy server.js packNameRE: ^[a-zA-Z0-9-_.]{1,100}$)", () => {
@@ -75,5 +75,50 @@ describe("policy settings (policies/config/<stack>.json)", () => {
         const tabled = new Set(SETTINGS.map(([p, s]) => `${p}.${s}`));
         // hpa-min-replicas.environment is the definition of policies/environment.ts, tabled for three other policies.
         expect(settings.filter((s) => !tabled.has(s))).toEqual(["hpa-min-replicas.environment"]);
+    });
+});
+
+/**
+ * What each policy applies when the stack's policy config says nothing (a preview without `policies/config`): fail
+ * closed. The managed policy names are those the EKS User Guide attaches to node and cluster roles ("Amazon EKS node
+ * IAM role", "Amazon EKS cluster IAM role") and to the add-ons' roles (VPC CNI, CloudWatch Observability, X-Ray); the
+ * exempt namespaces are the ones Kubernetes creates itself.
+ */
+const DEFAULTS: Record<string, Record<string, unknown>> = {
+    "eks-control-plane-logs": { requiredLogTypes: ["api", "audit", "authenticator"] },
+    "eks-endpoint-not-open": { maxPublicShare: 0.001 },
+    "eks-endpoint-private-prod": { environment: "prod" },
+    "security-group-ingress-restricted": { maxPublicShare: 0.001 },
+    "iam-role-trust-scoped": { trustedAccountIds: [] },
+    "iam-no-data-actions-on-any-resource": { additionalDataActions: [] },
+    "iam-managed-policy-allow-list": {
+        nodeRolePolicies: ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"],
+        clusterRolePolicies: ["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"],
+        workloadRolePolicies: ["AmazonEKS_CNI_Policy", "CloudWatchAgentServerPolicy", "AWSXrayWriteOnlyAccess"],
+        otherPolicies: [],
+    },
+    "resource-policy-not-public": { trustedAccountIds: [], maxPublicShare: 0.001 },
+    "nodepool-on-demand-only": { environment: "prod", allowedCapacityTypes: ["on-demand"] },
+    "nodepool-limits": { requiredLimits: ["cpu", "memory"] },
+    "nodepool-consolidation": { consolidationPolicies: ["WhenEmptyOrUnderutilized", "Balanced"] },
+    "gateway-allowed-routes-restricted": { environment: "prod" },
+    "namespace-pod-security-restricted": { exemptNamespaces: ["kube-system", "kube-public", "kube-node-lease"] },
+    "namespace-network-policy": { exemptNamespaces: ["kube-system", "kube-public", "kube-node-lease"] },
+    "network-policy-enforced": { enforcedByAnotherCni: false },
+    "workload-resources": { requiredRequests: ["cpu", "memory"], requiredLimits: ["memory"] },
+    "workload-allowed-registries": { allowedRegistries: [] },
+    "workload-restricted-security-context": { requireReadOnlyRootFilesystem: true },
+    "service-account-token-automount": { tokenServiceAccounts: [] },
+    "hpa-min-replicas": { environment: "prod", minReplicas: 2 },
+    "no-loadbalancer-services": { allowedGateways: [] },
+};
+
+describe("policy settings without a config file", () => {
+    test.each(allPolicies.filter((p) => p.configSchema).map((p) => [p.name, p]))("%s", (name, policy) => {
+        expect(policySettings(policy.configSchema, undefined)).toEqual(DEFAULTS[name]);
+    });
+
+    test("every policy with settings is in the table", () => {
+        expect(allPolicies.filter((p) => p.configSchema).map((p) => p.name).sort()).toEqual(Object.keys(DEFAULTS).sort());
     });
 });
