@@ -3,7 +3,7 @@
  * registry only when it has a "." or ":" or is "localhost"; a reference without a tag means :latest), and
  * workload-pinned-image over containers that set no image.
  */
-import { imageReference, imageRepository, workloadPinnedImage } from "../policies/workloads";
+import { imageReference, imageRepository, isAllowedRepository, workloadPinnedImage } from "../policies/workloads";
 import { messages, resource } from "./policyHarness";
 
 describe("image references", () => {
@@ -42,5 +42,21 @@ describe("workload-pinned-image: containers without an image", () => {
             'Deployment apps/bare init container "init" has no image.',
             'Deployment apps/bare ephemeral container "debug" has no image.',
         ]);
+    });
+});
+
+describe("allowed registries as users write them", () => {
+    // A registry host is case-insensitive (DNS); a repository path is not. A trailing slash adds nothing.
+    test.each([
+        ["public.ecr.aws/karpenter/controller", ["public.ecr.aws/karpenter/"], true],
+        ["public.ecr.aws/karpenter/controller", ["public.ecr.aws/karpenter//"], true],
+        ["public.ecr.aws/karpenter", ["public.ecr.aws/karpenter"], true],
+        ["public.ecr.aws/karpenter/controller", ["Public.ECR.aws/karpenter"], true],
+        ["public.ecr.aws/karpenter/controller", ["public.ecr.aws/Karpenter"], false],
+        ["public.ecr.aws/karpenter/controller", ["public.ecr.aws/karpenter/controller/"], true],
+        ["docker.io/library/nginx", ["public.ecr.aws", "docker.io/library"], true],
+        ["docker.io/library/nginx", [], false],
+    ])("%s in %j: %s", (repository, allowed, expected) => {
+        expect(isAllowedRepository(repository, allowed)).toBe(expected);
     });
 });
