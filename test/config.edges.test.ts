@@ -248,6 +248,21 @@ describe("NodePool template labels and instance families", () => {
     });
 });
 
+describe("service probes and secrets", () => {
+    test("a probe path is any path from the root, with or without a trailing slash", () => {
+        expect(problemsOf("dev", withField("dev", "services", [0, "probes"], { readinessPath: "/healthz", livenessPath: "/livez/" }))).toEqual([]);
+    });
+
+    test("a secret by ARN in another partition (arn:aws-cn, arn:aws-us-gov), or by name", () => {
+        const secrets = [
+            { secret: "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:app/db-AbCdEf" },
+            { secret: "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:app/db-AbCdEf" },
+            { secret: "app/db" },
+        ];
+        expect(problemsOf("dev", withField("dev", "services", [0, "aws", "secrets"], secrets))).toEqual([]);
+    });
+});
+
 describe("CIDR notation", () => {
     // RFC 4632 §3.1: an IPv4 prefix length is 0 to 32. 128.0.0.0/33 would pass a network-address check done with a
     // shift of 32 - 33 bits, so the length is checked on its own.
