@@ -13,6 +13,9 @@ export default {
     tsconfigFile: process.env.EKS_MUTATION_TSCONFIG ?? "tsconfig.stryker.json",
     mutate: ["config/**/*.ts", "components/**/*.ts", "lib/**/*.ts", "policies/**/*.ts", "!policies/node_modules/**"],
     coverageAnalysis: "perTest",
+    // Stryker would prefix every sandbox file with `// @ts-nocheck` for transpilers that type-check; SWC does not,
+    // and test/mutationChecker.test.ts needs its fixture project's type errors.
+    disableTypeChecks: false,
     jest: {
         projectType: "custom",
         configFile: "jest.config.js",
