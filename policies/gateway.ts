@@ -52,17 +52,22 @@ export function loadBalancerConfigurationOf(gateway: PolicyResource, resources: 
  * the ALB controller; a class outside the stack counts when the Gateway names a LoadBalancerConfiguration.
  */
 export function isAlbGateway(gateway: PolicyResource, resources: readonly PolicyResource[]): boolean {
-    const gw = gateway.props as GatewayView;
-    const cls = resources.find((c) => isKind(c, GATEWAY_API_GROUP, "GatewayClass") && (c.props as KubeObject).metadata?.name === gw.spec?.gatewayClassName);
-    if (cls) return (cls.props as GatewayClassView).spec?.controllerName === ALB_CONTROLLER_NAME;
-    return gw.spec?.infrastructure?.parametersRef?.group === LBC_GROUP;
+    const cls = gatewayClassOf(gateway, resources);
+    if (cls) return cls.spec?.controllerName === ALB_CONTROLLER_NAME;
+    return (gateway.props as GatewayView).spec?.infrastructure?.parametersRef?.group === LBC_GROUP;
+}
+
+/** The GatewayClass a Gateway names, when the stack has it. */
+function gatewayClassOf(gateway: PolicyResource, resources: readonly PolicyResource[]): GatewayClassView | undefined {
+    const className = (gateway.props as GatewayView).spec?.gatewayClassName;
+    const cls = resources.find((c) => isKind(c, GATEWAY_API_GROUP, "GatewayClass") && (c.props as KubeObject).metadata?.name === className);
+    return cls?.props as GatewayClassView | undefined;
 }
 
 /** Whether a Gateway's GatewayClass is in the stack and names a controller other than the load balancer controller. */
 function servedByOtherController(gateway: PolicyResource, resources: readonly PolicyResource[]): boolean {
-    const gw = gateway.props as GatewayView;
-    const cls = resources.find((c) => isKind(c, GATEWAY_API_GROUP, "GatewayClass") && (c.props as KubeObject).metadata?.name === gw.spec?.gatewayClassName);
-    return cls !== undefined && (cls.props as GatewayClassView).spec?.controllerName !== ALB_CONTROLLER_NAME;
+    const cls = gatewayClassOf(gateway, resources);
+    return cls !== undefined && cls.spec?.controllerName !== ALB_CONTROLLER_NAME;
 }
 
 export const gatewayHttpsTlsPolicy: StackValidationPolicy = {
