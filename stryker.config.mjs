@@ -44,8 +44,9 @@ export default {
     incremental: true,
     incrementalFile: "reports/mutation/incremental.json",
     reporters: ["html", "json", "progress"],
-    htmlReporter: { fileName: "reports/mutation/index.html" },
-    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    // scripts/mutate.js names a scope's reports (reports/mutation/<scope>.json); a run of one's own writes these.
+    htmlReporter: { fileName: process.env.EKS_MUTATION_REPORT ? `${process.env.EKS_MUTATION_REPORT}.html` : "reports/mutation/index.html" },
+    jsonReporter: { fileName: process.env.EKS_MUTATION_REPORT ? `${process.env.EKS_MUTATION_REPORT}.json` : "reports/mutation/mutation.json" },
     thresholds: { high: 90, low: 85, break: null },
     tempDirName: ".stryker-tmp",
     ignorePatterns: [".build", "reports"],

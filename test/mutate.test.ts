@@ -1,9 +1,12 @@
 /** `npm run mutate`'s score per folder (scripts/mutate.js), on a small report in mutation-testing-report-schema form. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { folderScores, renderScores, testsOption } = require("../scripts/mutate.js") as {
+const { folderScores, renderScores, testsOption, runsFor, mergeReports, SCOPES } = require("../scripts/mutate.js") as {
     folderScores(report: unknown): Record<string, number | string | null>[];
     renderScores(rows: unknown[]): string;
     testsOption(args: string[]): { args: string[]; env: NodeJS.ProcessEnv };
+    runsFor(args: string[]): { scope: string | null; args: string[]; env: NodeJS.ProcessEnv }[];
+    mergeReports(reports: unknown[]): { files: Record<string, unknown> };
+    SCOPES: Record<string, { mutate: string; tests: string }>;
 };
 
 function mutants(...statuses: string[]) {
@@ -67,5 +70,54 @@ describe("--tests narrows the run to some test files", () => {
     test("without a value, it is refused", () => {
         expect(() => testsOption(["--tests"])).toThrow("--tests needs a value");
         expect(testsOption(["--tsconfig", "tsconfig.stryker.config.json", "--force"])).toMatchObject({ args: ["--force"], env: { EKS_MUTATION_TSCONFIG: "tsconfig.stryker.config.json" } });
+    });
+});
+
+describe("scopes: what `npm run mutate` runs", () => {
+    test("without options, every scope in turn, each with its own folders, tests, incremental file and report", () => {
+        const runs = runsFor([]);
+        expect(runs.map((r) => r.scope)).toEqual(["config", "policies", "platform"]);
+        expect(runs[1].args).toEqual(["--mutate", "policies/**/*.ts", "--incrementalFile", "reports/mutation/policies.incremental.json"]);
+        expect(runs[1].env).toMatchObject({
+            EKS_MUTATION_TESTS: "policies.test.ts,policies.*.test.ts,!policies.crossguard.test.ts,!policies.pack.test.ts",
+            EKS_MUTATION_REPORT: "reports/mutation/policies",
+        });
+        expect(runs[2].args.slice(0, 2)).toEqual(["--mutate", "lib/**/*.ts,components/**/*.ts"]);
+    });
+
+    test("the four folders the issue measures are each in exactly one scope", () => {
+        const globs = Object.values(SCOPES).flatMap((s) => s.mutate.split(","));
+        expect(globs.sort()).toEqual(["components/**/*.ts", "config/**/*.ts", "lib/**/*.ts", "policies/**/*.ts"]);
+    });
+
+    test("--scope picks scopes; other options go to each run, --tests replaces the scope's tests", () => {
+        const [run] = runsFor(["--scope", "config", "--concurrency", "1", "--tests", "config.test.ts"]);
+        expect(run.args).toEqual(["--mutate", "config/**/*.ts", "--incrementalFile", "reports/mutation/config.incremental.json", "--concurrency", "1"]);
+        expect(run.env.EKS_MUTATION_TESTS).toBe("config.test.ts");
+    });
+
+    test("--mutate is a run of one's own: Stryker's options as given, no scope report", () => {
+        const runs = runsFor(["--mutate", "lib/iam.ts", "--force"]);
+        expect(runs).toHaveLength(1);
+        expect(runs[0]).toMatchObject({ scope: null, args: ["--mutate", "lib/iam.ts", "--force"] });
+        expect(runs[0].env.EKS_MUTATION_REPORT).toBe(process.env.EKS_MUTATION_REPORT);
+    });
+
+    test("an unknown scope, or a scope with --mutate, is refused with what is allowed", () => {
+        expect(() => runsFor(["--scope", "lib"])).toThrow("--scope lib: allowed are config, policies, platform (comma-separated)");
+        expect(() => runsFor(["--scope"])).toThrow("--scope : allowed are config, policies, platform");
+        expect(() => runsFor(["--scope", "config", "--mutate", "lib/iam.ts"])).toThrow("--scope and --mutate: give one or the other");
+    });
+
+    test("the overall score counts every scope's mutants together", () => {
+        const config = { files: { "config/index.ts": mutants("Killed", "Survived") } };
+        const platform = { files: { "lib/iam.ts": mutants("Killed", "Killed"), "components/dns.ts": mutants("NoCoverage", "Killed") } };
+        const rows = folderScores(mergeReports([config, platform]));
+        expect(rows.map((r) => [r.folder, r.score])).toEqual([
+            ["components", 50],
+            ["config", 50],
+            ["lib", 100],
+            ["total", (100 * 4) / 6],
+        ]);
     });
 });
