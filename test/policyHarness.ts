@@ -63,6 +63,11 @@ export async function messages(policy: ResourceValidationPolicy | StackValidatio
     return (await check(policy, resources, settings)).map((v) => v.message);
 }
 
+/** A copy made in the test's own realm: the proxy wraps only `instanceof Object` values, which structuredClone's are not under jest. */
+function copy(value: Record<string, unknown>): Record<string, unknown> {
+    return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
 /**
  * What the engine sends for a computed string during `pulumi preview` (a value that depends on an output not known
  * yet): @pulumi/policy's `unknownStringValue` sentinel, which its analyzer's proxy turns into an UnknownValueError.
@@ -90,9 +95,9 @@ export function previewMessages(policy: ResourceValidationPolicy | StackValidati
                 type: r.type,
                 name: r.name,
                 urn: r.urn,
-                props: unknownCheckingProxy(structuredClone(r.inputs)) as Record<string, unknown>,
+                props: unknownCheckingProxy(copy(r.inputs)) as Record<string, unknown>,
                 opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-                ...(provider ? { provider: { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(structuredClone(provider.inputs)) as Record<string, unknown> } } : {}),
+                ...(provider ? { provider: { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(copy(provider.inputs)) as Record<string, unknown> } } : {}),
                 dependencies: [],
                 propertyDependencies: {},
                 isType: () => false,
