@@ -7,7 +7,7 @@
  */
 import { parseKubeType } from "../policies/podSpec";
 import { isNamespaced, namespaceNetworkPolicy, namespacePodSecurityRestricted, networkPolicyEnforced, noDefaultNamespace } from "../policies/namespaces";
-import { STACK_URN, UNKNOWN, check, messages, previewMessages, resource, urnOf } from "./policyHarness";
+import { UNKNOWN, check, messages, previewMessages, resource, urnOf } from "./policyHarness";
 
 /** Pulumi type token → namespaced (true), cluster-scoped (false), unknown (undefined). */
 const SCOPES: [string, boolean | undefined][] = [
