@@ -150,17 +150,18 @@ export const noDefaultNamespace: ResourceValidationPolicy = {
         "Nothing is created in the default namespace (set metadata.namespace, or the Helm release's namespace): default has no quotas, network policies or admission labels of its own.",
     severity: "medium",
     validateResource: (args, reportViolation) => {
-        // Objects without a namespace go to the provider's namespace, else to default.
-        const providerNamespace = orUnknown(() => (args.provider?.props.namespace as string | undefined) ?? "default", "[unknown]");
+        // Objects without a namespace go to the provider's namespace, else to default. A namespace not known yet
+        // (undefined: it depends on an output during a preview) is not default.
+        const providerNamespace = orUnknown(() => (args.provider?.props.namespace as string | undefined) ?? "default", undefined);
         if (HELM_TYPES.has(args.type)) {
-            const namespace = orUnknown(() => (args.props.namespace as string | undefined) ?? providerNamespace, "[unknown]");
+            const namespace = orUnknown(() => (args.props.namespace as string | undefined) ?? providerNamespace, undefined);
             if (namespace === "default") reportViolation(`Helm ${args.type.split(":").pop()} ${args.name} installs into the default namespace: set its namespace.`);
             return;
         }
         const t = parseKubeType(args.type);
         if (!t || isNamespaced(t) !== true) return;
         itemsOf(args.props, t).forEach((obj, i) => {
-            const namespace = orUnknown(() => obj.metadata?.namespace ?? providerNamespace, "[unknown]");
+            const namespace = orUnknown(() => obj.metadata?.namespace ?? providerNamespace, undefined);
             if (namespace !== "default") return;
             const name = orUnknown(() => obj.metadata?.name ?? (t.list ? `${args.name}[${i}]` : args.name), "[unknown]");
             reportViolation(`${t.kind}${t.patch ? "Patch" : ""} ${name} is in the default namespace${obj.metadata?.namespace === undefined ? " (metadata.namespace is not set)" : ""}: put it in its application's namespace.`);
@@ -174,13 +175,16 @@ interface NetworkPolicySpecView {
     ingress?: unknown[];
 }
 
-/** A NetworkPolicy that selects every pod of its namespace for ingress (a default deny, or a namespace-wide allow list). */
+/**
+ * A NetworkPolicy that selects every pod of its namespace for ingress (a default deny, or a namespace-wide allow list).
+ * A policy without a spec is one too: the API server stores it with an empty podSelector (all pods) and, defaulted,
+ * policyTypes [Ingress].
+ */
 export function coversNamespaceIngress(spec: NetworkPolicySpecView | undefined): boolean {
-    if (!spec) return false;
-    const selector = spec.podSelector ?? {};
+    const selector = spec?.podSelector ?? {};
     const everyPod = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
     // Without policyTypes, a policy is an ingress policy (plus egress when it has egress rules).
-    const ingress = spec.policyTypes === undefined || spec.policyTypes.includes("Ingress");
+    const ingress = spec?.policyTypes === undefined || spec.policyTypes.includes("Ingress");
     return everyPod && ingress;
 }
 
