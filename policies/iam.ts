@@ -229,8 +229,9 @@ export function podIdentityStatementProblems(s: Statement): string[] {
         problems.push(`has no condition on ${POD_IDENTITY_CLUSTER_KEYS.join(" or ")}: any Pod Identity association in the account, on any cluster, can use the role`);
     }
     for (const key of [POD_IDENTITY_NAMESPACE_KEY, POD_IDENTITY_SERVICE_ACCOUNT_KEY]) {
-        const found = narrowingValues(s, key);
-        const exact = found.length > 0 && found.every((f) => /^StringEquals$/i.test(f.operator) && f.values.length === 1 && !/[*?]/.test(f.values[0]));
+        // IAM ANDs every condition of a statement: one StringEquals naming one value pins the key, whatever else the
+        // statement requires of it.
+        const exact = narrowingValues(s, key).some((f) => /^StringEquals$/i.test(f.operator) && f.values.length === 1 && !/[*?]/.test(f.values[0]));
         if (!exact) problems.push(`has no StringEquals condition naming one value of ${key}`);
     }
     return problems;

@@ -50,8 +50,8 @@ type Config = TrustConfig & OpenNetworksConfig;
 
 /** Whether an `aws:SourceIp` condition limits a statement to networks that are not the internet. */
 function limitedToPrivateNetworks(s: Statement, maxPublicShare: number): boolean {
-    const ranges = narrowingValues(s, "aws:SourceIp").filter((c) => /^IpAddress$/i.test(c.operator));
-    return ranges.length > 0 && ranges.every((c) => openTo(c.values, maxPublicShare) === undefined);
+    // IAM ANDs every condition of a statement: one IpAddress condition to private networks limits it.
+    return narrowingValues(s, "aws:SourceIp").some((c) => /^IpAddress$/i.test(c.operator) && openTo(c.values, maxPublicShare) === undefined);
 }
 
 /** Problems with one statement of a resource policy. */

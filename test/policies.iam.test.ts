@@ -76,6 +76,31 @@ describe("iam-role-trust-scoped: every principal kind", () => {
     });
 });
 
+describe("iam-role-trust-scoped: which statements and actions count", () => {
+    const EVERYONE = 'trusts every AWS principal ("*") with no condition on aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgID, aws:PrincipalOrgPaths';
+    const ANY_PROVIDER = 'trusts web identities from any identity provider ("*")';
+
+    test("Principal \"*\" with Action \"*\", sts:AssumeRoleWithSAML, or a web identity action next to sts:TagSession trusts any identity provider", async () => {
+        const resources = [
+            trust({ Principal: "*", Action: "*" }),
+            trust({ Principal: "*", Action: "sts:AssumeRoleWithSAML" }),
+            // GitHub's documented trust allows sts:TagSession with the web identity action.
+            trust({ Principal: "*", Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"] }),
+        ];
+        expect(await messages(iamRoleTrustScoped, resources, trustConfig)).toEqual(resources.map(() => `IAM role trust statement 1 ${ANY_PROVIDER}; ${EVERYONE}.`));
+    });
+
+    test("a Deny statement trusts nobody: \"*\" in it is not flagged", async () => {
+        const role = resource(ROLE, "deny", {
+            assumeRolePolicy: doc(
+                { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+                { Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            ),
+        });
+        expect(await check(iamRoleTrustScoped, [role], trustConfig)).toEqual([]);
+    });
+});
+
 describe("pod-identity-trust-scoped", () => {
     const podIdentity = (condition?: object) =>
         trust({ Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], ...(condition ? { Condition: condition } : {}) });
@@ -107,6 +132,27 @@ describe("pod-identity-trust-scoped", () => {
             `IAM role Pod Identity trust statement 1 ${cluster}; ${ns}; ${sa}.`,
             `IAM role Pod Identity trust statement 1 ${ns}.`,
         ]);
+    });
+});
+
+describe("pod-identity-trust-scoped: one value, with StringEquals", () => {
+    const cluster = { ArnEquals: { "aws:SourceArn": `arn:aws:eks:ap-northeast-2:${ACCOUNT}:cluster/service-prod` } };
+    const podIdentity = (conditions: object) => trust({ Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { ...cluster, ...conditions } });
+    const NS = "aws:RequestTag/kubernetes-namespace";
+    const SA = { "aws:RequestTag/kubernetes-service-account": "app-api" };
+
+    test("flags StringLike (even without a wildcard), ForAnyValue:StringEquals, StringEqualsIgnoreCase and two values", async () => {
+        const resources = [
+            podIdentity({ StringEquals: SA, StringLike: { [NS]: "app-api" } }),
+            podIdentity({ StringEquals: SA, "ForAnyValue:StringEquals": { [NS]: "app-api" } }),
+            podIdentity({ StringEquals: SA, StringEqualsIgnoreCase: { [NS]: "app-api" } }),
+            podIdentity({ StringEquals: { ...SA, [NS]: ["app-api", "app-web"] } }),
+        ];
+        expect(await messages(podIdentityTrustScoped, resources)).toEqual(resources.map(() => `IAM role Pod Identity trust statement 1 has no StringEquals condition naming one value of ${NS}.`));
+    });
+
+    test("passes StringEquals naming one value next to a looser condition on the same key (IAM ANDs conditions)", async () => {
+        expect(await check(podIdentityTrustScoped, [podIdentity({ StringEquals: { ...SA, [NS]: "app-api" }, StringLike: { [NS]: "app-*" } })])).toEqual([]);
     });
 });
 
@@ -191,6 +237,43 @@ describe("iam-no-data-actions-on-any-resource: any-resource patterns", () => {
         ];
         expect(any.filter((r) => !isAnyResource(r))).toEqual([]);
         expect(scoped.filter(isAnyResource)).toEqual([]);
+    });
+});
+
+describe("permission documents: labels, absent documents, lists in messages", () => {
+    const everything = doc({ Effect: "Allow", Action: "*", Resource: "*" });
+
+    test("an inline policy without a name is labelled with an empty name", async () => {
+        expect(await messages(iamNoWildcardActions, [resource(ROLE, "unnamed", { assumeRolePolicy: "{}", inlinePolicies: [{ policy: everything }] })])).toEqual([
+            'IAM role inline policy "" statement 1 allows "*": list the actions it needs.',
+        ]);
+    });
+
+    test("a document without Statement is reported", async () => {
+        expect(await messages(iamNoWildcardActions, [resource("aws:iam/policy:Policy", "empty", { policy: JSON.stringify({ Version: "2012-10-17" }) })])).toEqual(["IAM policy has no Statement."]);
+    });
+
+    test("no document is nothing to check: inlinePolicies [{}] (how the provider removes inline policies), an empty policy, a null one", async () => {
+        const resources = [
+            resource(ROLE, "cleared", { assumeRolePolicy: "{}", inlinePolicies: [{}] }),
+            resource(ROLE, "read-back", { assumeRolePolicy: "{}", inlinePolicies: [{ name: "", policy: "" }] }),
+            resource("aws:iam/policy:Policy", "null", { policy: null }),
+        ];
+        expect(await check(iamNoWildcardActions, resources)).toEqual([]);
+        expect(await check(iamNoDataActionsOnAnyResource, resources)).toEqual([]);
+    });
+
+    test("every wildcard action of a statement is listed", async () => {
+        expect(await messages(iamNoWildcardActions, [resource("aws:iam/policy:Policy", "two", { policy: doc({ Effect: "Allow", Action: ["s3:*", "ec2:*"], Resource: "*" }) })])).toEqual([
+            'IAM policy statement 1 allows "s3:*", "ec2:*": list the actions it needs.',
+        ]);
+    });
+
+    test("one resource that is \"*\" among named ones is every resource; only it is listed", async () => {
+        const policy = doc({ Effect: "Allow", Action: "s3:GetObject", Resource: ["arn:aws:s3:::app-assets/*", "*"] });
+        expect(await messages(iamNoDataActionsOnAnyResource, [resource("aws:iam/policy:Policy", "mixed", { policy })])).toEqual([
+            'IAM policy statement 1 allows data actions s3:GetObject on every resource ("*"): name the buckets, secrets, keys, queues, tables or parameters.',
+        ]);
     });
 });
 

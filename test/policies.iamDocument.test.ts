@@ -4,7 +4,7 @@
  * methods: policy versions, inline and managed policies of roles, users and groups, boundaries, users and their
  * credentials, PassRole, role assumption), resources that name nothing, principals and their accounts.
  */
-import { escalationsGrantedBy, isAnyResource, isWildcardAction, parseDocument, principalAccount, principalsOf } from "../policies/iamDocument";
+import { escalationsGrantedBy, isAnyResource, isWildcardAction, isWildcardValue, narrows, parseDocument, principalAccount, principalsOf } from "../policies/iamDocument";
 
 describe("escalation actions a wildcard grants", () => {
     test.each([
@@ -28,6 +28,11 @@ describe("escalation actions a wildcard grants", () => {
 
     test("a literal dot in an action pattern is a dot, not any character", () => {
         expect(escalationsGrantedBy("iam.PassRol?")).toEqual([]);
+    });
+
+    test("only * and ? are wildcards: other characters, regular-expression ones included, stand for themselves", () => {
+        expect(escalationsGrantedBy("iam:Pass(Role)*")).toEqual([]);
+        expect(escalationsGrantedBy("iam:Pass[R]ole")).toEqual([]);
     });
 });
 
@@ -66,6 +71,11 @@ describe("resources that name nothing", () => {
         ["arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:app/db-AbCdEf", false],
         ["nra:aws:s3:::*", false],
         ["arn:aws:s3", false],
+        // Without a wildcard an ARN names what it says, even when that is nothing (an id interpolated empty).
+        ["arn:aws:s3:::", false],
+        ["arn:aws:kms:ap-northeast-2:123456789012:key/", false],
+        // API Gateway: arn:aws:execute-api:<region>:<account>:<api-id>/<stage>/<method>/<path>; the stage is a name.
+        ["arn:aws:execute-api:ap-northeast-2:123456789012:*/prod/*", false],
     ])("%s: %s", (resource, expected) => {
         expect(isAnyResource(resource)).toBe(expected);
     });
@@ -90,7 +100,29 @@ describe("documents and principals", () => {
         ["1234567890123", undefined],
         ["x123456789012", undefined],
         ["arn:aws:s3:::123456789012", undefined],
+        ["xarn:aws:iam::123456789012:root", undefined],
     ])("account of %s: %s", (principal, account) => {
         expect(principalAccount(principal)).toBe(account);
+    });
+});
+
+describe("conditions that narrow", () => {
+    test.each([
+        ["", true],
+        ["*", true],
+        ["**", true],
+        ["*?", true],
+        ["o-*", false],
+    ])("value %j names nothing: %s", (value, expected) => {
+        expect(isWildcardValue(value)).toBe(expected);
+    });
+
+    test("NotIpAddress does not narrow aws:SourceIp: every address but a range passes it", () => {
+        expect(narrows({ Effect: "Allow", Condition: { NotIpAddress: { "aws:SourceIp": "203.0.113.0/24" } } }, "aws:SourceIp")).toBe(false);
+        expect(narrows({ Effect: "Allow", Condition: { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } } }, "aws:SourceIp")).toBe(true);
+    });
+
+    test("a condition whose values name nothing does not narrow", () => {
+        expect(narrows({ Effect: "Allow", Condition: { StringLike: { "aws:PrincipalOrgID": ["**", ""] } } }, "aws:PrincipalOrgID")).toBe(false);
     });
 });
