@@ -8,6 +8,7 @@ import {
     hostAccess,
     hpaMinReplicas,
     pdbAllowsDisruption,
+    restrictedProblems,
     imageRepository,
     isAllowedRepository,
     noLoadBalancerServices,
@@ -250,8 +251,62 @@ describe("workload-restricted-security-context", () => {
 
     test("a read-only root filesystem can be waived by config", async () => {
         const writable = { ...goodPod, containers: [{ ...goodContainer, securityContext: { ...goodContainer.securityContext, readOnlyRootFilesystem: false } }] };
-        expect(await check(workloadRestrictedSecurityContext, [workload("Deployment", "api", writable)])).toHaveLength(1);
+        expect(await messages(workloadRestrictedSecurityContext, [workload("Deployment", "api", writable)])).toEqual([
+            'Deployment apps/api container "app" is not restricted: readOnlyRootFilesystem is false.',
+        ]);
         expect(await check(workloadRestrictedSecurityContext, [workload("Deployment", "api", writable)], { requireReadOnlyRootFilesystem: false })).toEqual([]);
+    });
+
+    // Pod Security Standards, restricted profile: capabilities may add only NET_BIND_SERVICE; seccompProfile.type must
+    // be RuntimeDefault or Localhost; runAsNonRoot must be true and runAsUser non-zero, where the container's field
+    // overrides the pod's.
+    const restricted = goodContainer.securityContext;
+    const everyRole = (securityContext: object) => ({
+        ...goodPod,
+        containers: [{ ...goodContainer, securityContext }],
+        initContainers: [{ ...goodContainer, name: "init", securityContext }],
+        ephemeralContainers: [{ name: "debug", image: IMAGE, securityContext }],
+    });
+    const inEveryRole = (prefix: string, problems: string) =>
+        ["container \"app\"", "init container \"init\"", "ephemeral container \"debug\""].map((c) => `${prefix} ${c} is not restricted: ${problems}.`);
+
+    test("passes NET_BIND_SERVICE, the one capability the restricted profile lets a container add, and Localhost seccomp profiles (container, init, ephemeral)", async () => {
+        const bindLow = everyRole({ ...restricted, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } });
+        const localhost = { ...goodPod, securityContext: { runAsNonRoot: true, seccompProfile: { type: "Localhost", localhostProfile: "profiles/app.json" } } };
+        const ownLocalhost = everyRole({ ...restricted, seccompProfile: { type: "Localhost", localhostProfile: "profiles/app.json" } });
+        const resources = [workload("Deployment", "bind", bindLow), workload("Deployment", "localhost", localhost), workload("Pod", "own", { ...ownLocalhost, securityContext: { runAsNonRoot: true } })];
+        expect(await check(workloadRestrictedSecurityContext, resources)).toEqual([]);
+    });
+
+    test("names every added capability but NET_BIND_SERVICE, and values set to false as false, in a workload and its Patch (container, init, ephemeral)", async () => {
+        const loose = everyRole({ ...restricted, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE", "NET_ADMIN", "SYS_TIME"] }, runAsNonRoot: false, readOnlyRootFilesystem: false });
+        const problems = "capabilities.add has NET_ADMIN, SYS_TIME; runAsNonRoot is false; readOnlyRootFilesystem is false";
+        expect(await messages(workloadRestrictedSecurityContext, [workload("StatefulSet", "loose", loose), workload("StatefulSet", "patch", loose, "Patch")])).toEqual([
+            ...inEveryRole("StatefulSet apps/loose", problems),
+            ...inEveryRole("StatefulSetPatch apps/patch", problems),
+        ]);
+    });
+
+    test("a pod-level runAsUser 0 applies to containers that do not set their own; a container's own runAsUser overrides it", async () => {
+        const rootPod = { ...everyRole(restricted), securityContext: { ...goodPod.securityContext, runAsUser: 0 } };
+        const overridden = { ...everyRole({ ...restricted, runAsUser: 10001 }), securityContext: { ...goodPod.securityContext, runAsUser: 0 } };
+        expect(await messages(workloadRestrictedSecurityContext, [workload("DaemonSet", "root", rootPod), workload("DaemonSet", "overridden", overridden)])).toEqual(
+            inEveryRole("DaemonSet apps/root", "runAsUser is 0"),
+        );
+    });
+
+    test("a patch that sets capabilities.drop without ALL replaces the live list: it is flagged (container, init, ephemeral)", async () => {
+        const patch = everyRole({ capabilities: { drop: ["NET_RAW"] } });
+        expect(await messages(workloadRestrictedSecurityContext, [workload("Deployment", "patch", { ...patch, securityContext: undefined }, "Patch")])).toEqual(
+            inEveryRole("DeploymentPatch apps/patch", "capabilities.drop does not include ALL"),
+        );
+    });
+
+    test("restrictedProblems reports what is missing unless asked for explicit values only", () => {
+        const bare = { name: "app", image: IMAGE };
+        const missing = ["allowPrivilegeEscalation is not false", "capabilities.drop does not include ALL", "runAsNonRoot is not true", "seccompProfile.type is not RuntimeDefault", "readOnlyRootFilesystem is not true"];
+        expect(restrictedProblems(bare, { containers: [bare] }, true)).toEqual(missing);
+        expect(restrictedProblems(bare, { containers: [bare] }, true, true)).toEqual([]);
     });
 });
 
