@@ -336,6 +336,12 @@ describe("workload-no-host-access", () => {
         expect(hostAccess({ containers: [{ name: "c", securityContext: { windowsOptions: { hostProcess: true } } }] })).toEqual(['container "c" windowsOptions.hostProcess: true']);
         expect(hostAccess({ containers: [{ name: "c", ports: [{ containerPort: 80 }] }], volumes: [{ name: "tmp", emptyDir: {} }], hostNetwork: false })).toEqual([]);
     });
+
+    test.each(ALL_KINDS)("a %s Patch that does not touch the pod spec (labels only) is not checked for it", async (kind) => {
+        const patch = resource(`${KINDS[kind].type}Patch`, "labels", { metadata: { name: "labels", namespace: "apps", labels: { team: "payments" } } });
+        expect(await check(workloadNoHostAccess, [patch])).toEqual([]);
+        expect(await check(workloadRestrictedSecurityContext, [patch])).toEqual([]);
+    });
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -381,6 +387,27 @@ describe("service-account-token-automount", () => {
             "Pod apps/api sets automountServiceAccountToken: true for service account apps/api, which is not in tokenServiceAccounts.",
             "CronJob apps/ext gets a Kubernetes API token for service account apps/elsewhere: the pod does not set automountServiceAccountToken: false and its ServiceAccount is not in the stack, so the default (mount) applies.",
         ]);
+    });
+
+    test("a pod with no namespace runs in default, with default's service accounts", async () => {
+        const bare = (name: string, pod: object) => resource(KINDS.Pod.type, name, { metadata: { name }, spec: { ...goodPod, ...withContainers, ...pod } });
+        const resources = [
+            account("api", false, "default"),
+            bare("api", { serviceAccountName: "api", automountServiceAccountToken: undefined }),
+            bare("other", { serviceAccountName: "other", automountServiceAccountToken: undefined }),
+        ];
+        expect(await messages(serviceAccountTokenAutomount, resources, config)).toEqual([
+            "Pod default/other gets a Kubernetes API token for service account default/other: the pod does not set automountServiceAccountToken: false and its ServiceAccount is not in the stack, so the default (mount) applies.",
+        ]);
+    });
+
+    test("a ServiceAccount patch that leaves automountServiceAccountToken out keeps the account's false", async () => {
+        const resources = [
+            account("api", false),
+            resource(`${SA}Patch`, "api-labels", { metadata: { name: "api", namespace: "apps", labels: { team: "payments" } } }),
+            workload("Deployment", "api", { ...goodPod, ...withContainers, automountServiceAccountToken: undefined }),
+        ];
+        expect(await check(serviceAccountTokenAutomount, resources, config)).toEqual([]);
     });
 
     test("patches: only an explicit true counts", async () => {
