@@ -517,6 +517,95 @@ describe("pdb-allows-disruption over every long-running kind", () => {
     });
 });
 
+describe("pdb-allows-disruption: budgets, namespaces and shared selectors", () => {
+    const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+    /** A workload of a kind whose pods carry `labels`, in namespace `apps` unless told (null leaves metadata.namespace out). */
+    const pods = (kind: Kind, name: string, labels: Record<string, string>, opts: { replicas?: number; namespace?: string | null; variant?: "" | "Patch" | "List" } = {}) => {
+        const { type, wrap } = KINDS[kind];
+        const namespace = opts.namespace === undefined ? "apps" : opts.namespace;
+        const metadata = { name, ...(namespace !== null ? { namespace } : {}) };
+        const object = structuredClone({ metadata, ...wrap(goodPod) }) as Record<string, any>;
+        if (kind === "Pod") object.metadata.labels = labels;
+        else object.spec.template.metadata = { labels };
+        if (opts.replicas !== undefined) object.spec.replicas = opts.replicas;
+        if (opts.variant === "List") return resource(`${type}List`, name, { items: [object] });
+        return resource(`${type}${opts.variant ?? ""}`, name, object);
+    };
+    const budget = (name: string, matchLabels: Record<string, string>, spec: object, namespace: string | null = "apps") =>
+        resource(PDB, `${name}-pdb`, { metadata: { name, ...(namespace !== null ? { namespace } : {}) }, spec: { selector: { matchLabels }, ...spec } });
+
+    test("when the workloads' size is unknown (a DaemonSet: one pod per node), only minAvailable 100% or maxUnavailable 0 (also 0%, 00%) never allows a disruption", async () => {
+        const resources = [
+            pods("DaemonSet", "agent", { app: "agent" }),
+            budget("all", { app: "agent" }, { minAvailable: "100%" }),
+            budget("zero-pct", { app: "agent" }, { maxUnavailable: "0%" }),
+            budget("zeros", { app: "agent" }, { maxUnavailable: "00%" }),
+            // 5% of any number of nodes rounds up to at least one pod.
+            budget("five-pct", { app: "agent" }, { maxUnavailable: "05%" }),
+            budget("one", { app: "agent" }, { minAvailable: 1 }),
+            budget("default-min", { app: "agent" }, {}),
+            budget("ninety", { app: "agent" }, { minAvailable: "90%" }),
+        ];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget apps/all (minAvailable 100%) never allows a disruption.",
+            "PodDisruptionBudget apps/zero-pct (maxUnavailable 0%) never allows a disruption.",
+            "PodDisruptionBudget apps/zeros (maxUnavailable 00%) never allows a disruption.",
+        ]);
+    });
+
+    test("a DaemonSet's pods count toward a budget it shares with another workload, so its total size is unknown too", async () => {
+        const resources = [pods("Deployment", "web", { tier: "web" }, { replicas: 2 }), pods("DaemonSet", "web-agent", { tier: "web" }), budget("web", { tier: "web" }, { minAvailable: 2 })];
+        expect(await check(pdbAllowsDisruption, resources)).toEqual([]);
+    });
+
+    test("a budget over several workloads counts all their pods and names them all", async () => {
+        const resources = [pods("StatefulSet", "db-a", { tier: "db" }, { replicas: 1 }), pods("StatefulSet", "db-b", { tier: "db" }, { replicas: 1 }), budget("db", { tier: "db" }, { minAvailable: 2 })];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget apps/db (minAvailable 2) allows 0 disruptions of apps/db-a, apps/db-b at 2 replica(s): drains and consolidation would block.",
+        ]);
+    });
+
+    test("a budget that asks for more pods than there are allows 0 disruptions, never a negative number", async () => {
+        const resources = [pods("StatefulSet", "db", { app: "db" }, { replicas: 3 }), budget("db", { app: "db" }, { minAvailable: 5 })];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget apps/db (minAvailable 5) allows 0 disruptions of apps/db at 3 replica(s): drains and consolidation would block.",
+        ]);
+    });
+
+    test("a budget selects pods in its own namespace only; no namespace means default for both", async () => {
+        const resources = [
+            pods("Deployment", "elsewhere", { app: "shared" }, { replicas: 1, namespace: "other" }),
+            budget("shared", { app: "shared" }, { minAvailable: 1 }),
+            pods("Deployment", "web", { app: "web" }, { replicas: 2, namespace: null }),
+            budget("web", { app: "web" }, { minAvailable: 2 }, null),
+        ];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget default/web (minAvailable 2) allows 0 disruptions of default/web at 2 replica(s): drains and consolidation would block.",
+        ]);
+    });
+
+    test("a Pod is one pod: an HPA cannot scale it (a Pod has no scale subresource), whatever its minReplicas", async () => {
+        const hpa = resource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "single", {
+            metadata: { name: "single", namespace: "apps" },
+            spec: { scaleTargetRef: { apiVersion: "v1", kind: "Pod", name: "single" }, minReplicas: 3, maxReplicas: 5 },
+        });
+        const resources = [pods("Pod", "single", { app: "single" }, {}), hpa, budget("single", { app: "single" }, { minAvailable: 1 })];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget apps/single (minAvailable 1) allows 0 disruptions of apps/single at 1 replica(s): drains and consolidation would block.",
+        ]);
+    });
+
+    test("a patch that leaves replicas out keeps the live count, which the plan cannot see; a List item is not sized from the List", async () => {
+        const resources = [
+            pods("Deployment", "patched", { app: "patched" }, { variant: "Patch" }),
+            budget("patched", { app: "patched" }, { minAvailable: 1 }),
+            pods("Deployment", "listed", { app: "listed" }, { replicas: 3, variant: "List" }),
+            budget("listed", { app: "listed" }, { minAvailable: 1 }),
+        ];
+        expect(await check(pdbAllowsDisruption, resources)).toEqual([]);
+    });
+});
+
 describe("hpa-min-replicas over every autoscaling version", () => {
     const hpa = (type: string, name: string, spec: object) => resource(type, name, { metadata: { name, namespace: "apps" }, spec: { scaleTargetRef: { kind: "Deployment", name }, maxReplicas: 10, ...spec } });
 
