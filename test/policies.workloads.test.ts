@@ -468,6 +468,51 @@ describe("no-loadbalancer-services", () => {
             ["apps-beta", "Gateway apps/beta is not an allowed Gateway (gateway-system/public-gateway): attach HTTPRoutes to the shared Gateway instead of provisioning another load balancer."],
         ]);
     });
+
+    test("names every allowed Gateway, or says none is allowed (the default)", async () => {
+        const gateways = [gatewayAt("kubernetes:gateway.networking.k8s.io/v1:Gateway", "extra", "apps")];
+        expect(await messages(noLoadBalancerServices, gateways)).toEqual([
+            "Gateway apps/extra is not an allowed Gateway (none allowed): attach HTTPRoutes to the shared Gateway instead of provisioning another load balancer.",
+        ]);
+        expect(await messages(noLoadBalancerServices, gateways, { allowedGateways: ["gateway-system/public-gateway", "gateway-system/internal-gateway"] })).toEqual([
+            "Gateway apps/extra is not an allowed Gateway (gateway-system/public-gateway, gateway-system/internal-gateway): attach HTTPRoutes to the shared Gateway instead of provisioning another load balancer.",
+        ]);
+    });
+
+    test("a List item left to auto-naming is named by the List and its index", async () => {
+        const list = resource(`${SERVICE}List`, "svcs", { items: [{ metadata: { namespace: "apps" }, spec: { type: "NodePort" } }] });
+        expect(await messages(noLoadBalancerServices, [list])).toEqual(["Service apps/svcs[0] is of type NodePort: expose it through an HTTPRoute on the shared Gateway instead."]);
+    });
+
+    test("other kinds of the load balancer controller's API group are not entry points (IngressClassParams)", async () => {
+        const params = resource("kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams", "params", { metadata: { name: "params" }, spec: { scheme: "internal" } });
+        expect(await check(noLoadBalancerServices, [params])).toEqual([]);
+    });
+});
+
+describe("rules identify objects by API group and kind, not by kind alone", () => {
+    // Custom resources reuse built-in kind names: Knative's Service (serving.knative.dev) and Istio's Gateway
+    // (networking.istio.io) are not the core Service and the Gateway API Gateway these rules are about.
+    const at = (type: string, name: string, spec: object) => resource(type, name, { metadata: { name, namespace: "apps" }, spec });
+
+    test("no-loadbalancer-services: a Service, TargetGroupBinding or Gateway of another group is not flagged", async () => {
+        const resources = [
+            at("kubernetes:serving.knative.dev/v1:Service", "knative", { type: "LoadBalancer", template: {} }),
+            at("kubernetes:example.com/v1:TargetGroupBinding", "tgb", { targetGroupARN: "arn:aws:elasticloadbalancing:x" }),
+            at("kubernetes:networking.istio.io/v1beta1:Gateway", "istio", { selector: { istio: "ingressgateway" }, servers: [] }),
+        ];
+        expect(await check(noLoadBalancerServices, resources, { allowedGateways: [] })).toEqual([]);
+    });
+
+    test("hpa-min-replicas: only autoscaling's HorizontalPodAutoscaler (not its Scale kind, not a same-named kind of another group)", async () => {
+        const resources = [at("kubernetes:autoscaling/v1:Scale", "scale", { replicas: 1 }), at("kubernetes:example.com/v1:HorizontalPodAutoscaler", "custom", { minReplicas: 1 })];
+        expect(await check(hpaMinReplicas, resources, { environment: "prod" })).toEqual([]);
+    });
+
+    test("service-account-token-automount: ServiceAccounts are core (apiVersion v1) objects", async () => {
+        const custom = resource("kubernetes:example.com/v1:ServiceAccount", "custom", { metadata: { name: "custom", namespace: "apps" } });
+        expect(await check(serviceAccountTokenAutomount, [custom])).toEqual([]);
+    });
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -609,7 +654,7 @@ describe("pdb-allows-disruption: budgets, namespaces and shared selectors", () =
 describe("hpa-min-replicas over every autoscaling version", () => {
     const hpa = (type: string, name: string, spec: object) => resource(type, name, { metadata: { name, namespace: "apps" }, spec: { scaleTargetRef: { kind: "Deployment", name }, maxReplicas: 10, ...spec } });
 
-    test("flags minReplicas 1 in autoscaling/v1 and v2beta2, in a patch that sets it and in a list; passes 2 and patches that leave it", async () => {
+    test("flags minReplicas 1 in autoscaling/v1 and v2beta2, in a patch that sets it and in a list (named or not); passes 2 and patches that leave it", async () => {
         const resources = [
             hpa("kubernetes:autoscaling/v1:HorizontalPodAutoscaler", "v1", { minReplicas: 1 }),
             hpa("kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler", "beta", {}),
@@ -617,12 +662,15 @@ describe("hpa-min-replicas over every autoscaling version", () => {
             hpa("kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch", "untouched", { maxReplicas: 20 }),
             resource("kubernetes:autoscaling/v2:HorizontalPodAutoscalerList", "list", { items: [{ metadata: { name: "listed", namespace: "apps" }, spec: { minReplicas: 1 } }] }),
             hpa("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "good", { minReplicas: 2 }),
+            resource("kubernetes:autoscaling/v2:HorizontalPodAutoscalerList", "hpas", { items: [{ metadata: { namespace: "apps" }, spec: { minReplicas: 1 } }] }),
         ];
         expect(await messages(hpaMinReplicas, resources, { environment: "prod" })).toEqual([
             "HorizontalPodAutoscaler apps/v1 has minReplicas 1 in prod: use at least 2.",
             "HorizontalPodAutoscaler apps/beta has minReplicas 1 in prod (the default): use at least 2.",
             "HorizontalPodAutoscalerPatch apps/patched has minReplicas 1 in prod: use at least 2.",
             "HorizontalPodAutoscaler apps/listed has minReplicas 1 in prod: use at least 2.",
+            // An item left to auto-naming is named by the List and its index.
+            "HorizontalPodAutoscaler apps/hpas[0] has minReplicas 1 in prod: use at least 2.",
         ]);
     });
 });
