@@ -3,7 +3,6 @@
  * the SDK still registers), and over every kind of container: regular, init (and native sidecars) and ephemeral.
  * Each rule: one violating resource per kind that can express the violation, next to a compliant neighbour.
  */
-import type { PolicyResource, ReportViolation, ResourceValidation, ResourceValidationArgs, StackValidation, StackValidationArgs } from "@pulumi/policy";
 import type { PlannedResource } from "../plan/harness";
 import {
     hostAccess,
@@ -21,7 +20,7 @@ import {
     workloadResources,
     workloadRestrictedSecurityContext,
 } from "../policies/workloads";
-import { check, messages, resource } from "./policyHarness";
+import { UNKNOWN, check, messages, previewMessages, resource } from "./policyHarness";
 
 const ECR = "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com";
 const IMAGE = `${ECR}/app-api:1.8.0`;
@@ -681,41 +680,15 @@ describe("hpa-min-replicas over every autoscaling version", () => {
 // ---------------------------------------------------------------------------------------------------------------------
 
 describe("values not known yet during a preview", () => {
-    // The policy server wraps each resource's props in this proxy (server.js: `unknownCheckingProxy(deserd)`): reading
-    // a value the engine sent as unknown throws UnknownValueError. The offline harness copies props, so these tests
-    // hand the proxy to the policies themselves.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T extends object>(props: T): T };
-    // The engine's sentinel for a computed value (@pulumi/pulumi runtime/rpc.js `unknownValue`, @pulumi/policy proxy.js `unknownStringValue`).
-    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    const previewed = (type: string, name: string, props: Record<string, unknown>) => ({ type, name, urn: `urn:pulumi:prod::eks-platform::${type}::${name}`, props: unknownCheckingProxy(props) });
-
-    function validateResource(validation: ResourceValidation | ResourceValidation[] | undefined, r: ReturnType<typeof previewed>, config: object): string[] {
-        const found: string[] = [];
-        const report: ReportViolation = (message) => found.push(message);
-        (validation as ResourceValidation)({ ...r, getConfig: () => config } as unknown as ResourceValidationArgs, report);
-        return found;
-    }
-    function validateStack(validation: StackValidation | undefined, resources: ReturnType<typeof previewed>[], config: object): string[] {
-        const found: string[] = [];
-        const report: ReportViolation = (message) => found.push(message);
-        (validation as StackValidation)({ resources: resources as unknown as PolicyResource[], getConfig: () => config } as unknown as StackValidationArgs, report);
-        return found;
-    }
-
     test("a Service or HPA whose namespace or name is not known yet is still checked, named [unknown]", () => {
-        const inNamespace = previewed("kubernetes:core/v1:Service", "lb", { metadata: { name: "lb", namespace: UNKNOWN }, spec: { type: "LoadBalancer" } });
-        const named = previewed("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", { metadata: { name: UNKNOWN, namespace: "apps" }, spec: { minReplicas: 1 } });
-        expect(validateResource(noLoadBalancerServices.validateResource, inNamespace, { allowedGateways: [] })).toEqual([
-            "Service [unknown]/lb is of type LoadBalancer: expose it through an HTTPRoute on the shared Gateway instead.",
-        ]);
-        expect(validateResource(hpaMinReplicas.validateResource, named, { environment: "prod", minReplicas: 2 })).toEqual([
-            "HorizontalPodAutoscaler apps/[unknown] has minReplicas 1 in prod: use at least 2.",
-        ]);
+        const inNamespace = resource("kubernetes:core/v1:Service", "lb", { metadata: { name: "lb", namespace: UNKNOWN }, spec: { type: "LoadBalancer" } });
+        const named = resource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", { metadata: { name: UNKNOWN, namespace: "apps" }, spec: { minReplicas: 1 } });
+        expect(previewMessages(noLoadBalancerServices, [inNamespace])).toEqual(["Service [unknown]/lb is of type LoadBalancer: expose it through an HTTPRoute on the shared Gateway instead."]);
+        expect(previewMessages(hpaMinReplicas, [named], { environment: "prod" })).toEqual(["HorizontalPodAutoscaler apps/[unknown] has minReplicas 1 in prod: use at least 2."]);
     });
 
     test("a ServiceAccount whose automountServiceAccountToken is not known yet is not reported as mounting a token", () => {
-        const account = previewed("kubernetes:core/v1:ServiceAccount", "api", { metadata: { name: "api", namespace: "apps" }, automountServiceAccountToken: UNKNOWN });
-        expect(validateStack(serviceAccountTokenAutomount.validateStack, [account], { tokenServiceAccounts: [] })).toEqual([]);
+        const account = resource("kubernetes:core/v1:ServiceAccount", "api", { metadata: { name: "api", namespace: "apps" }, automountServiceAccountToken: UNKNOWN });
+        expect(previewMessages(serviceAccountTokenAutomount, [account])).toEqual([]);
     });
 });
