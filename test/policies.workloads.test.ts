@@ -8,6 +8,7 @@ import {
     hostAccess,
     hpaMinReplicas,
     pdbAllowsDisruption,
+    restrictedProblems,
     imageRepository,
     isAllowedRepository,
     noLoadBalancerServices,
@@ -19,7 +20,7 @@ import {
     workloadResources,
     workloadRestrictedSecurityContext,
 } from "../policies/workloads";
-import { check, messages, resource } from "./policyHarness";
+import { UNKNOWN, check, messages, previewMessages, resource } from "./policyHarness";
 
 const ECR = "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com";
 const IMAGE = `${ECR}/app-api:1.8.0`;
@@ -250,8 +251,62 @@ describe("workload-restricted-security-context", () => {
 
     test("a read-only root filesystem can be waived by config", async () => {
         const writable = { ...goodPod, containers: [{ ...goodContainer, securityContext: { ...goodContainer.securityContext, readOnlyRootFilesystem: false } }] };
-        expect(await check(workloadRestrictedSecurityContext, [workload("Deployment", "api", writable)])).toHaveLength(1);
+        expect(await messages(workloadRestrictedSecurityContext, [workload("Deployment", "api", writable)])).toEqual([
+            'Deployment apps/api container "app" is not restricted: readOnlyRootFilesystem is false.',
+        ]);
         expect(await check(workloadRestrictedSecurityContext, [workload("Deployment", "api", writable)], { requireReadOnlyRootFilesystem: false })).toEqual([]);
+    });
+
+    // Pod Security Standards, restricted profile: capabilities may add only NET_BIND_SERVICE; seccompProfile.type must
+    // be RuntimeDefault or Localhost; runAsNonRoot must be true and runAsUser non-zero, where the container's field
+    // overrides the pod's.
+    const restricted = goodContainer.securityContext;
+    const everyRole = (securityContext: object) => ({
+        ...goodPod,
+        containers: [{ ...goodContainer, securityContext }],
+        initContainers: [{ ...goodContainer, name: "init", securityContext }],
+        ephemeralContainers: [{ name: "debug", image: IMAGE, securityContext }],
+    });
+    const inEveryRole = (prefix: string, problems: string) =>
+        ["container \"app\"", "init container \"init\"", "ephemeral container \"debug\""].map((c) => `${prefix} ${c} is not restricted: ${problems}.`);
+
+    test("passes NET_BIND_SERVICE, the one capability the restricted profile lets a container add, and Localhost seccomp profiles (container, init, ephemeral)", async () => {
+        const bindLow = everyRole({ ...restricted, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } });
+        const localhost = { ...goodPod, securityContext: { runAsNonRoot: true, seccompProfile: { type: "Localhost", localhostProfile: "profiles/app.json" } } };
+        const ownLocalhost = everyRole({ ...restricted, seccompProfile: { type: "Localhost", localhostProfile: "profiles/app.json" } });
+        const resources = [workload("Deployment", "bind", bindLow), workload("Deployment", "localhost", localhost), workload("Pod", "own", { ...ownLocalhost, securityContext: { runAsNonRoot: true } })];
+        expect(await check(workloadRestrictedSecurityContext, resources)).toEqual([]);
+    });
+
+    test("names every added capability but NET_BIND_SERVICE, and values set to false as false, in a workload and its Patch (container, init, ephemeral)", async () => {
+        const loose = everyRole({ ...restricted, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE", "NET_ADMIN", "SYS_TIME"] }, runAsNonRoot: false, readOnlyRootFilesystem: false });
+        const problems = "capabilities.add has NET_ADMIN, SYS_TIME; runAsNonRoot is false; readOnlyRootFilesystem is false";
+        expect(await messages(workloadRestrictedSecurityContext, [workload("StatefulSet", "loose", loose), workload("StatefulSet", "patch", loose, "Patch")])).toEqual([
+            ...inEveryRole("StatefulSet apps/loose", problems),
+            ...inEveryRole("StatefulSetPatch apps/patch", problems),
+        ]);
+    });
+
+    test("a pod-level runAsUser 0 applies to containers that do not set their own; a container's own runAsUser overrides it", async () => {
+        const rootPod = { ...everyRole(restricted), securityContext: { ...goodPod.securityContext, runAsUser: 0 } };
+        const overridden = { ...everyRole({ ...restricted, runAsUser: 10001 }), securityContext: { ...goodPod.securityContext, runAsUser: 0 } };
+        expect(await messages(workloadRestrictedSecurityContext, [workload("DaemonSet", "root", rootPod), workload("DaemonSet", "overridden", overridden)])).toEqual(
+            inEveryRole("DaemonSet apps/root", "runAsUser is 0"),
+        );
+    });
+
+    test("a patch that sets capabilities.drop without ALL replaces the live list: it is flagged (container, init, ephemeral)", async () => {
+        const patch = everyRole({ capabilities: { drop: ["NET_RAW"] } });
+        expect(await messages(workloadRestrictedSecurityContext, [workload("Deployment", "patch", { ...patch, securityContext: undefined }, "Patch")])).toEqual(
+            inEveryRole("DeploymentPatch apps/patch", "capabilities.drop does not include ALL"),
+        );
+    });
+
+    test("restrictedProblems reports what is missing unless asked for explicit values only", () => {
+        const bare = { name: "app", image: IMAGE };
+        const missing = ["allowPrivilegeEscalation is not false", "capabilities.drop does not include ALL", "runAsNonRoot is not true", "seccompProfile.type is not RuntimeDefault", "readOnlyRootFilesystem is not true"];
+        expect(restrictedProblems(bare, { containers: [bare] }, true)).toEqual(missing);
+        expect(restrictedProblems(bare, { containers: [bare] }, true, true)).toEqual([]);
     });
 });
 
@@ -280,6 +335,12 @@ describe("workload-no-host-access", () => {
         expect(hostAccess({ containers: [], securityContext: { windowsOptions: { hostProcess: true } } })).toEqual(["securityContext.windowsOptions.hostProcess: true"]);
         expect(hostAccess({ containers: [{ name: "c", securityContext: { windowsOptions: { hostProcess: true } } }] })).toEqual(['container "c" windowsOptions.hostProcess: true']);
         expect(hostAccess({ containers: [{ name: "c", ports: [{ containerPort: 80 }] }], volumes: [{ name: "tmp", emptyDir: {} }], hostNetwork: false })).toEqual([]);
+    });
+
+    test.each(ALL_KINDS)("a %s Patch that does not touch the pod spec (labels only) is not checked for it", async (kind) => {
+        const patch = resource(`${KINDS[kind].type}Patch`, "labels", { metadata: { name: "labels", namespace: "apps", labels: { team: "payments" } } });
+        expect(await check(workloadNoHostAccess, [patch])).toEqual([]);
+        expect(await check(workloadRestrictedSecurityContext, [patch])).toEqual([]);
     });
 });
 
@@ -326,6 +387,27 @@ describe("service-account-token-automount", () => {
             "Pod apps/api sets automountServiceAccountToken: true for service account apps/api, which is not in tokenServiceAccounts.",
             "CronJob apps/ext gets a Kubernetes API token for service account apps/elsewhere: the pod does not set automountServiceAccountToken: false and its ServiceAccount is not in the stack, so the default (mount) applies.",
         ]);
+    });
+
+    test("a pod with no namespace runs in default, with default's service accounts", async () => {
+        const bare = (name: string, pod: object) => resource(KINDS.Pod.type, name, { metadata: { name }, spec: { ...goodPod, ...withContainers, ...pod } });
+        const resources = [
+            account("api", false, "default"),
+            bare("api", { serviceAccountName: "api", automountServiceAccountToken: undefined }),
+            bare("other", { serviceAccountName: "other", automountServiceAccountToken: undefined }),
+        ];
+        expect(await messages(serviceAccountTokenAutomount, resources, config)).toEqual([
+            "Pod default/other gets a Kubernetes API token for service account default/other: the pod does not set automountServiceAccountToken: false and its ServiceAccount is not in the stack, so the default (mount) applies.",
+        ]);
+    });
+
+    test("a ServiceAccount patch that leaves automountServiceAccountToken out keeps the account's false", async () => {
+        const resources = [
+            account("api", false),
+            resource(`${SA}Patch`, "api-labels", { metadata: { name: "api", namespace: "apps", labels: { team: "payments" } } }),
+            workload("Deployment", "api", { ...goodPod, ...withContainers, automountServiceAccountToken: undefined }),
+        ];
+        expect(await check(serviceAccountTokenAutomount, resources, config)).toEqual([]);
     });
 
     test("patches: only an explicit true counts", async () => {
@@ -386,6 +468,51 @@ describe("no-loadbalancer-services", () => {
             ["apps-beta", "Gateway apps/beta is not an allowed Gateway (gateway-system/public-gateway): attach HTTPRoutes to the shared Gateway instead of provisioning another load balancer."],
         ]);
     });
+
+    test("names every allowed Gateway, or says none is allowed (the default)", async () => {
+        const gateways = [gatewayAt("kubernetes:gateway.networking.k8s.io/v1:Gateway", "extra", "apps")];
+        expect(await messages(noLoadBalancerServices, gateways)).toEqual([
+            "Gateway apps/extra is not an allowed Gateway (none allowed): attach HTTPRoutes to the shared Gateway instead of provisioning another load balancer.",
+        ]);
+        expect(await messages(noLoadBalancerServices, gateways, { allowedGateways: ["gateway-system/public-gateway", "gateway-system/internal-gateway"] })).toEqual([
+            "Gateway apps/extra is not an allowed Gateway (gateway-system/public-gateway, gateway-system/internal-gateway): attach HTTPRoutes to the shared Gateway instead of provisioning another load balancer.",
+        ]);
+    });
+
+    test("a List item left to auto-naming is named by the List and its index", async () => {
+        const list = resource(`${SERVICE}List`, "svcs", { items: [{ metadata: { namespace: "apps" }, spec: { type: "NodePort" } }] });
+        expect(await messages(noLoadBalancerServices, [list])).toEqual(["Service apps/svcs[0] is of type NodePort: expose it through an HTTPRoute on the shared Gateway instead."]);
+    });
+
+    test("other kinds of the load balancer controller's API group are not entry points (IngressClassParams)", async () => {
+        const params = resource("kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams", "params", { metadata: { name: "params" }, spec: { scheme: "internal" } });
+        expect(await check(noLoadBalancerServices, [params])).toEqual([]);
+    });
+});
+
+describe("rules identify objects by API group and kind, not by kind alone", () => {
+    // Custom resources reuse built-in kind names: Knative's Service (serving.knative.dev) and Istio's Gateway
+    // (networking.istio.io) are not the core Service and the Gateway API Gateway these rules are about.
+    const at = (type: string, name: string, spec: object) => resource(type, name, { metadata: { name, namespace: "apps" }, spec });
+
+    test("no-loadbalancer-services: a Service, TargetGroupBinding or Gateway of another group is not flagged", async () => {
+        const resources = [
+            at("kubernetes:serving.knative.dev/v1:Service", "knative", { type: "LoadBalancer", template: {} }),
+            at("kubernetes:example.com/v1:TargetGroupBinding", "tgb", { targetGroupARN: "arn:aws:elasticloadbalancing:x" }),
+            at("kubernetes:networking.istio.io/v1beta1:Gateway", "istio", { selector: { istio: "ingressgateway" }, servers: [] }),
+        ];
+        expect(await check(noLoadBalancerServices, resources, { allowedGateways: [] })).toEqual([]);
+    });
+
+    test("hpa-min-replicas: only autoscaling's HorizontalPodAutoscaler (not its Scale kind, not a same-named kind of another group)", async () => {
+        const resources = [at("kubernetes:autoscaling/v1:Scale", "scale", { replicas: 1 }), at("kubernetes:example.com/v1:HorizontalPodAutoscaler", "custom", { minReplicas: 1 })];
+        expect(await check(hpaMinReplicas, resources, { environment: "prod" })).toEqual([]);
+    });
+
+    test("service-account-token-automount: ServiceAccounts are core (apiVersion v1) objects", async () => {
+        const custom = resource("kubernetes:example.com/v1:ServiceAccount", "custom", { metadata: { name: "custom", namespace: "apps" } });
+        expect(await check(serviceAccountTokenAutomount, [custom])).toEqual([]);
+    });
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -435,10 +562,99 @@ describe("pdb-allows-disruption over every long-running kind", () => {
     });
 });
 
+describe("pdb-allows-disruption: budgets, namespaces and shared selectors", () => {
+    const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+    /** A workload of a kind whose pods carry `labels`, in namespace `apps` unless told (null leaves metadata.namespace out). */
+    const pods = (kind: Kind, name: string, labels: Record<string, string>, opts: { replicas?: number; namespace?: string | null; variant?: "" | "Patch" | "List" } = {}) => {
+        const { type, wrap } = KINDS[kind];
+        const namespace = opts.namespace === undefined ? "apps" : opts.namespace;
+        const metadata = { name, ...(namespace !== null ? { namespace } : {}) };
+        const object = structuredClone({ metadata, ...wrap(goodPod) }) as Record<string, any>;
+        if (kind === "Pod") object.metadata.labels = labels;
+        else object.spec.template.metadata = { labels };
+        if (opts.replicas !== undefined) object.spec.replicas = opts.replicas;
+        if (opts.variant === "List") return resource(`${type}List`, name, { items: [object] });
+        return resource(`${type}${opts.variant ?? ""}`, name, object);
+    };
+    const budget = (name: string, matchLabels: Record<string, string>, spec: object, namespace: string | null = "apps") =>
+        resource(PDB, `${name}-pdb`, { metadata: { name, ...(namespace !== null ? { namespace } : {}) }, spec: { selector: { matchLabels }, ...spec } });
+
+    test("when the workloads' size is unknown (a DaemonSet: one pod per node), only minAvailable 100% or maxUnavailable 0 (also 0%, 00%) never allows a disruption", async () => {
+        const resources = [
+            pods("DaemonSet", "agent", { app: "agent" }),
+            budget("all", { app: "agent" }, { minAvailable: "100%" }),
+            budget("zero-pct", { app: "agent" }, { maxUnavailable: "0%" }),
+            budget("zeros", { app: "agent" }, { maxUnavailable: "00%" }),
+            // 5% of any number of nodes rounds up to at least one pod.
+            budget("five-pct", { app: "agent" }, { maxUnavailable: "05%" }),
+            budget("one", { app: "agent" }, { minAvailable: 1 }),
+            budget("default-min", { app: "agent" }, {}),
+            budget("ninety", { app: "agent" }, { minAvailable: "90%" }),
+        ];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget apps/all (minAvailable 100%) never allows a disruption.",
+            "PodDisruptionBudget apps/zero-pct (maxUnavailable 0%) never allows a disruption.",
+            "PodDisruptionBudget apps/zeros (maxUnavailable 00%) never allows a disruption.",
+        ]);
+    });
+
+    test("a DaemonSet's pods count toward a budget it shares with another workload, so its total size is unknown too", async () => {
+        const resources = [pods("Deployment", "web", { tier: "web" }, { replicas: 2 }), pods("DaemonSet", "web-agent", { tier: "web" }), budget("web", { tier: "web" }, { minAvailable: 2 })];
+        expect(await check(pdbAllowsDisruption, resources)).toEqual([]);
+    });
+
+    test("a budget over several workloads counts all their pods and names them all", async () => {
+        const resources = [pods("StatefulSet", "db-a", { tier: "db" }, { replicas: 1 }), pods("StatefulSet", "db-b", { tier: "db" }, { replicas: 1 }), budget("db", { tier: "db" }, { minAvailable: 2 })];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget apps/db (minAvailable 2) allows 0 disruptions of apps/db-a, apps/db-b at 2 replica(s): drains and consolidation would block.",
+        ]);
+    });
+
+    test("a budget that asks for more pods than there are allows 0 disruptions, never a negative number", async () => {
+        const resources = [pods("StatefulSet", "db", { app: "db" }, { replicas: 3 }), budget("db", { app: "db" }, { minAvailable: 5 })];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget apps/db (minAvailable 5) allows 0 disruptions of apps/db at 3 replica(s): drains and consolidation would block.",
+        ]);
+    });
+
+    test("a budget selects pods in its own namespace only; no namespace means default for both", async () => {
+        const resources = [
+            pods("Deployment", "elsewhere", { app: "shared" }, { replicas: 1, namespace: "other" }),
+            budget("shared", { app: "shared" }, { minAvailable: 1 }),
+            pods("Deployment", "web", { app: "web" }, { replicas: 2, namespace: null }),
+            budget("web", { app: "web" }, { minAvailable: 2 }, null),
+        ];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget default/web (minAvailable 2) allows 0 disruptions of default/web at 2 replica(s): drains and consolidation would block.",
+        ]);
+    });
+
+    test("a Pod is one pod: an HPA cannot scale it (a Pod has no scale subresource), whatever its minReplicas", async () => {
+        const hpa = resource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "single", {
+            metadata: { name: "single", namespace: "apps" },
+            spec: { scaleTargetRef: { apiVersion: "v1", kind: "Pod", name: "single" }, minReplicas: 3, maxReplicas: 5 },
+        });
+        const resources = [pods("Pod", "single", { app: "single" }, {}), hpa, budget("single", { app: "single" }, { minAvailable: 1 })];
+        expect(await messages(pdbAllowsDisruption, resources)).toEqual([
+            "PodDisruptionBudget apps/single (minAvailable 1) allows 0 disruptions of apps/single at 1 replica(s): drains and consolidation would block.",
+        ]);
+    });
+
+    test("a patch that leaves replicas out keeps the live count, which the plan cannot see; a List item is not sized from the List", async () => {
+        const resources = [
+            pods("Deployment", "patched", { app: "patched" }, { variant: "Patch" }),
+            budget("patched", { app: "patched" }, { minAvailable: 1 }),
+            pods("Deployment", "listed", { app: "listed" }, { replicas: 3, variant: "List" }),
+            budget("listed", { app: "listed" }, { minAvailable: 1 }),
+        ];
+        expect(await check(pdbAllowsDisruption, resources)).toEqual([]);
+    });
+});
+
 describe("hpa-min-replicas over every autoscaling version", () => {
     const hpa = (type: string, name: string, spec: object) => resource(type, name, { metadata: { name, namespace: "apps" }, spec: { scaleTargetRef: { kind: "Deployment", name }, maxReplicas: 10, ...spec } });
 
-    test("flags minReplicas 1 in autoscaling/v1 and v2beta2, in a patch that sets it and in a list; passes 2 and patches that leave it", async () => {
+    test("flags minReplicas 1 in autoscaling/v1 and v2beta2, in a patch that sets it and in a list (named or not); passes 2 and patches that leave it", async () => {
         const resources = [
             hpa("kubernetes:autoscaling/v1:HorizontalPodAutoscaler", "v1", { minReplicas: 1 }),
             hpa("kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler", "beta", {}),
@@ -446,12 +662,33 @@ describe("hpa-min-replicas over every autoscaling version", () => {
             hpa("kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch", "untouched", { maxReplicas: 20 }),
             resource("kubernetes:autoscaling/v2:HorizontalPodAutoscalerList", "list", { items: [{ metadata: { name: "listed", namespace: "apps" }, spec: { minReplicas: 1 } }] }),
             hpa("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "good", { minReplicas: 2 }),
+            resource("kubernetes:autoscaling/v2:HorizontalPodAutoscalerList", "hpas", { items: [{ metadata: { namespace: "apps" }, spec: { minReplicas: 1 } }] }),
         ];
         expect(await messages(hpaMinReplicas, resources, { environment: "prod" })).toEqual([
             "HorizontalPodAutoscaler apps/v1 has minReplicas 1 in prod: use at least 2.",
             "HorizontalPodAutoscaler apps/beta has minReplicas 1 in prod (the default): use at least 2.",
             "HorizontalPodAutoscalerPatch apps/patched has minReplicas 1 in prod: use at least 2.",
             "HorizontalPodAutoscaler apps/listed has minReplicas 1 in prod: use at least 2.",
+            // An item left to auto-naming is named by the List and its index.
+            "HorizontalPodAutoscaler apps/hpas[0] has minReplicas 1 in prod: use at least 2.",
         ]);
+    });
+});
+
+// ---------------------------------------------------------------------------------------------------------------------
+// During a preview: values not known yet
+// ---------------------------------------------------------------------------------------------------------------------
+
+describe("values not known yet during a preview", () => {
+    test("a Service or HPA whose namespace or name is not known yet is still checked, named [unknown]", () => {
+        const inNamespace = resource("kubernetes:core/v1:Service", "lb", { metadata: { name: "lb", namespace: UNKNOWN }, spec: { type: "LoadBalancer" } });
+        const named = resource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", { metadata: { name: UNKNOWN, namespace: "apps" }, spec: { minReplicas: 1 } });
+        expect(previewMessages(noLoadBalancerServices, [inNamespace])).toEqual(["Service [unknown]/lb is of type LoadBalancer: expose it through an HTTPRoute on the shared Gateway instead."]);
+        expect(previewMessages(hpaMinReplicas, [named], { environment: "prod" })).toEqual(["HorizontalPodAutoscaler apps/[unknown] has minReplicas 1 in prod: use at least 2."]);
+    });
+
+    test("a ServiceAccount whose automountServiceAccountToken is not known yet is not reported as mounting a token", () => {
+        const account = resource("kubernetes:core/v1:ServiceAccount", "api", { metadata: { name: "api", namespace: "apps" }, automountServiceAccountToken: UNKNOWN });
+        expect(previewMessages(serviceAccountTokenAutomount, [account])).toEqual([]);
     });
 });
