@@ -4,7 +4,7 @@
  * and RFC 3849. A string that is not an address must parse as nothing (never throw, never a wrong range): the
  * policies read these from security-group rules, endpoint settings and resource policies as the user wrote them.
  */
-import { parseCidr, publicCoverage } from "../policies/cidr";
+import { parseCidr, publicAddressCount, publicCoverage } from "../policies/cidr";
 
 const v4 = (a: number, b: number, c: number, d: number) => (BigInt(a) << 24n) | (BigInt(b) << 16n) | (BigInt(c) << 8n) | BigInt(d);
 
@@ -47,6 +47,8 @@ describe("parseCidr", () => {
         "2001:db8:0:0:0:0:1",
         "2001:db8::g",
         "2001:db8::12345",
+        // A line break ends an address: only the text after it would look like one.
+        "x\n::192.0.2.1",
         "",
     ])("%j is not an address", (text) => {
         expect(parseCidr(text)).toBeUndefined();
@@ -66,5 +68,21 @@ describe("publicCoverage counts each public address once", () => {
         [["1.0.0.0/24", "1.0.1.0/24", "1.0.0.128/26"], 512n],
     ])("%j: %s addresses", (cidrs, count) => {
         expect(publicCoverage(cidrs).addresses).toEqual({ ipv4: count, ipv6: 0n });
+    });
+});
+
+describe("publicCoverage: families and single addresses", () => {
+    test("a single public address counts as one (8.8.8.8/32, 2606:4700::1111/128)", () => {
+        expect(publicCoverage(["8.8.8.8/32"]).addresses).toEqual({ ipv4: 1n, ipv6: 0n });
+        expect(publicCoverage(["2606:4700::1111/128"]).addresses).toEqual({ ipv4: 0n, ipv6: 1n });
+    });
+
+    test("an IPv6 range is never counted as IPv4, even when its value is small (IPv4-compatible ::a.b.c.d, RFC 4291 2.5.5.1)", () => {
+        // ::8.8.8.0/120 lies in ::/96, outside IPv6 global unicast 2000::/3; numerically it equals 8.8.8.0/24.
+        expect(publicCoverage(["::8.8.8.0/120"]).addresses).toEqual({ ipv4: 0n, ipv6: 0n });
+    });
+
+    test("the public IPv6 space is global unicast 2000::/3 less the documentation prefixes 2001:db8::/32 (RFC 3849) and 3fff::/20 (RFC 9637)", () => {
+        expect(publicAddressCount("ipv6")).toBe(2n ** 125n - 2n ** 96n - 2n ** 108n);
     });
 });

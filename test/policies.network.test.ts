@@ -441,3 +441,84 @@ describe("network-policy-enforced", () => {
         expect(await check(networkPolicyEnforced, [deny], { enforcedByAnotherCni: true })).toEqual([]);
     });
 });
+
+describe("security-group-ingress-restricted: protocols, ports and which load balancer a group serves", () => {
+    const LB = "aws:lb/loadBalancer:LoadBalancer";
+    const RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+    const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    const suffix = "(100% of the public address space) on security group nodes, which no Application Load Balancer in the stack uses: only an ALB's 80 and 443 may be reached from the internet.";
+
+    test("protocol -1 or all is all traffic; a missing protocol is taken as all traffic; port ranges are shown as from-to", async () => {
+        // EC2 IpPermission: IpProtocol -1 means all protocols (Terraform's aws_security_group_rule also takes "all").
+        const nodes = resource(SG, "nodes", { ingress: [{ fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+        const resources = [
+            nodes,
+            resource(RULE, "all", { type: "ingress", protocol: "all", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, { dependsOn: [nodes] }),
+            resource(RULE, "unset", { type: "ingress", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, { dependsOn: [nodes] }),
+            resource(INGRESS_RULE, "unset-v6", { cidrIpv6: "::/0" }, { dependsOn: [nodes] }),
+            resource(INGRESS_RULE, "ephemeral", { ipProtocol: "tcp", fromPort: 1024, toPort: 65535, cidrIpv4: "0.0.0.0/0" }, { dependsOn: [nodes] }),
+            resource(INGRESS_RULE, "ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" }, { dependsOn: [nodes] }),
+        ];
+        expect(await messages(securityGroupIngressRestricted, resources)).toEqual([
+            `SecurityGroup nodes opens all traffic to 0.0.0.0/0 ${suffix}`,
+            `SecurityGroupRule all opens all traffic to 0.0.0.0/0 ${suffix}`,
+            `SecurityGroupRule unset opens all traffic to 0.0.0.0/0 ${suffix}`,
+            `SecurityGroupIngressRule unset-v6 opens all traffic to ::/0 ${suffix}`,
+            `SecurityGroupIngressRule ephemeral opens tcp 1024-65535 to 0.0.0.0/0 ${suffix}`,
+            `SecurityGroupIngressRule ssh opens tcp 22 to 0.0.0.0/0 ${suffix}`,
+        ]);
+    });
+
+    test("on an ALB's group: TCP by name or by number 6 on 80/443 passes; UDP 443, and TCP from 443 with no upper port, do not", async () => {
+        const albGroup = resource(SG, "alb", {});
+        // aws.lb.LoadBalancer loadBalancerType defaults to application (ELBv2 CreateLoadBalancer Type).
+        const alb = resource(LB, "alb", { securityGroups: ["sg-1"] }, { dependsOn: [albGroup] });
+        const resources = [
+            albGroup,
+            alb,
+            resource(INGRESS_RULE, "https-by-number", { ipProtocol: "6", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, { dependsOn: [albGroup] }),
+            resource(INGRESS_RULE, "quic", { ipProtocol: "udp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, { dependsOn: [albGroup] }),
+            resource(INGRESS_RULE, "open-ended", { ipProtocol: "tcp", fromPort: 443, cidrIpv4: "0.0.0.0/0" }, { dependsOn: [albGroup] }),
+        ];
+        expect(await messages(securityGroupIngressRestricted, resources)).toEqual([
+            "SecurityGroupIngressRule quic opens udp 443 to 0.0.0.0/0 (100% of the public address space) on an ALB's security group beyond TCP 80/443: only an ALB's 80 and 443 may be reached from the internet.",
+            "SecurityGroupIngressRule open-ended opens tcp 443-65535 to 0.0.0.0/0 (100% of the public address space) on an ALB's security group beyond TCP 80/443: only an ALB's 80 and 443 may be reached from the internet.",
+        ]);
+    });
+
+    test("a Network Load Balancer's security group gets no ALB exception", async () => {
+        const nlbGroup = resource(SG, "nlb", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] });
+        const nlb = resource(LB, "nlb", { loadBalancerType: "network", securityGroups: ["sg-2"] }, { dependsOn: [nlbGroup] });
+        expect(await messages(securityGroupIngressRestricted, [nlbGroup, nlb])).toEqual([
+            "SecurityGroup nlb opens tcp 443 to 0.0.0.0/0 (100% of the public address space) on security group nlb, which no Application Load Balancer in the stack uses: only an ALB's 80 and 443 may be reached from the internet.",
+        ]);
+    });
+
+    test("a rule belongs to the security group among its dependencies, not to the first dependency", async () => {
+        const vpc = resource("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.30.0.0/16" });
+        const nodes = resource(SG, "nodes", {});
+        const rule = resource(INGRESS_RULE, "ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" }, { dependsOn: [vpc, nodes] });
+        expect(await messages(securityGroupIngressRestricted, [vpc, nodes, rule])).toEqual([`SecurityGroupIngressRule ssh opens tcp 22 to 0.0.0.0/0 ${suffix}`]);
+    });
+
+    test("internet-facing ALB Gateways: every extra port once; Gateway patches and other controllers' Gateways are not judged", async () => {
+        const lbc = resource(LBC, "open", { metadata: { name: "open", namespace: "gateway-system" }, spec: { scheme: "internet-facing" } });
+        const istioClass = resource("kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "istio", { metadata: { name: "istio" }, spec: { controllerName: "istio.io/gateway-controller" } });
+        const gw = (type: string, name: string, gatewayClassName: string, ports: number[]) =>
+            resource(type, name, {
+                metadata: { name, namespace: "gateway-system" },
+                spec: { gatewayClassName, ...parametersRef("open"), listeners: ports.map((port, i) => ({ name: `l${i}`, port, protocol: "HTTPS" })) },
+            });
+        const resources = [
+            albClass,
+            istioClass,
+            lbc,
+            gw(GATEWAY, "admin", "alb", [443, 8443, 9443, 8443]),
+            gw(`${GATEWAY}Patch`, "patched", "alb", [8080]),
+            gw(GATEWAY, "mesh", "istio", [15021]),
+        ];
+        expect(await messages(securityGroupIngressRestricted, resources)).toEqual([
+            "Internet-facing ALB Gateway gateway-system/admin opens port 8443, 9443 to 0.0.0.0/0 (no sourceRanges): listen on 80 and 443 only, or limit sourceRanges.",
+        ]);
+    });
+});

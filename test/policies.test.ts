@@ -4,7 +4,7 @@
  */
 import type { EnforcementLevel, Policies, PolicyPackConfig, ResourceValidationPolicy } from "@pulumi/policy";
 import { allPolicies } from "../policies/all";
-import { eksControlPlaneLogs, eksEndpointNotOpen, eksOidcProvider, eksSecretsEncryption } from "../policies/cluster";
+import { eksControlPlaneLogs, eksEndpointNotOpen, eksEndpointPrivateProd, eksOidcProvider, eksSecretsEncryption } from "../policies/cluster";
 import { gatewayAllowedRoutes, gatewayHttpsTlsPolicy, isTls12OrNewer } from "../policies/gateway";
 import { isAnyResource } from "../policies/iamDocument";
 import { iamNoDataActionsOnAnyResource, iamNoWildcardActions, iamRoleTrustScoped } from "../policies/iam";
@@ -108,6 +108,54 @@ describe("eks-endpoint-not-open", () => {
             "EKS cluster's public API endpoint is open to 10.0.0.0/8, 0.0.0.0/0 (100% of the public address space): list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
             "EKS cluster's public API endpoint (on by default) is open to 0.0.0.0/0 (publicAccessCidrs defaults to 0.0.0.0/0): list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
             "EKS cluster's public API endpoint is open to ::/0 (100% of the public address space): list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
+        ]);
+    });
+});
+
+describe("aws.eks.Cluster: encryptionConfig and vpcConfig as the EKS API states them", () => {
+    // EKS CreateCluster: encryptionConfig[].resources (only "secrets") with provider.keyArn; resourcesVpcConfig
+    // endpointPublicAccess defaults to true, endpointPrivateAccess to false, publicAccessCidrs to 0.0.0.0/0.
+    const KEY = "arn:aws:kms:ap-northeast-2:123456789012:key/1";
+    const notEncrypted = 'EKS cluster does not envelope-encrypt Kubernetes Secrets with a KMS key (encryptionConfig needs resources ["secrets"] and provider.keyArn).';
+
+    test("secrets encryption needs both a key and the secrets resource", async () => {
+        const resources = [
+            resource(AWS_EKS, "no-resources", { encryptionConfig: { provider: { keyArn: KEY } } }),
+            resource(AWS_EKS, "empty-resources", { encryptionConfig: { resources: [], provider: { keyArn: KEY } } }),
+            resource(AWS_EKS, "no-key", { encryptionConfig: { resources: ["secrets"], provider: {} } }),
+        ];
+        expect(await messages(eksSecretsEncryption, resources)).toEqual([notEncrypted, notEncrypted, notEncrypted]);
+    });
+
+    test("a cluster without vpcConfig has EKS's defaults: public endpoint open to 0.0.0.0/0, no private endpoint", async () => {
+        expect(await messages(eksEndpointNotOpen, [resource(AWS_EKS, "raw", {})])).toEqual([
+            "EKS cluster's public API endpoint (on by default) is open to 0.0.0.0/0 (publicAccessCidrs defaults to 0.0.0.0/0): list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
+        ]);
+        expect(await messages(eksEndpointPrivateProd, [resource(AWS_EKS, "raw", {})], { environment: "prod" })).toEqual([
+            "Production EKS cluster's API endpoint is not private only: endpointPublicAccess is not set (default true); endpointPrivateAccess is not set (default false). Reach it from the VPC (VPN, bastion or SSM).",
+        ]);
+    });
+
+    test("an empty publicAccessCidrs is taken as unset (default 0.0.0.0/0), not as no network", async () => {
+        expect(await messages(eksEndpointNotOpen, [resource(AWS_EKS, "raw", { vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: [] } })])).toEqual([
+            "EKS cluster's public API endpoint is open to 0.0.0.0/0 (publicAccessCidrs defaults to 0.0.0.0/0): list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
+        ]);
+    });
+});
+
+describe("eks-endpoint-not-open: the maxPublicShare threshold and unparsable CIDRs", () => {
+    const open = (publicAccessCidrs: string[]) => resource(EKS, "c", { ...goodCluster, endpointPublicAccess: true, publicAccessCidrs });
+
+    test("a share equal to maxPublicShare is open; private networks are never open, even at maxPublicShare 0", async () => {
+        expect(await messages(eksEndpointNotOpen, [open(["0.0.0.0/0"])], { maxPublicShare: 1 })).toEqual([
+            "EKS cluster's public API endpoint is open to 0.0.0.0/0 (100% of the public address space): list specific networks in publicAccessCidrs or turn endpointPublicAccess off.",
+        ]);
+        expect(await check(eksEndpointNotOpen, [open(["10.0.0.0/8"])], { maxPublicShare: 0 })).toEqual([]);
+    });
+
+    test("every string that is not a CIDR is named", async () => {
+        expect(await messages(eksEndpointNotOpen, [open(["10.0.0.0/33", "office"])])).toEqual([
+            'EKS cluster\'s public API endpoint is open to "10.0.0.0/33", "office" (not a CIDR): list specific networks in publicAccessCidrs or turn endpointPublicAccess off.',
         ]);
     });
 });
