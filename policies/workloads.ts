@@ -355,7 +355,9 @@ export function allowedDisruptions(spec: PdbSpec, replicas: number | undefined):
         return scaledValue(spec.maxUnavailable, replicas);
     }
     const minAvailable = spec.minAvailable ?? 1;
-    if (replicas === undefined) return minAvailable === "100%" ? 0 : undefined;
+    // Kubernetes reads a percent as the digits before "%" (intstr.GetScaledValueFromIntOrPercent: "0100%" is 100 %),
+    // and refuses more than 100 % in a budget.
+    if (replicas === undefined) return /^0*100%$/.test(String(minAvailable)) ? 0 : undefined;
     const min = scaledValue(minAvailable, replicas);
     return min === undefined ? undefined : replicas - min;
 }

@@ -579,10 +579,12 @@ describe("pdb-allows-disruption: budgets, namespaces and shared selectors", () =
     const budget = (name: string, matchLabels: Record<string, string>, spec: object, namespace: string | null = "apps") =>
         resource(PDB, `${name}-pdb`, { metadata: { name, ...(namespace !== null ? { namespace } : {}) }, spec: { selector: { matchLabels }, ...spec } });
 
-    test("when the workloads' size is unknown (a DaemonSet: one pod per node), only minAvailable 100% or maxUnavailable 0 (also 0%, 00%) never allows a disruption", async () => {
+    test("when the workloads' size is unknown (a DaemonSet: one pod per node), only minAvailable 100% (also 0100%) or maxUnavailable 0 (also 0%, 00%) never allows a disruption", async () => {
         const resources = [
             pods("DaemonSet", "agent", { app: "agent" }),
             budget("all", { app: "agent" }, { minAvailable: "100%" }),
+            // Kubernetes parses the digits before "%" as a number: 0100% is 100 %, 1000% is refused by the API server.
+            budget("leading-zero", { app: "agent" }, { minAvailable: "0100%" }),
             budget("zero-pct", { app: "agent" }, { maxUnavailable: "0%" }),
             budget("zeros", { app: "agent" }, { maxUnavailable: "00%" }),
             // 5% of any number of nodes rounds up to at least one pod.
@@ -593,6 +595,7 @@ describe("pdb-allows-disruption: budgets, namespaces and shared selectors", () =
         ];
         expect(await messages(pdbAllowsDisruption, resources)).toEqual([
             "PodDisruptionBudget apps/all (minAvailable 100%) never allows a disruption.",
+            "PodDisruptionBudget apps/leading-zero (minAvailable 0100%) never allows a disruption.",
             "PodDisruptionBudget apps/zero-pct (maxUnavailable 0%) never allows a disruption.",
             "PodDisruptionBudget apps/zeros (maxUnavailable 00%) never allows a disruption.",
         ]);
