@@ -96,15 +96,17 @@ export function hpaFor(workload: PolicyResource, resources: readonly PolicyResou
 }
 
 /**
- * The fewest pods a scalable workload (a Deployment by default) keeps: `spec.replicas` when set (0 also disables
- * its HPA), otherwise its HPA's `minReplicas` (default 1), otherwise Kubernetes' default of 1.
+ * The fewest pods a scalable workload (a Deployment by default) keeps: 0 when `spec.replicas` is 0 (that disables
+ * its HPA), otherwise its HPA's `minReplicas` (default 1) when one scales it, otherwise `spec.replicas` or
+ * Kubernetes' default of 1. The HPA controller clamps its target to [minReplicas, maxReplicas] whatever
+ * `spec.replicas` says, so with little load it scales a workload down to `minReplicas`.
  */
 export function minimumReplicas(workload: PolicyResource, resources: readonly PolicyResource[], kind = "Deployment"): number {
     const replicas = (workload.props as KubeObject<DeploymentShape>).spec?.replicas;
     if (replicas === 0) return 0;
     const hpa = hpaFor(workload, resources, kind);
     const hpaMin = hpa ? ((hpa.props as KubeObject<{ minReplicas?: number }>).spec?.minReplicas ?? 1) : undefined;
-    if (hpaMin !== undefined) return replicas === undefined ? hpaMin : Math.max(replicas, hpaMin);
+    if (hpaMin !== undefined) return hpaMin;
     return replicas ?? 1;
 }
 
