@@ -45,6 +45,10 @@ const SCOPES = {
     // resources) and the config-only tests.
     platform: {
         mutate: "lib/**/*.ts,components/**/*.ts",
+        // Its mutants cost the most (each recomputes the offline plans that reach it): one Stryker run per group of
+        // files of about this many lines, each with its own report, so an interrupted run loses one group
+        // (`--resume` skips the groups already measured at this commit).
+        batchLines: 800,
         tests: [
             "*.test.ts",
             "!plan.test.ts",
@@ -131,35 +135,73 @@ function testsOption(argv) {
     return { args, env };
 }
 
+/** The .ts files a scope's globs (`<folder>/**\/*.ts`) name, relative to the project, sorted. */
+function scopeFiles(scope, root = ROOT) {
+    const files = [];
+    const walk = (dir) => {
+        for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+            const rel = `${dir}/${entry.name}`;
+            if (entry.isDirectory() && entry.name !== "node_modules") walk(rel);
+            else if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) files.push(rel);
+        }
+    };
+    for (const glob of SCOPES[scope].mutate.split(",")) walk(glob.slice(0, glob.indexOf("/**")));
+    return files.sort();
+}
+
 /**
- * The Stryker runs an invocation asks for. `--scope a,b` (or nothing): those scopes, each with its mutate globs,
- * tests (unless --tests is given), incremental file and report. `--mutate`: one run as given, report mutation.json.
+ * A scope's Stryker runs: one for the whole scope, or, with `batchLines`, one per group of consecutive files
+ * of at most that many lines (a larger file alone). Each has an id naming its reports: `<scope>` or `<scope>.<n>`.
+ */
+function batchesOf(scope, root = ROOT) {
+    const { mutate, batchLines } = SCOPES[scope];
+    if (!batchLines) return [{ id: scope, mutate }];
+    const groups = [];
+    let lines = Infinity;
+    for (const file of scopeFiles(scope, root)) {
+        const n = fs.readFileSync(path.join(root, file), "utf8").split("\n").length;
+        if (lines + n > batchLines) {
+            groups.push([]);
+            lines = 0;
+        }
+        groups[groups.length - 1].push(file);
+        lines += n;
+    }
+    return groups.map((files, i) => ({ id: `${scope}.${i + 1}`, mutate: files.join(",") }));
+}
+
+/**
+ * The Stryker runs an invocation asks for. `--scope a,b` (or nothing): those scopes' batches, each with its mutate
+ * globs, the scope's tests (unless --tests is given), incremental file and report. `--mutate`: one run as given,
+ * report mutation.json.
  */
 function runsFor(argv) {
     const at = argv.indexOf("--scope");
-    if (at < 0 && (argv.includes("--mutate") || argv.includes("-m"))) return [{ scope: null, ...testsOption(argv) }];
+    if (at < 0 && (argv.includes("--mutate") || argv.includes("-m"))) return [{ scope: null, batch: null, ...testsOption(argv) }];
     let names = Object.keys(SCOPES);
-    let rest = argv;
+    let rest = argv.filter((a) => a !== "--resume");
     if (at >= 0) {
         const value = argv[at + 1];
         names = (value ?? "").split(",").filter(Boolean);
         const unknown = names.filter((n) => !SCOPES[n]);
         if (names.length === 0 || unknown.length > 0) throw new Error(`--scope ${value ?? ""}: allowed are ${Object.keys(SCOPES).join(", ")} (comma-separated)`);
-        rest = [...argv.slice(0, at), ...argv.slice(at + 2)];
+        rest = rest.filter((_, i) => i !== rest.indexOf("--scope") && i !== rest.indexOf("--scope") + 1);
     }
     if (rest.includes("--mutate") || rest.includes("-m")) throw new Error("--scope and --mutate: give one or the other");
-    return names.map((scope) => {
-        const { args, env } = testsOption(rest);
-        return {
+    const { args, env } = testsOption(rest);
+    return names.flatMap((scope) =>
+        batchesOf(scope).map((batch) => ({
             scope,
-            args: ["--mutate", SCOPES[scope].mutate, "--incrementalFile", `reports/mutation/${scope}.incremental.json`, ...args],
+            batch: batch.id,
+            mutate: batch.mutate,
+            args: ["--mutate", batch.mutate, "--incrementalFile", `reports/mutation/${batch.id}.incremental.json`, ...args],
             env: {
                 ...env,
                 EKS_MUTATION_TESTS: rest.includes("--tests") ? env.EKS_MUTATION_TESTS : SCOPES[scope].tests,
-                EKS_MUTATION_REPORT: `reports/mutation/${scope}`,
+                EKS_MUTATION_REPORT: `reports/mutation/${batch.id}`,
             },
-        };
-    });
+        })),
+    );
 }
 
 /** One report of every file the given reports hold (the scopes mutate disjoint folders; a later report wins). */
@@ -173,18 +215,17 @@ function gitCommit() {
     return head.status === 0 ? `${head.stdout.trim()}${dirty.stdout.trim() ? " (with uncommitted changes)" : ""}` : "unknown";
 }
 
-/** What each scope's report is of: commit, when, how long (reports/mutation/<scope>.run.json, written after a run). */
-function describeRun(scope) {
-    const file = path.join(REPORTS, `${scope}.run.json`);
-    if (!fs.existsSync(file)) return "";
-    const run = JSON.parse(fs.readFileSync(file, "utf8"));
-    return `commit ${run.commit}, finished ${run.finished}, ${run.minutes} min, Stryker exit ${run.status}`;
+/** What a batch's report is of (reports/mutation/<batch>.run.json, written after its run), or undefined. */
+function runRecord(batch) {
+    const file = path.join(REPORTS, `${batch}.run.json`);
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined;
 }
 
 function printScores(customRun) {
-    const scoped = Object.keys(SCOPES).filter((s) => fs.existsSync(path.join(REPORTS, `${s}.json`)));
     const read = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
-    if (customRun || scoped.length === 0) {
+    const batches = Object.keys(SCOPES).flatMap((scope) => batchesOf(scope).map((b) => ({ scope, ...b, report: path.join(REPORTS, `${b.id}.json`) })));
+    const measured = batches.filter((b) => fs.existsSync(b.report));
+    if (customRun || measured.length === 0) {
         if (!fs.existsSync(REPORT)) {
             process.stderr.write(`no report in ${path.relative(ROOT, REPORTS)}: run npm run mutate first\n`);
             return false;
@@ -192,11 +233,16 @@ function printScores(customRun) {
         process.stdout.write(`\nMutation score per folder (${path.relative(ROOT, REPORT)}):\n${renderScores(folderScores(read(REPORT)))}\n`);
         return true;
     }
-    const lines = Object.keys(SCOPES).map((s) => `  ${s.padEnd(9)}${scoped.includes(s) ? `reports/mutation/${s}.json ${describeRun(s)}` : "not run: the total leaves it out"}`);
+    const lines = batches.map((b) => {
+        const run = runRecord(b.id);
+        const what = b.id === b.scope ? "" : ` (${b.mutate.split(",").length} files from ${b.mutate.split(",")[0]})`;
+        if (!measured.includes(b)) return `  ${b.id.padEnd(12)}not run${what}: the total leaves it out`;
+        return `  ${b.id.padEnd(12)}reports/mutation/${b.id}.json${what}${run ? `: commit ${run.commit}, finished ${run.finished}, ${run.minutes} min, Stryker exit ${run.status}` : ""}`;
+    });
     process.stdout.write(`\nMutation score per folder, each scope with its own tests (a lower bound of the whole suite's):\n${lines.join("\n")}\n\n`);
-    const rows = folderScores(mergeReports(scoped.map((s) => read(path.join(REPORTS, `${s}.json`)))));
-    // Without every scope the total is not the overall score the target is about: it is shown under another name.
-    const partial = rows.map((r) => (r.folder === "total" && scoped.length < Object.keys(SCOPES).length ? { ...r, folder: "total (partial)" } : r));
+    const rows = folderScores(mergeReports(measured.map((b) => read(b.report))));
+    // Without every batch the total is not the overall score the target is about: it is shown under another name.
+    const partial = rows.map((r) => (r.folder === "total" && measured.length < batches.length ? { ...r, folder: "total (partial)" } : r));
     process.stdout.write(`${renderScores(partial)}\n`);
     return true;
 }
@@ -211,16 +257,23 @@ function main(argv) {
     }
     let status = 0;
     const stryker = () => path.join(path.dirname(require.resolve("@stryker-mutator/core/package.json", { paths: [ROOT] })), "bin/stryker.js");
-    for (const { scope, args, env } of runs) {
-        if (scope) process.stdout.write(`\n== ${scope}: ${SCOPES[scope].mutate}, tests ${env.EKS_MUTATION_TESTS}\n`);
+    const commit = gitCommit();
+    for (const { scope, batch, mutate, args, env } of runs) {
+        const before = batch ? runRecord(batch) : undefined;
+        // --resume: a batch already measured at this commit (no uncommitted changes), with the same files, is kept.
+        if (argv.includes("--resume") && before && before.status === 0 && before.mutate === mutate && before.commit === commit && !commit.includes(" ")) {
+            process.stdout.write(`\n== ${batch}: measured at ${commit} (${before.finished}), kept (--resume)\n`);
+            continue;
+        }
+        if (scope) process.stdout.write(`\n== ${batch}: ${mutate}\n   tests ${env.EKS_MUTATION_TESTS}\n`);
         const started = Date.now();
         const run = spawnSync(process.execPath, [stryker(), "run", ...args], { cwd: ROOT, stdio: "inherit", env });
         const minutes = ((Date.now() - started) / 60000).toFixed(1);
         process.stdout.write(`\nStryker took ${minutes} min\n`);
-        if (scope) {
-            const record = { commit: gitCommit(), finished: new Date().toISOString().slice(0, 16).replace("T", " "), minutes: Number(minutes), status: run.status };
+        if (batch) {
+            const record = { commit, mutate, finished: new Date().toISOString().slice(0, 16).replace("T", " "), minutes: Number(minutes), status: run.status };
             fs.mkdirSync(REPORTS, { recursive: true });
-            fs.writeFileSync(path.join(REPORTS, `${scope}.run.json`), `${JSON.stringify(record, null, 2)}\n`);
+            fs.writeFileSync(path.join(REPORTS, `${batch}.run.json`), `${JSON.stringify(record, null, 2)}\n`);
         }
         if (status === 0) status = run.status ?? 1;
     }
@@ -230,4 +283,4 @@ function main(argv) {
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
 
-module.exports = { folderScores, renderScores, testsOption, runsFor, mergeReports, SCOPES, TARGETS };
+module.exports = { folderScores, renderScores, testsOption, runsFor, batchesOf, scopeFiles, mergeReports, SCOPES, TARGETS };

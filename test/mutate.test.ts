@@ -1,10 +1,12 @@
 /** `npm run mutate`'s score per folder (scripts/mutate.js), on a small report in mutation-testing-report-schema form. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { folderScores, renderScores, testsOption, runsFor, mergeReports, SCOPES } = require("../scripts/mutate.js") as {
+const { folderScores, renderScores, testsOption, runsFor, batchesOf, scopeFiles, mergeReports, SCOPES } = require("../scripts/mutate.js") as {
     folderScores(report: unknown): Record<string, number | string | null>[];
     renderScores(rows: unknown[]): string;
     testsOption(args: string[]): { args: string[]; env: NodeJS.ProcessEnv };
-    runsFor(args: string[]): { scope: string | null; args: string[]; env: NodeJS.ProcessEnv }[];
+    runsFor(args: string[]): { scope: string | null; batch: string | null; mutate?: string; args: string[]; env: NodeJS.ProcessEnv }[];
+    batchesOf(scope: string): { id: string; mutate: string }[];
+    scopeFiles(scope: string): string[];
     mergeReports(reports: unknown[]): { files: Record<string, unknown> };
     SCOPES: Record<string, { mutate: string; tests: string }>;
 };
@@ -76,13 +78,31 @@ describe("--tests narrows the run to some test files", () => {
 describe("scopes: what `npm run mutate` runs", () => {
     test("without options, every scope in turn, each with its own folders, tests, incremental file and report", () => {
         const runs = runsFor([]);
-        expect(runs.map((r) => r.scope)).toEqual(["config", "policies", "platform"]);
-        expect(runs[1].args).toEqual(["--mutate", "policies/**/*.ts", "--incrementalFile", "reports/mutation/policies.incremental.json"]);
-        expect(runs[1].env).toMatchObject({
+        expect([...new Set(runs.map((r) => r.scope))]).toEqual(["config", "policies", "platform"]);
+        const policies = runs.filter((r) => r.scope === "policies");
+        expect(policies).toHaveLength(1);
+        expect(policies[0].args).toEqual(["--mutate", "policies/**/*.ts", "--incrementalFile", "reports/mutation/policies.incremental.json"]);
+        expect(policies[0].env).toMatchObject({
             EKS_MUTATION_TESTS: "policies.test.ts,policies.*.test.ts,!policies.crossguard.test.ts,!policies.pack.test.ts",
             EKS_MUTATION_REPORT: "reports/mutation/policies",
         });
-        expect(runs[2].args.slice(0, 2)).toEqual(["--mutate", "lib/**/*.ts,components/**/*.ts"]);
+    });
+
+    test("platform runs in batches of files, each with its own report, together every file of lib/ and components/ once", () => {
+        const batches = batchesOf("platform");
+        expect(batches.length).toBeGreaterThan(1);
+        expect(batches.map((b) => b.id)).toEqual(batches.map((_, i) => `platform.${i + 1}`));
+        const files = batches.flatMap((b) => b.mutate.split(","));
+        expect(files).toEqual(scopeFiles("platform"));
+        expect(files).toEqual(expect.arrayContaining(["lib/iam.ts", "components/cluster.ts", "components/blueGreenService.ts"]));
+        expect(files.every((f) => /^(lib|components)\/[\w./-]+\.ts$/.test(f))).toBe(true);
+        const run = runsFor(["--scope", "platform"])[1];
+        expect(run.args).toEqual(["--mutate", batches[1].mutate, "--incrementalFile", "reports/mutation/platform.2.incremental.json"]);
+        expect(run.env.EKS_MUTATION_REPORT).toBe("reports/mutation/platform.2");
+    });
+
+    test("--resume is this script's: Stryker never sees it", () => {
+        expect(runsFor(["--scope", "config", "--resume"])[0].args).toEqual(["--mutate", "config/**/*.ts", "--incrementalFile", "reports/mutation/config.incremental.json"]);
     });
 
     test("the four folders the issue measures are each in exactly one scope", () => {
