@@ -182,6 +182,16 @@ describe("bluegreen-backends-have-replicas: backend refs and selector-mode Servi
         expect(await check(bluegreenBackendsHaveReplicas, [service("api", "api-all", { app: "api" }, { app: "api", color: "blue" })])).toEqual([]);
     });
 
+    test("only Services are selector-mode Services: a ReplicationController's selector is a label map too (core/v1)", async () => {
+        // ReplicationControllerSpec.selector is a map[string]string like ServiceSpec.selector; it selects pods, it does
+        // not carry traffic, whatever colors it names.
+        const rc = resource("kubernetes:core/v1:ReplicationController", "api-legacy", {
+            metadata: { name: "legacy", namespace: "api", labels: { app: "api" } },
+            spec: { replicas: 1, selector: { app: "api", color: "blue" }, template: { metadata: { labels: { app: "api", color: "blue" } }, spec: { containers: [] } } },
+        });
+        expect(await check(bluegreenBackendsHaveReplicas, [rc])).toEqual([]);
+    });
+
     test("a selector-mode Service selecting the empty color (a valid label value) names its whole selector", async () => {
         const stable = service("api", "api", { app: "api", color: "" }, { app: "api" });
         expect(await found(bluegreenBackendsHaveReplicas, [deployment("api", "api", "blue"), stable])).toEqual([
