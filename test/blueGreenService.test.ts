@@ -5,6 +5,7 @@ import {
     hpaSpec,
     imageReference,
     pdbSpec,
+    previewAccessConfiguration,
     previewRoute,
     routeRules,
     targetGroupConfiguration,
@@ -432,5 +433,130 @@ describe("refusals: a config error naming the key, before anything is registered
         expect(err.name).toBe("ConfigError");
         expect(err.message).toMatch(message);
         expect((err as Error & { registered?: string[] }).registered ?? []).toEqual([]);
+    });
+});
+
+describe("rendered objects: the fields a rollout and the routing rely on", () => {
+    const prod = serviceConfig("prod");
+
+    test("Deployment strategy: RollingUpdate with maxSurge 25% and maxUnavailable 0", async () => {
+        // Kubernetes' RollingUpdate (its default type, written out) adds up to 25% new pods above the desired count and,
+        // with maxUnavailable 0, removes an old pod only once a new one is Ready: a color never drops below its size.
+        for (const color of ["blue", "green"]) {
+            expect(inputsOf(await plan("prod"), DEPLOYMENT, `app-api-${color}`).spec.strategy).toEqual({
+                type: "RollingUpdate",
+                rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 },
+            });
+        }
+    });
+
+    test("pods get no Service link env vars, and spread each rollout's pods by pod-template-hash", async () => {
+        const pod = inputsOf(await plan("prod"), DEPLOYMENT, "app-api-blue").spec.template.spec;
+        // enableServiceLinks (default true) injects <SERVICE>_PORT/_HOST variables for every Service in the namespace:
+        // they would differ between colors created at different times and can clash with the app's own variables.
+        expect(pod.enableServiceLinks).toBe(false);
+        // matchLabelKeys (Kubernetes 1.27+): the ReplicaSet's pod-template-hash joins the selector, so each rollout's
+        // pods are spread among themselves, not counted against the old ReplicaSet's pods that are about to go.
+        const spread = (topologyKey: string) => ({
+            maxSkew: 1,
+            topologyKey,
+            whenUnsatisfiable: "ScheduleAnyway",
+            labelSelector: { matchLabels: { app: "app-api", color: "blue" } },
+            matchLabelKeys: ["pod-template-hash"],
+        });
+        expect(pod.topologySpreadConstraints).toEqual([spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")]);
+    });
+
+    test("env is sorted by name, whatever order the keys come in: reordering them never changes the pod template", () => {
+        // A different order is a different pod template, and a new template rolls every pod of the color. Through the
+        // stack config the keys arrive sorted already (the CLI hands object values over as Go's json.Marshal writes
+        // them), so this holds the builder to it for any caller.
+        const env = (e: Record<string, string>) => plain(deploymentSpec({ ...prod, env: e }, "blue")).template.spec.containers[0].env;
+        const sorted = [
+            { name: "APP_MODE", value: "web" },
+            { name: "SPRING_PROFILES_ACTIVE", value: "prod" },
+            { name: "ZONE_HINT", value: "a" },
+        ];
+        expect(env({ ZONE_HINT: "a", SPRING_PROFILES_ACTIVE: "prod", APP_MODE: "web" })).toEqual(sorted);
+        expect(env({ SPRING_PROFILES_ACTIVE: "prod", APP_MODE: "web", ZONE_HINT: "a" })).toEqual(sorted);
+    });
+
+    test("preStopSleepSeconds 0: no preStop hook at all (a 0 s sleep does nothing, and API servers before Kubernetes 1.33 reject it)", async () => {
+        const p = await plan("prod", withService("prod", (s) => (s.preStopSleepSeconds = 0)));
+        const c = inputsOf(p, DEPLOYMENT, "app-api-blue").spec.template.spec.containers[0];
+        expect(c.lifecycle).toBeUndefined();
+        expect(inputsOf(await plan("prod"), DEPLOYMENT, "app-api-blue").spec.template.spec.containers[0].lifecycle).toEqual({
+            preStop: { sleep: { seconds: 15 } },
+        });
+    });
+
+    test("color Services: ClusterIP on port 80 named http, to the container port named http", async () => {
+        const p = await plan("prod");
+        for (const color of ["blue", "green"]) {
+            expect(inputsOf(p, "kubernetes:core/v1:Service", `app-api-${color}`).spec).toEqual({
+                type: "ClusterIP",
+                selector: { app: "app-api", color },
+                ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+            });
+        }
+    });
+
+    test("PDB of a color selects exactly that color's pods", async () => {
+        const p = await plan("prod");
+        for (const color of ["blue", "green"]) {
+            expect(inputsOf(p, "kubernetes:policy/v1:PodDisruptionBudget", `app-api-${color}`).spec).toEqual({
+                maxUnavailable: 1,
+                unhealthyPodEvictionPolicy: "AlwaysAllow",
+                selector: { matchLabels: { app: "app-api", color } },
+            });
+        }
+    });
+
+    test("routes match every path: PathPrefix / (Gateway API), on the main and the preview route", async () => {
+        const p = await plan("prod");
+        // PathPrefix "/" matches every request path (Gateway API). The CRD's defaulting would fill in the same match
+        // for a rule without one; written out, the object Pulumi sends is the object the API server stores.
+        for (const name of ["app-api-route", "app-api-preview"]) {
+            expect(inputsOf(p, ROUTE, name).spec.rules.map((r: { matches: unknown }) => r.matches)).toEqual([[{ path: { type: "PathPrefix", value: "/" } }]]);
+        }
+    });
+
+    test("preview objects carry role: preview; the preview access needs at least one source network", async () => {
+        const p = await plan("prod");
+        const labels = { app: "app-api", "app.kubernetes.io/name": "app-api", "app.kubernetes.io/managed-by": "pulumi", role: "preview" };
+        expect(inputsOf(p, ROUTE, "app-api-preview").metadata.labels).toEqual(labels);
+        expect(inputsOf(p, "kubernetes:gateway.k8s.aws/v1:ListenerRuleConfiguration", "app-api-preview-access").metadata.labels).toEqual(labels);
+        expect(plain(previewAccessConfiguration(prod, ["198.51.100.0/24"]))).toEqual({
+            apiVersion: "gateway.k8s.aws/v1",
+            kind: "ListenerRuleConfiguration",
+            metadata: { name: "app-api-preview-access", namespace: "app-api", labels },
+            spec: { conditions: [{ field: "source-ip", sourceIPConfig: { values: ["198.51.100.0/24"] } }] },
+        });
+        // With no source network the rule's condition would be empty: a preview open to everyone.
+        expect(() => previewAccessConfiguration(prod, [])).toThrow("service app-api: a preview needs at least one source network");
+    });
+
+    test("namespaced objects wait for their Namespace", async () => {
+        const p = await plan("prod");
+        const ns = p.resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && r.name === "app-api-ns");
+        expect(ns).toBeDefined();
+        for (const [type, name] of [
+            ["kubernetes:core/v1:Service", "app-api-blue"],
+            ["kubernetes:policy/v1:PodDisruptionBudget", "app-api-green"],
+        ]) {
+            expect(p.resources.find((r) => r.type === type && r.name === name)?.dependencies).toContain(ns?.urn);
+        }
+        const policies = p.resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.parent?.endsWith("::app-api"));
+        expect(policies.length).toBeGreaterThan(0);
+        for (const np of policies) expect(np.dependencies).toContain(ns?.urn);
+    });
+
+    test("secrets by name next to secrets by ARN: the names resolve in the stack's account and region, the ARNs stay", async () => {
+        const arn = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:app-api/prod/db-AbCdEf";
+        const p = await plan("prod", withService("prod", (s) => s.aws.secrets.push({ secret: "app-api/prod/api-key" })));
+        const policy = JSON.parse(inputsOf(p, "aws:iam/rolePolicy:RolePolicy", "app-api-permissions").policy as string);
+        const read = policy.Statement.find((s: { Sid: string }) => s.Sid === "ReadSecrets");
+        // Secrets Manager ARNs end in the name, "-" and six random characters.
+        expect(read.Resource).toEqual([arn, "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:app-api/prod/api-key-??????"]);
     });
 });
