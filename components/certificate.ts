@@ -67,6 +67,8 @@ export class GatewayCertificate extends pulumi.ComponentResource {
             );
         });
 
+        // 45 minutes, below the provider's 75-minute default: a deploy job has 60, and a timed-out validation fails the
+        // update cleanly (the next run waits on the same certificate), where a killed `pulumi up` leaves pending operations.
         const validation = new aws.acm.CertificateValidation(
             `${name}-validation`,
             { certificateArn: certificate.arn, validationRecordFqdns: records.map((r) => r.fqdn) },

@@ -76,6 +76,12 @@ interface RegisterRequest {
     getTransformsList(): { getToken(): string }[];
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getAliasesList(): AliasMessage[];
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+}
+
+interface RegisterOutputsRequest {
+    getUrn(): string;
+    getOutputs(): unknown;
 }
 
 interface AliasMessage {
@@ -87,11 +93,19 @@ interface AliasMessage {
 
 interface MockMonitorLike {
     registerResource(req: RegisterRequest, callback: (err: unknown, res?: { getUrn(): string }) => void): Promise<void>;
+    registerResourceOutputs(req: RegisterOutputsRequest, callback: (err: unknown, res?: unknown) => void): void;
 }
 
 function aliasUrns(req: RegisterRequest): { aliases?: string[] } {
     const urns = req.getAliasesList().map((a) => a.getUrn()).filter((u) => u !== "");
     return urns.length > 0 ? { aliases: urns } : {};
+}
+
+/** The `customTimeouts` option, when it sets any (the SDK sends empty strings for the ones not set). */
+function customTimeouts(req: RegisterRequest): { customTimeouts?: PlannedResource["customTimeouts"] } {
+    const t = req.getCustomtimeouts();
+    const set = Object.entries({ create: t?.getCreate(), update: t?.getUpdate(), delete: t?.getDelete() }).filter(([, v]) => v);
+    return set.length > 0 ? { customTimeouts: Object.fromEntries(set) } : {};
 }
 
 function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
@@ -296,7 +310,18 @@ async function planOnce(
                         ...aliasUrns(req),
                         ...aliasSpecs(req),
                         propertyDependencies: propertyDependencies(req),
+                        ...customTimeouts(req),
                     });
+                }
+                callback(err, res);
+            });
+        // A component's `registerOutputs` (the stack's own outputs are the plan's `outputs`).
+        const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+        monitor.registerResourceOutputs = (req, callback) =>
+            registerOutputs(req, (err, res) => {
+                const i = resources.findIndex((r) => r.urn === req.getUrn());
+                if (!err && i >= 0 && resources[i].type !== "pulumi:pulumi:Stack") {
+                    resources[i] = { ...resources[i], outputs: rpc.deserializeProperties(req.getOutputs()) };
                 }
                 callback(err, res);
             });

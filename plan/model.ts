@@ -29,6 +29,10 @@ export interface PlannedResource {
     readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
     /** `aliases` given as specs: the parts of the old identity that differ from today's name, type and parent. */
     readonly aliasSpecs?: readonly PlannedAlias[];
+    /** The `customTimeouts` option (durations such as "45m"), when it sets any. */
+    readonly customTimeouts?: Readonly<{ create?: string; update?: string; delete?: string }>;
+    /** What a component passed to `registerOutputs` (the SDK registers `{}` for one that never calls it). */
+    readonly outputs?: Record<string, unknown>;
 }
 
 export interface PlannedAlias {

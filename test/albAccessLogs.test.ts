@@ -31,6 +31,14 @@ describe("ALB access logs, deletion protection and WAF", () => {
         expect(p.outputs.albAccessLogBucket).toBe(bucketOf(stack));
     });
 
+    test("the access-log component reports its bucket's name and ARN", async () => {
+        const p = await plan("prod");
+        expect(find(p, "eks-platform:gateway:AlbAccessLogs", "alb-access-logs").outputs).toEqual({
+            bucketName: bucketOf("prod"),
+            bucketArn: `arn:aws:s3:::${bucketOf("prod")}`,
+        });
+    });
+
     test.each(STACKS)("%s: the bucket policy lets ELB log delivery write under this account's path only, and denies non-TLS", async (stack) => {
         const p = await plan(stack);
         const arn = `arn:aws:s3:::${bucketOf(stack)}`;

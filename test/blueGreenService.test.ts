@@ -13,7 +13,7 @@ import {
 import { ServiceConfig, parseStackConfig } from "../config";
 import { diffPlans, ResourceChange } from "../plan/render";
 import { stackConfig } from "../plan/stackConfig";
-import { inputsOf, k8sObjects, plan, planError, STACKS } from "./harness";
+import { find, inputsOf, k8sObjects, plan, planError, STACKS } from "./harness";
 import { validateObjects } from "./models";
 
 const PROJECT = "eks-platform";
@@ -549,6 +549,21 @@ describe("rendered objects: the fields a rollout and the routing rely on", () =>
         const policies = p.resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.parent?.endsWith("::app-api"));
         expect(policies.length).toBeGreaterThan(0);
         for (const np of policies) expect(np.dependencies).toContain(ns?.urn);
+    });
+
+    test("the service component reports its namespace, its role and the summary (active color, image per color)", async () => {
+        const p = await plan("prod", "activeColor=green");
+        expect(find(p, "eks-platform:apps:BlueGreenService", "app-api").outputs).toEqual({
+            namespace: "app-api",
+            roleArn: "arn:aws:iam::123456789012:role/service-prod-app-api-app-api",
+            summary: {
+                activeColor: "green",
+                images: {
+                    blue: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.8.0",
+                    green: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/app-api:1.8.0",
+                },
+            },
+        });
     });
 
     test("secrets by name next to secrets by ARN: the names resolve in the stack's account and region, the ARNs stay", async () => {

@@ -250,6 +250,20 @@ describe("records, certificate and LoadBalancerConfiguration in the prod plan wi
         ]);
     });
 
+    test("the certificate component reports the issued ARN and its domains, subject first; the validation waits 45 minutes", async () => {
+        const p = await plan("prod", `dns=${JSON.stringify({ zoneId: ZONE_ID, createCertificate: true, includeApex: true })}`);
+        const validation = find(p, VALIDATION, "gateway-certificate-validation");
+        expect(find(p, "eks-platform:dns:GatewayCertificate", "gateway-certificate").outputs).toEqual({
+            certificateArn: (validation.inputs as any).certificateArn,
+            domains: ["*.example.com", "example.com"],
+        });
+        // Shorter than the provider's default (75 minutes since terraform-provider-aws 4.12) on purpose: a deploy job has
+        // 60 minutes, and a `pulumi up` the runner kills leaves pending operations in the state, while a validation that
+        // times out fails the update cleanly and the next run waits on the same certificate again.
+        expect(validation.customTimeouts).toEqual({ create: "45m" });
+        expect(find(p, CERTIFICATE, "gateway-certificate").customTimeouts).toBeUndefined();
+    });
+
     test("with the issued certificate gateway.certificateArns may be empty", async () => {
         const p = await plan("prod", DNS, withGateway("prod", { certificateArns: [] }));
         const https = (find(p, LB_CONFIG, "gateway-lb-config").inputs as any).spec.listenerConfigurations[0];
