@@ -1,3 +1,4 @@
+import * as path from "path";
 import { withIssuedCertificate, loadBalancerConfigurationObject } from "../components/gateway";
 import { parseStackConfig } from "../config";
 import {
@@ -12,7 +13,7 @@ import {
 import { evaluatePolicies } from "../plan/policy";
 import { diffPlans, ResourceChange } from "../plan/render";
 import { stackConfig } from "../plan/stackConfig";
-import { find, inputsOf, k8sObjects, ofType, Plan, plan, planError, STACKS } from "./harness";
+import { find, inputsOf, k8sObjects, ofType, Plan, plan, planError, planProgram, STACKS } from "./harness";
 
 const PROJECT = "eks-platform";
 const RECORD = "aws:route53/record:Record";
@@ -262,6 +263,19 @@ describe("records, certificate and LoadBalancerConfiguration in the prod plan wi
         // times out fails the update cleanly and the next run waits on the same certificate again.
         expect(validation.customTimeouts).toEqual({ create: "45m" });
         expect(find(p, CERTIFICATE, "gateway-certificate").customTimeouts).toBeUndefined();
+    });
+
+    test("the validation record is the one ACM lists for the domain, wherever ACM lists it; none listed is an error naming the domain; no apex unless asked", async () => {
+        const program = path.join(__dirname, "fixtures/certificateValidationOptions.ts");
+        // ACM lists other domains' options too (the provider keeps them as a set, in no particular order).
+        const p = await planProgram(program, "test", { "test:requested": JSON.stringify(["other.example.net", "*.example.com"]) });
+        // includeApex left out (its documented default, false): the wildcard alone.
+        expect(find(p, "eks-platform:dns:GatewayCertificate", "cert").outputs?.domains).toEqual(["*.example.com"]);
+        const [record] = ofType(p, RECORD);
+        expect((record.inputs as any).name).toMatch(/^_[0-9a-f]{32}\.example\.com\.$/);
+        await expect(planProgram(program, "test", { "test:requested": JSON.stringify(["other.example.net"]) })).rejects.toThrow(
+            "ACM returned no DNS validation record for *.example.com",
+        );
     });
 
     test("with the issued certificate gateway.certificateArns may be empty", async () => {
