@@ -216,6 +216,26 @@ describe("one identity for the AWS provider and the Kubernetes token", () => {
         expect(inputsOf(p, CLUSTER, "cluster-eks").providerCredentialOpts).toEqual({ profileName: "platform-dev", roleArn: role("ci/eks-platform-dev-deploy") });
     });
 
+    // pulumi-eks builds its kubeconfig (and its own Kubernetes provider's token) from providerCredentialOpts: a profile
+    // alone or a role alone must reach it as well as both together.
+    test("deployIdentity with a profile only: the token and pulumi-eks use that profile and assume no role", async () => {
+        const p = await plan("dev", `deployIdentity=${JSON.stringify({ profile: "platform-dev" })}`);
+        expect(inputsOf(p, "pulumi:providers:aws", "aws").profile).toBe("platform-dev");
+        expect(execArgs(p)).toEqual([
+            "--region", "ap-northeast-2", "eks", "get-token", "--cluster-name", "service-dev", "--output", "json", "--profile", "platform-dev",
+        ]);
+        expect(inputsOf(p, CLUSTER, "cluster-eks").providerCredentialOpts).toEqual({ profileName: "platform-dev" });
+    });
+
+    test("deployIdentity with a role only: the token and pulumi-eks assume that role on the ambient credentials", async () => {
+        const p = await plan("dev", `deployIdentity=${JSON.stringify({ roleArn: role("ci/eks-platform-dev-deploy") })}`);
+        expect(inputsOf(p, "pulumi:providers:aws", "aws").profile).toBeUndefined();
+        expect(execArgs(p)).toEqual([
+            "--region", "ap-northeast-2", "eks", "get-token", "--cluster-name", "service-dev", "--output", "json", "--role-arn", role("ci/eks-platform-dev-deploy"),
+        ]);
+        expect(inputsOf(p, CLUSTER, "cluster-eks").providerCredentialOpts).toEqual({ roleArn: role("ci/eks-platform-dev-deploy") });
+    });
+
     test("the builders: AWS CLI v2 `eks get-token` flags, an exec user that never prompts", () => {
         const identity = { profile: "p", roleArn: role("r") };
         expect(tokenArgs("c", "ap-northeast-2", identity)).toEqual([
