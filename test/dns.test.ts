@@ -1,3 +1,4 @@
+import * as path from "path";
 import { withIssuedCertificate, loadBalancerConfigurationObject } from "../components/gateway";
 import { parseStackConfig } from "../config";
 import {
@@ -12,7 +13,7 @@ import {
 import { evaluatePolicies } from "../plan/policy";
 import { diffPlans, ResourceChange } from "../plan/render";
 import { stackConfig } from "../plan/stackConfig";
-import { find, inputsOf, k8sObjects, ofType, Plan, plan, planError, STACKS } from "./harness";
+import { find, inputsOf, k8sObjects, ofType, Plan, plan, planError, planProgram, STACKS } from "./harness";
 
 const PROJECT = "eks-platform";
 const RECORD = "aws:route53/record:Record";
@@ -436,5 +437,29 @@ describe("refusals: one line per problem, before anything is registered", () => 
             expect.stringMatching(/^Invalid stack config: 'dns\.zoneId' is "bad"/),
             expect.stringMatching(/^'services\[0\]\.cutover\.eksWeight' is 150/),
         ]);
+    });
+});
+
+describe("the DnsRecords component on its own (fixtures/dnsRecords.ts)", () => {
+    const PROGRAM = path.join(__dirname, "fixtures/dnsRecords.ts");
+
+    test("hostnames: each name with a record once, though a dual-stack ALB gives it an A and an AAAA record", async () => {
+        const p = await planProgram(PROGRAM, "test", {});
+        expect(Object.keys(records(p)).sort()).toEqual([
+            "dns-api.example.com-A",
+            "dns-api.example.com-AAAA",
+            "dns-preview-api.example.com-A",
+            "dns-preview-api.example.com-AAAA",
+            "dns-www.example.com-A",
+            "dns-www.example.com-AAAA",
+        ]);
+        expect(p.outputs.hostnames).toEqual(["api.example.com", "www.example.com", "preview-api.example.com"]);
+    });
+
+    test("a Gateway Programmed without an address fails the plan with why, rather than alias records with an empty target", async () => {
+        // Gateway API: status.addresses may be empty on a Programmed Gateway; the ALB's name is all an alias record has.
+        await expect(planProgram(PROGRAM, "test", { "test:albDnsName": "" })).rejects.toThrow(
+            "The Gateway is Programmed but reports no address: no alias record can point at its ALB",
+        );
     });
 });
