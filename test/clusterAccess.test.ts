@@ -3,9 +3,10 @@
  * hidden creator admin, the identity running pulumi checked before the cluster exists, 443 from the configured
  * sources on a private endpoint, and one identity for the AWS and Kubernetes providers.
  */
+import * as path from "path";
 import { accessPolicyArn, callerProblem, endpointIngress, principalKey, withoutCreatorAdmin } from "../lib/clusterAccess";
 import { awsProviderCredentials, kubeconfigFor, tokenArgs } from "../lib/kubeconfig";
-import { find, inputsOf, ofType, plan, planAs, planErrorAs, planError, STACKS } from "./harness";
+import { find, inputsOf, ofType, plan, planAs, planErrorAs, planError, planProgram, STACKS } from "./harness";
 import type { PlannedResource } from "./harness";
 
 const ENTRY = "aws:eks/accessEntry:AccessEntry";
@@ -181,6 +182,13 @@ describe("a way in to the private endpoint", () => {
         ]);
         for (const stack of ["dev", "stage"]) expect(ofType(await plan(stack), INGRESS)).toEqual([]);
         expect(endpointIngress({ privateAccessCidrs: [], privateAccessSecurityGroupIds: [] })).toEqual([]);
+    });
+
+    test("ClusterAccess given no private sources opens 443 to nobody (fixtures/clusterAccess.ts)", async () => {
+        const p = await planProgram(path.join(__dirname, "fixtures/clusterAccess.ts"), "test", {});
+        expect(ofType(p, INGRESS)).toEqual([]);
+        expect(grants(p)).toEqual([[role("platform-admin"), POLICY.admin]]);
+        expect(p.outputs.principalArns).toEqual([role("platform-admin")]);
     });
 
     test("prod with a private-only endpoint and no source is refused before any resource", async () => {
