@@ -211,6 +211,8 @@ describe("Cluster", () => {
         }
     });
 
+    // AWS's default version for the minor, not the newest build (getAddonVersion mostRecent false, which the offline
+    // mock insists on): a newer build AWS publishes does not move the add-ons at the next pulumi up.
     test("add-on versions are resolved for the cluster's minor, or pinned by addonVersions", async () => {
         const addonVersion = (p: Awaited<ReturnType<typeof plan>>, name: string) => (inputsOf(p, "aws:eks/addon:Addon", name) as { addonVersion: string }).addonVersion;
         // 1.34's CoreDNS add-on version as the EKS user guide lists it (getAddonVersion answers it offline).
