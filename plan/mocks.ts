@@ -101,9 +101,10 @@ export function defaultProviderDenied(disableDefaultProviders: string | undefine
 }
 
 /**
- * `aws.eks.getAddonVersion` answers per add-on and Kubernetes minor, as the default version (`mostRecent` false). 1.34's CoreDNS is the version the EKS user guide
- * lists ("Manage CoreDNS", latest add-on version per Kubernetes version); the others are illustrative stand-ins in the
- * same `v<semver>-eksbuild.<n>` form: what matters offline is that each minor has its own version.
+ * `aws.eks.getAddonVersion` answers per add-on and Kubernetes minor, as its default version (`mostRecent` false).
+ * 1.34's CoreDNS is the version the EKS user guide lists ("Manage CoreDNS", latest add-on version per Kubernetes
+ * version); the others are illustrative stand-ins in the same `v<semver>-eksbuild.<n>` form: what matters offline is
+ * that each minor has its own version.
  */
 export const MOCK_ADDON_VERSIONS: Record<string, Record<string, string>> = {
     coredns: { "1.34": "v1.12.4-eksbuild.1", "1.35": "v1.13.1-eksbuild.1", "1.36": "v1.13.2-eksbuild.1" },
