@@ -101,9 +101,10 @@ export function defaultProviderDenied(disableDefaultProviders: string | undefine
 }
 
 /**
- * `aws.eks.getAddonVersion` answers per add-on and Kubernetes minor. 1.34's CoreDNS is the version the EKS user guide
- * lists ("Manage CoreDNS", latest add-on version per Kubernetes version); the others are illustrative stand-ins in the
- * same `v<semver>-eksbuild.<n>` form: what matters offline is that each minor has its own version.
+ * `aws.eks.getAddonVersion` answers per add-on and Kubernetes minor, as its default version (`mostRecent` false).
+ * 1.34's CoreDNS is the version the EKS user guide lists ("Manage CoreDNS", latest add-on version per Kubernetes
+ * version); the others are illustrative stand-ins in the same `v<semver>-eksbuild.<n>` form: what matters offline is
+ * that each minor has its own version.
  */
 export const MOCK_ADDON_VERSIONS: Record<string, Record<string, string>> = {
     coredns: { "1.34": "v1.12.4-eksbuild.1", "1.35": "v1.13.1-eksbuild.1", "1.36": "v1.13.2-eksbuild.1" },
@@ -478,7 +479,13 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 };
             }
             case "aws:eks/getAddonVersion:getAddonVersion": {
-                const { addonName, kubernetesVersion } = args.inputs as { addonName: string; kubernetesVersion: string };
+                const { addonName, kubernetesVersion, mostRecent } = args.inputs as { addonName: string; kubernetesVersion: string; mostRecent?: boolean };
+                // `mostRecent` (default false) picks the newest version EKS offers for the minor instead of its default
+                // one (aws_eks_addon_version). The offline table holds one version per minor; it does not know which
+                // builds AWS would list as newer, so it answers only the question it can.
+                if (mostRecent === true) {
+                    throw invokeError(`The offline plan knows only the default version of an add-on (mostRecent false), not the newest ${addonName} for Kubernetes ${kubernetesVersion}`);
+                }
                 return { addonName, kubernetesVersion, version: mockAddonVersion(addonName, kubernetesVersion), id: addonName };
             }
             case "aws:resourcegroupstaggingapi/getResources:getResources":

@@ -38,6 +38,8 @@ describe("Cluster", () => {
         expect(logGroup.inputs).toMatchObject({ name: `/aws/eks/service-${stack}/cluster`, retentionInDays: days });
         expect((logGroup.inputs as { kmsKeyId: string }).kmsKeyId).toMatch(/^arn:aws:kms:ap-northeast-2:123456789012:key\//);
         expect(logGroup.dependencies).toContain(key.urn);
+        // In the KMS console the key names what it encrypts: whoever considers scheduling its deletion sees the log group.
+        expect((key.inputs as { description: string }).description).toBe(`Control-plane logs of EKS cluster service-${stack} (/aws/eks/service-${stack}/cluster)`);
         expect(find(p, CLUSTER, "cluster-eks").dependencies).toContain(logGroup.urn);
         // Key policy per the CloudWatch Logs guide ("Encrypt log data in CloudWatch Logs using AWS KMS").
         const policy = JSON.parse((key.inputs as { policy: string }).policy);
@@ -211,6 +213,8 @@ describe("Cluster", () => {
         }
     });
 
+    // AWS's default version for the minor, not the newest build (getAddonVersion mostRecent false, which the offline
+    // mock insists on): a newer build AWS publishes does not move the add-ons at the next pulumi up.
     test("add-on versions are resolved for the cluster's minor, or pinned by addonVersions", async () => {
         const addonVersion = (p: Awaited<ReturnType<typeof plan>>, name: string) => (inputsOf(p, "aws:eks/addon:Addon", name) as { addonVersion: string }).addonVersion;
         // 1.34's CoreDNS add-on version as the EKS user guide lists it (getAddonVersion answers it offline).

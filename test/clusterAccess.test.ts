@@ -3,9 +3,10 @@
  * hidden creator admin, the identity running pulumi checked before the cluster exists, 443 from the configured
  * sources on a private endpoint, and one identity for the AWS and Kubernetes providers.
  */
+import * as path from "path";
 import { accessPolicyArn, callerProblem, endpointIngress, principalKey, withoutCreatorAdmin } from "../lib/clusterAccess";
 import { awsProviderCredentials, kubeconfigFor, tokenArgs } from "../lib/kubeconfig";
-import { find, inputsOf, ofType, plan, planAs, planErrorAs, planError, STACKS } from "./harness";
+import { find, inputsOf, ofType, plan, planAs, planErrorAs, planError, planProgram, STACKS } from "./harness";
 import type { PlannedResource } from "./harness";
 
 const ENTRY = "aws:eks/accessEntry:AccessEntry";
@@ -183,6 +184,13 @@ describe("a way in to the private endpoint", () => {
         expect(endpointIngress({ privateAccessCidrs: [], privateAccessSecurityGroupIds: [] })).toEqual([]);
     });
 
+    test("ClusterAccess given no private sources opens 443 to nobody (fixtures/clusterAccess.ts)", async () => {
+        const p = await planProgram(path.join(__dirname, "fixtures/clusterAccess.ts"), "test", {});
+        expect(ofType(p, INGRESS)).toEqual([]);
+        expect(grants(p)).toEqual([[role("platform-admin"), POLICY.admin]]);
+        expect(p.outputs.principalArns).toEqual([role("platform-admin")]);
+    });
+
     test("prod with a private-only endpoint and no source is refused before any resource", async () => {
         const err = (await planError("prod", 'clusterEndpoint={"publicAccess":false,"privateAccessCidrs":[]}')) as Error & { registered: string[] };
         expect(err.name).toBe("ConfigError");
@@ -214,6 +222,26 @@ describe("one identity for the AWS provider and the Kubernetes token", () => {
         expect(args.slice(args.indexOf("--role-arn"), args.indexOf("--role-arn") + 2)).toEqual(["--role-arn", role("ci/eks-platform-dev-deploy")]);
         expect(args.slice(args.indexOf("--profile"), args.indexOf("--profile") + 2)).toEqual(["--profile", "platform-dev"]);
         expect(inputsOf(p, CLUSTER, "cluster-eks").providerCredentialOpts).toEqual({ profileName: "platform-dev", roleArn: role("ci/eks-platform-dev-deploy") });
+    });
+
+    // pulumi-eks builds its kubeconfig (and its own Kubernetes provider's token) from providerCredentialOpts: a profile
+    // alone or a role alone must reach it as well as both together.
+    test("deployIdentity with a profile only: the token and pulumi-eks use that profile and assume no role", async () => {
+        const p = await plan("dev", `deployIdentity=${JSON.stringify({ profile: "platform-dev" })}`);
+        expect(inputsOf(p, "pulumi:providers:aws", "aws").profile).toBe("platform-dev");
+        expect(execArgs(p)).toEqual([
+            "--region", "ap-northeast-2", "eks", "get-token", "--cluster-name", "service-dev", "--output", "json", "--profile", "platform-dev",
+        ]);
+        expect(inputsOf(p, CLUSTER, "cluster-eks").providerCredentialOpts).toEqual({ profileName: "platform-dev" });
+    });
+
+    test("deployIdentity with a role only: the token and pulumi-eks assume that role on the ambient credentials", async () => {
+        const p = await plan("dev", `deployIdentity=${JSON.stringify({ roleArn: role("ci/eks-platform-dev-deploy") })}`);
+        expect(inputsOf(p, "pulumi:providers:aws", "aws").profile).toBeUndefined();
+        expect(execArgs(p)).toEqual([
+            "--region", "ap-northeast-2", "eks", "get-token", "--cluster-name", "service-dev", "--output", "json", "--role-arn", role("ci/eks-platform-dev-deploy"),
+        ]);
+        expect(inputsOf(p, CLUSTER, "cluster-eks").providerCredentialOpts).toEqual({ roleArn: role("ci/eks-platform-dev-deploy") });
     });
 
     test("the builders: AWS CLI v2 `eks get-token` flags, an exec user that never prompts", () => {

@@ -466,3 +466,27 @@ describe("refusals: one line per problem, before anything is registered", () => 
         ]);
     });
 });
+
+describe("the DnsRecords component on its own (fixtures/dnsRecords.ts)", () => {
+    const PROGRAM = path.join(__dirname, "fixtures/dnsRecords.ts");
+
+    test("hostnames: each name with a record once, though a dual-stack ALB gives it an A and an AAAA record", async () => {
+        const p = await planProgram(PROGRAM, "test", {});
+        expect(Object.keys(records(p)).sort()).toEqual([
+            "dns-api.example.com-A",
+            "dns-api.example.com-AAAA",
+            "dns-preview-api.example.com-A",
+            "dns-preview-api.example.com-AAAA",
+            "dns-www.example.com-A",
+            "dns-www.example.com-AAAA",
+        ]);
+        expect(p.outputs.hostnames).toEqual(["api.example.com", "www.example.com", "preview-api.example.com"]);
+    });
+
+    test("a Gateway Programmed without an address fails the plan with why, rather than alias records with an empty target", async () => {
+        // Gateway API: status.addresses may be empty on a Programmed Gateway; the ALB's name is all an alias record has.
+        await expect(planProgram(PROGRAM, "test", { "test:albDnsName": "" })).rejects.toThrow(
+            "The Gateway is Programmed but reports no address: no alias record can point at its ALB",
+        );
+    });
+});

@@ -92,12 +92,16 @@ describe("SharedGateway", () => {
         const gw = one(p, "Gateway");
         const http = gw.spec.listeners.find((l: { name: string }) => l.name === "http");
         expect(http.allowedRoutes.namespaces).toEqual({ from: "Same" });
+        // Gateway API: empty kinds means every kind the listener protocol supports (GRPCRoute too, where implemented).
+        expect(http.allowedRoutes.kinds).toEqual([{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }]);
         const routes = k8sObjects(p, "HTTPRoute").filter((r) =>
             (r.spec.parentRefs ?? []).some((ref: Record<string, string>) => ref.name === "public-gateway" && ref.sectionName === "http"),
         );
         expect(routes).toHaveLength(1);
         const [redirect] = routes;
         expect(redirect.metadata.namespace).toBe("gateway-system");
+        // A Kubernetes object name: a DNS-1123 subdomain (an empty name is refused by the API server).
+        expect(redirect.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/);
         expect(redirect.spec.rules).toEqual([{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
     });
 

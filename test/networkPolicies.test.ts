@@ -122,6 +122,18 @@ describe("Pod network", () => {
         );
     });
 
+    test.each(STACKS)("%s: every NetworkPolicy in a namespace the stack creates waits for that Namespace", async (stack) => {
+        // The API server refuses an object in a namespace that does not exist yet (NotFound: namespaces "…" not found).
+        const p = await plan(stack);
+        const namespaces = new Map(ofType(p, "kubernetes:core/v1:Namespace").map((n) => [(n.inputs as { metadata: { name: string } }).metadata.name, n.urn]));
+        const waits = ofType(p, NETPOL)
+            .map((r) => [r.name, (r.inputs as { metadata: { namespace: string } }).metadata.namespace, r.dependencies] as const)
+            .filter(([, ns]) => namespaces.has(ns))
+            .map(([name, ns, deps]) => [name, deps.includes(namespaces.get(ns)!)]);
+        expect(waits.map(([name]) => name)).toEqual(expect.arrayContaining(["gateway-netpol-default-deny", "karpenter-netpol-default-deny", "karpenter-netpol-karpenter"]));
+        expect(waits.filter(([, waited]) => !waited)).toEqual([]);
+    });
+
     test("an existing VPC: the rules use its CIDR as AWS reports it", async () => {
         const existing = {
             vpcId: "vpc-0123456789abcdef0",

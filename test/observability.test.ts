@@ -474,6 +474,9 @@ describe("Container Insights add-on", () => {
         const p = await plan("prod");
         const addon = inputsOf(p, ADDON, "container-insights");
         expect(addon).toMatchObject({ addonName: "amazon-cloudwatch-observability", clusterName: "service-prod", resolveConflictsOnCreate: "OVERWRITE" });
+        // EKS UpdateAddon resolveConflicts: PRESERVE keeps values changed on the cluster where a version upgrade would
+        // overwrite them; NONE (the default when unset) fails the upgrade on any such conflict.
+        expect(addon.resolveConflictsOnUpdate).toBe("PRESERVE");
         expect(addon.configurationValues).toBeUndefined();
         const role = inputsOf(p, "aws:iam/role:Role", "container-insights-agent-role");
         expect(addon.serviceAccountRoleArn).toBe(`arn:aws:iam::123456789012:role/${role.name}`);

@@ -3,7 +3,8 @@
  * (pkg/resource/deploy/source_eval.go): with default providers disabled, an invoke must name its provider.
  */
 import * as path from "path";
-import { defaultProviderDenied } from "../plan/mocks";
+import type * as pulumi from "@pulumi/pulumi";
+import { defaultProviderDenied, PlanMocks } from "../plan/mocks";
 import { planProgram } from "./harness";
 
 const PROGRAM = path.join(__dirname, "fixtures/invokes.ts");
@@ -41,6 +42,20 @@ describe("aws.lb.getHostedZoneId as the data source validates it (terraform-prov
         expect((await planProgram(PROGRAM, "test", { ...config, "test:loadBalancerType": "application" })).outputs.albZoneId).toBe("ZWKZPGTI48KDX");
         await expect(planProgram(PROGRAM, "test", { ...config, "test:loadBalancerType": "" })).rejects.toThrow(
             'expected load_balancer_type to be one of ["application" "network"], got ""',
+        );
+    });
+});
+
+describe("aws.eks.getAddonVersion (aws_eks_addon_version)", () => {
+    const call = (inputs: Record<string, unknown>) =>
+        new PlanMocks(undefined).call({ token: "aws:eks/getAddonVersion:getAddonVersion", inputs, provider: "aws-provider" } as pulumi.runtime.MockCallArgs);
+
+    test("answers the default version of the minor; the newest (mostRecent true) is nothing it knows", () => {
+        // 1.34's CoreDNS add-on version as the EKS user guide lists it.
+        expect(call({ addonName: "coredns", kubernetesVersion: "1.34" }).version).toBe("v1.12.4-eksbuild.1");
+        expect(call({ addonName: "coredns", kubernetesVersion: "1.34", mostRecent: false }).version).toBe("v1.12.4-eksbuild.1");
+        expect(() => call({ addonName: "coredns", kubernetesVersion: "1.34", mostRecent: true })).toThrow(
+            "The offline plan knows only the default version of an add-on (mostRecent false), not the newest coredns for Kubernetes 1.34",
         );
     });
 });
