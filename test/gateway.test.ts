@@ -156,6 +156,13 @@ describe("SharedGateway", () => {
         );
     });
 
+    test("the Gateway waits 20 minutes to be Programmed (an ALB takes minutes to provision), its redirect route the default", async () => {
+        const p = await plan("prod");
+        // Custom timeouts are Go duration strings; without them the provider's own await timeout applies.
+        expect(find(p, "kubernetes:gateway.networking.k8s.io/v1:Gateway", "gateway").customTimeouts).toEqual({ create: "20m", update: "20m" });
+        expect(find(p, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "gateway-https-redirect").customTimeouts).toBeUndefined();
+    });
+
     test("outputs: Gateway name and namespace, hostnames, and the ALB DNS name from the Gateway's status", async () => {
         const { outputs } = await plan("prod");
         expect(outputs.gatewayName).toBe("public-gateway");
