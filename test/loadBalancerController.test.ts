@@ -238,6 +238,44 @@ describe("AwsLoadBalancerController", () => {
         expect(v.createIngressClassResource).toBe(false);
     });
 
+    test.each(STACKS)("%s: chart values: zone spread over the chart's own pod labels, requests and limits, Gateway API only", async (stack) => {
+        const v = inputsOf(await plan(stack), RELEASE, "aws-load-balancer-controller").values as Record<string, any>;
+        // The chart's selector labels (templates/_helpers.tpl: app.kubernetes.io/name = chart name, app.kubernetes.io/instance
+        // = release name): a constraint whose selector matches no pod spreads nothing. Zone is the well-known
+        // topology.kubernetes.io/zone label; ScheduleAnyway so that a zone without a system node never blocks the rollout.
+        expect(v.topologySpreadConstraints).toEqual([
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: { "app.kubernetes.io/name": "aws-load-balancer-controller", "app.kubernetes.io/instance": "aws-load-balancer-controller" } },
+            },
+        ]);
+        // The chart sets no resources: without requests the scheduler packs the pods anywhere, without a memory limit a
+        // leak takes the node's memory. No CPU limit (throttling the webhook slows every pod admission).
+        expect(v.resources).toEqual({ requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } });
+        // The chart creates IngressClassParams `alb` by default (ingressClassParams.create: true); Ingress is not used here.
+        expect(v.ingressClassParams).toEqual({ create: false });
+        // Feature gates of the controller (docs/deploy/configurations.md): without ALBGatewayAPI the controller ignores
+        // Gateways; NLBGatewayAPI needs the experimental TCPRoute/UDPRoute/TLSRoute CRDs, which are not installed.
+        expect(v.controllerConfig).toEqual({ featureGates: { ALBGatewayAPI: true, NLBGatewayAPI: false } });
+    });
+
+    test.each(STACKS)("%s: a failed install or upgrade rolls back and removes what it created", async (stack) => {
+        const release = inputsOf(await plan(stack), RELEASE, "aws-load-balancer-controller");
+        // atomic: Helm rolls back (or uninstalls a first install) when the release fails, instead of leaving a broken
+        // controller serving the webhooks; cleanupOnFail: resources the failed upgrade created are deleted.
+        expect(release.atomic).toBe(true);
+        expect(release.cleanupOnFail).toBe(true);
+    });
+
+    test("the controller's service account carries the chart's name label", async () => {
+        const sa = inputsOf(await plan("prod"), "kubernetes:core/v1:ServiceAccount", "aws-load-balancer-controller-identity-sa");
+        // The chart labels its own objects app.kubernetes.io/name=aws-load-balancer-controller; the account made here
+        // (serviceAccount.create: false) is found by the same label.
+        expect(sa.metadata.labels).toEqual({ "app.kubernetes.io/name": "aws-load-balancer-controller", "app.kubernetes.io/managed-by": "pulumi" });
+    });
+
     test.each(STACKS)("%s: identity permissions are exactly upstream's set of actions", async (stack) => {
         const statements = controllerPolicy(await plan(stack));
         const actions = new Set(statements.flatMap(actionsOf));
