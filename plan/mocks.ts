@@ -440,8 +440,14 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 };
             }
             case "aws:ec2/getVpc:getVpc": {
-                // An existing VPC: a fixed CIDR stands in for the one AWS would report.
-                const id = String((args.inputs as Props).id);
+                // An existing VPC: a fixed CIDR stands in for the one AWS would report. Only a lookup by id is known
+                // offline: without an id or filters the data source matches every VPC of the region (the default VPC
+                // or "multiple EC2 VPCs matched"), and the plan would report a CIDR of some other network.
+                const given = (args.inputs as Props).id;
+                if (typeof given !== "string" || given === "") {
+                    throw invokeError(`The offline plan knows only VPCs looked up by id, got ${JSON.stringify(args.inputs)}`);
+                }
+                const id = given;
                 return { id, cidrBlock: "10.99.0.0/16", arn: this.arn("ec2", `vpc/${id}`) };
             }
             case "aws:lb/getHostedZoneId:getHostedZoneId": {

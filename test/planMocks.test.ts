@@ -59,3 +59,14 @@ describe("aws.eks.getAddonVersion (aws_eks_addon_version)", () => {
         );
     });
 });
+
+describe("aws.ec2.getVpc (aws_vpc data source)", () => {
+    const call = (inputs: Record<string, unknown>) =>
+        new PlanMocks(undefined).call({ token: "aws:ec2/getVpc:getVpc", inputs, provider: "aws-provider" } as pulumi.runtime.MockCallArgs);
+
+    test("answers a lookup by id; one without an id is nothing it knows (AWS would match every VPC of the region)", () => {
+        expect(call({ id: "vpc-0123abcd" })).toMatchObject({ id: "vpc-0123abcd", cidrBlock: "10.99.0.0/16" });
+        expect(() => call({})).toThrow("The offline plan knows only VPCs looked up by id, got {}");
+        expect(() => call({ id: "" })).toThrow("The offline plan knows only VPCs looked up by id");
+    });
+});
