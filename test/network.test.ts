@@ -12,7 +12,12 @@ describe("Network", () => {
         expect(vpc.cidrBlock).toBe(cidr);
         expect(vpc.numberOfAvailabilityZones).toBe(3);
         expect(vpc.natGateways).toEqual({ strategy: nat });
+        // EKS requires both DNS attributes on the VPC (EKS user guide, "View Amazon EKS networking requirements for VPC
+        // and subnets"): nodes register by their private DNS names, and the private endpoint resolves only with them.
         expect(vpc.enableDnsHostnames).toBe(true);
+        expect(vpc.enableDnsSupport).toBe(true);
+        // The console and cost reports show a VPC by its Name tag; the stack's tags go on it too.
+        expect(vpc.tags).toEqual({ environment: stack, owner: "platform", Name: `service-${stack}-vpc` });
     });
 
     test.each(STACKS)("%s: subnets are tagged for load balancers and Karpenter discovery", async (stack) => {
