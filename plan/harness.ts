@@ -77,6 +77,7 @@ interface RegisterRequest {
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getAliasesList(): AliasMessage[];
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getRetainondelete(): boolean | undefined;
 }
 
 interface RegisterOutputsRequest {
@@ -311,6 +312,8 @@ async function planOnce(
                         ...aliasSpecs(req),
                         propertyDependencies: propertyDependencies(req),
                         ...customTimeouts(req),
+                        // Only when set, like customTimeouts: plans of resources without it stay as they were.
+                        ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
                     });
                 }
                 callback(err, res);

@@ -31,6 +31,8 @@ export interface PlannedResource {
     readonly aliasSpecs?: readonly PlannedAlias[];
     /** The `customTimeouts` option (durations such as "45m"), when it sets any. */
     readonly customTimeouts?: Readonly<{ create?: string; update?: string; delete?: string }>;
+    /** The `retainOnDelete` option, when true: deleting the resource from the stack leaves it in the cloud. */
+    readonly retainOnDelete?: true;
     /** What a component passed to `registerOutputs` (the SDK registers `{}` for one that never calls it). */
     readonly outputs?: Record<string, unknown>;
 }

@@ -105,6 +105,18 @@ describe("NodePools and EC2NodeClass from the plan", () => {
         expect(roles.map((r) => r.inputs)).toEqual(Array(count).fill({ awsServiceName: "spot.amazonaws.com" }));
         // NodePools wait for it: Karpenter's first Spot launch would fail without it.
         for (const role of roles) for (const pool of ofType(p, NODE_POOL)) expect(pool.dependencies).toContain(role.urn);
+        // The role is the account's (one AWSServiceRoleForEC2Spot per account, other stacks' Spot uses it): removing
+        // the stack or its last Spot pool must leave it in place.
+        for (const role of roles) expect(role.retainOnDelete).toBe(true);
+    });
+
+    test("one Spot pool among on-demand ones is enough to need the Spot service-linked role", async () => {
+        const pools = [
+            { name: "general", requirements: { capacityTypes: ["on-demand"], instanceCategories: ["m"] } },
+            { name: "batch", requirements: { capacityTypes: ["spot"], instanceCategories: ["c"] } },
+        ];
+        const p = await plan("prod", `nodePools=${JSON.stringify(pools)}`);
+        expect(ofType(p, "aws:iam/serviceLinkedRole:ServiceLinkedRole").map((r) => r.inputs)).toEqual([{ awsServiceName: "spot.amazonaws.com" }]);
     });
 
     test("createSpotServiceLinkedRole=false leaves an existing role alone (creating it again fails)", async () => {
