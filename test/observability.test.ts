@@ -429,6 +429,75 @@ describe("alarm topic and chat channels", () => {
         expect(policy.Statement).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
     });
 
+    test("prod: the topic's and the key's policies, statement by statement", async () => {
+        const p = await plan("prod");
+        const topicArn = "arn:aws:sns:ap-northeast-2:123456789012:service-prod-alarms";
+        const root = "arn:aws:iam::123456789012:root";
+        // The SNS console's default topic policy grants the account these actions (SNS developer guide, "Example cases
+        // for Amazon SNS access control"); CloudWatch publishes for this account's alarms only (confused deputy:
+        // aws:SourceAccount and aws:SourceArn); anyone publishing over plain HTTP is denied (SNS security best practices).
+        expect(JSON.parse(inputsOf(p, "aws:sns/topicPolicy:TopicPolicy", "observability-alarms").policy)).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "AccountManages",
+                    Effect: "Allow",
+                    Principal: { AWS: root },
+                    Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
+                    Resource: topicArn,
+                },
+                {
+                    Sid: "CloudWatchAlarmsPublish",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudwatch.amazonaws.com" },
+                    Action: "sns:Publish",
+                    Resource: topicArn,
+                    Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:ap-northeast-2:123456789012:alarm:*" } },
+                },
+                { Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            ],
+        });
+        const key = inputsOf(p, "aws:kms/key:Key", "observability-alarms");
+        // A key policy that does not give the account root kms:* locks the key out of IAM (KMS developer guide,
+        // "Default key policy"): nobody could administer or delete it.
+        expect(JSON.parse(key.policy).Statement[0]).toEqual({ Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" });
+        expect(JSON.parse(key.policy).Statement).toHaveLength(2);
+        expect(key.description).toBe("Encrypts the alarm topic of service-prod");
+    });
+
+    test("alarms wait for the topic policy: before it, CloudWatch may not publish to the topic", async () => {
+        const p = await plan("prod");
+        const topicPolicy = find(p, "aws:sns/topicPolicy:TopicPolicy", "observability-alarms").urn;
+        const alarms = ofType(p, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        expect(alarms.length).toBeGreaterThan(0);
+        for (const a of alarms) expect({ alarm: a.name, dependencies: a.dependencies }).toEqual({ alarm: a.name, dependencies: expect.arrayContaining([topicPolicy]) });
+    });
+
+    test("prod: the Chatbot role reads only what a notification shows; the channel is named and logs errors", async () => {
+        const p = await plan("prod");
+        const role = inputsOf(p, "aws:iam/role:Role", "observability-chatbot");
+        expect(role.description).toBe("AWS Chatbot: alarm notifications of service-prod");
+        // The "notification permissions" of AWS Chatbot's IAM policy templates (Chatbot administrator guide).
+        expect(role.inlinePolicies.map((ip: { name: string; policy: string }) => ({ name: ip.name, policy: JSON.parse(ip.policy) }))).toEqual([
+            {
+                name: "notifications",
+                policy: {
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory", "cloudwatch:GetMetricData", "cloudwatch:GetMetricWidgetImage"],
+                            Resource: "*",
+                        },
+                    ],
+                },
+            },
+        ]);
+        const slack = inputsOf(p, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", "observability-slack");
+        // Chatbot's logging levels are ERROR, INFO or NONE: errors only, so a failed delivery leaves a trace.
+        expect(slack).toMatchObject({ configurationName: "service-prod-alarms", loggingLevel: "ERROR" });
+    });
+
     test("prod: the Slack channel of the config, through AWS Chatbot, with a read-only guardrail (not the default AdministratorAccess)", async () => {
         const p = await plan("prod");
         const slack = inputsOf(p, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", "observability-slack");
@@ -453,7 +522,12 @@ describe("alarm topic and chat channels", () => {
         expect(inputsOf(p, "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration", "observability-teams")).toMatchObject({
             ...teams,
             snsTopicArns: ["arn:aws:sns:ap-northeast-2:123456789012:service-dev-alarms"],
+            // Chatbot configuration names are unique in the account: not the Slack channel's name.
+            configurationName: "service-dev-alarms-teams",
         });
+        // A child of the Observability component, like the Slack channel (its URN and deletion follow the component).
+        const observability = find(p, "eks-platform:observability:Observability", "observability").urn;
+        expect(find(p, "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration", "observability-teams").parent).toBe(observability);
     });
 
     test("bad channel ids are refused with the key and what is allowed", async () => {
