@@ -81,6 +81,23 @@ describe("WorkloadIdentity", () => {
         expect(sa.annotations).toBeUndefined();
     });
 
+    test("a role's description names its mechanism, service account and cluster", () => {
+        const description = (name: string) => (find(fixture, "aws:iam/role:Role", name).inputs as { description: string }).description;
+        expect(description("irsa-role")).toBe("IRSA role of payments/app-api in service-test");
+        expect(description("pod-identity-role")).toBe("Pod Identity role of payments/worker in service-test");
+    });
+
+    test("podIdentity: the association is the identity's child (deleted and renamed with it)", () => {
+        const identity = find(fixture, "eks-platform:identity:WorkloadIdentity", "pod-identity").urn;
+        expect(find(fixture, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "pod-identity-association").parent).toBe(identity);
+    });
+
+    test("no statements, no inline policy: IAM rejects a policy document without statements", () => {
+        expect(ofType(fixture, "aws:iam/rolePolicy:RolePolicy").map((r) => r.name).sort()).toEqual(["irsa-permissions", "pod-identity-permissions"]);
+        // The account waits only for its role (the annotation), nothing else.
+        expect(find(fixture, "kubernetes:core/v1:ServiceAccount", "no-access-sa").dependencies).toEqual([find(fixture, "aws:iam/role:Role", "no-access-role").urn]);
+    });
+
     test("role names stay within 64 characters, deterministically, for long names", () => {
         const role = find(fixture, "aws:iam/role:Role", "long-role").inputs as { name: string };
         const full = `service-with-a-rather-long-cluster-name-x-${"n".repeat(30)}-${"s".repeat(27)}`;
@@ -144,6 +161,9 @@ describe("WorkloadIdentity", () => {
         expect(pod.Statement[0].Condition.ArnLike).toEqual({ "aws:SourceArn": "arn:aws-cn:eks:cn-north-1:210987654321:podidentityassociation/c/*" });
         expect(pod.Statement[0].Condition.StringEquals["aws:SourceAccount"]).toBe("210987654321");
         expect(() => podIdentityTrustPolicy("arn:aws:iam::123456789012:role/x", "ns", "sa")).toThrow(/not an EKS cluster ARN/);
+        // Only a whole cluster ARN: nothing before `arn:`, nothing after the name (not even a line break).
+        expect(() => podIdentityTrustPolicy("xarn:aws:eks:ap-northeast-2:123456789012:cluster/c", "ns", "sa")).toThrow(/not an EKS cluster ARN/);
+        expect(() => podIdentityTrustPolicy("arn:aws:eks:ap-northeast-2:123456789012:cluster/c\nx", "ns", "sa")).toThrow(/not an EKS cluster ARN/);
     });
 
     test("prod: every service account with AWS access has a role trusting exactly that namespace and account", async () => {
