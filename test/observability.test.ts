@@ -331,6 +331,17 @@ describe("alarms", () => {
         }
     });
 
+    test("prod: each alarm says what it saw and where, in words (the notification text); single-metric queries have valid ids", async () => {
+        const a = alarms(await plan("prod"));
+        const said = (key: string) => (a[key].alarmDescription as string).replace(/ Dashboard: https:\/\/\S+$/, "");
+        expect(said("app-api-error-rate")).toBe("app-api (blue, live): target 5xx above 1% of requests (from 10 requests a minute) in 3 of 5 minutes.");
+        expect(said("app-api-unhealthy-hosts")).toBe("app-api (blue, live): more than 0 unhealthy target(s) in 3 of 5 minutes.");
+        expect(said("app-api-no-healthy-hosts")).toBe("app-api (blue, live): no healthy target in 3 of 5 minutes; the ALB answers 503 for it.");
+        // CloudWatch requires a metric query id: it starts with a lowercase letter (PutMetricAlarm, MetricDataQuery.Id).
+        expect(a["app-api-unhealthy-hosts"].metricQueries.map((q: { id: string }) => q.id)).toEqual(["unhealthy"]);
+        expect(a["app-api-no-healthy-hosts"].metricQueries.map((q: { id: string }) => q.id)).toEqual(["healthy"]);
+    });
+
     test("the error rate is target 5xx over requests, 0 below the minimum traffic, missing 5xx datapoints counted as 0", async () => {
         const q = alarms(await plan("stage"))["app-api-error-rate"].metricQueries;
         expect(q.map((x: { id: string; returnData: boolean; metric?: { metricName: string; stat: string } }) => [x.id, x.returnData, x.metric?.metricName, x.metric?.stat])).toEqual([
