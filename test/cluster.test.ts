@@ -161,6 +161,8 @@ describe("Cluster", () => {
         expect(JSON.parse(inputs.configurationValues)).toEqual({ enableNetworkPolicy: "true" });
         expect(inputs.podIdentityAssociations).toBeUndefined();
         const role = inputsOf(p, "aws:iam/role:Role", "cluster-vpc-cni-role");
+        // The console's role list shows what the role is for: the CNI's DaemonSet account (kube-system/aws-node) of this cluster.
+        expect(role.description).toBe(`VPC CNI (kube-system/aws-node) of service-${stack}`);
         const trust = JSON.parse(role.assumeRolePolicy).Statement[0];
         expect(trust.Action).toBe("sts:AssumeRoleWithWebIdentity");
         expect(Object.entries(trust.Condition.StringEquals).map(([k, v]) => [k.replace(/^.*:/, ""), v])).toEqual([
