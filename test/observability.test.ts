@@ -191,6 +191,28 @@ describe("dashboard", () => {
         expect([...targetGroups].every((t) => /^targetgroup\/k8s-(appapi|payments)-(appapi|payments)-[0-9a-f]{10}\/[0-9a-f]{16}$/.test(t))).toBe(true);
     });
 
+    test("selector mode: the live color's widgets on the one Service's target group; the other color has none; the table says what is deployed", async () => {
+        const services = JSON.parse(stackConfig("prod")[`${PROJECT}:services`]) as Record<string, any>[];
+        services[0].trafficMode = "selector";
+        services[0].image.green = null;
+        const b = body(await plan("prod", `services=${JSON.stringify(services)}`));
+        // In selector mode the stable Service `app-api` (selecting the live color) is the HTTPRoute's only backend:
+        // its target group carries all production traffic, shown under the live color.
+        const tg = metricLines(titled(b, "app-api blue: requests"))[0].dimensions.TargetGroup;
+        expect(tg).toMatch(/^targetgroup\/k8s-appapi-appapi-[0-9a-f]{10}\/[0-9a-f]{16}$/);
+        expect(b.widgets.some((w) => w.properties.title === "app-api green: requests")).toBe(false);
+        const header = b.widgets.find((w) => w.type === "text" && w.properties.markdown.startsWith("## app-api"))!;
+        expect((header.properties as { markdown: string }).markdown).toContain("| blue (live) | deployed | 100% |\n| green | not deployed | 0% |");
+
+        // The other way round: green live, blue never deployed (a color is deployed when it has an image).
+        const flipped = JSON.parse(stackConfig("prod")[`${PROJECT}:services`]) as Record<string, any>[];
+        flipped[0].activeColor = "green";
+        flipped[0].image.blue = null;
+        const f = body(await plan("prod", `services=${JSON.stringify(flipped)}`));
+        const fHeader = f.widgets.find((w) => w.type === "text" && w.properties.markdown.startsWith("## app-api"))!;
+        expect((fHeader.properties as { markdown: string }).markdown).toContain("| blue | not deployed | 0% |\n| green (live) | deployed | 100% |");
+    });
+
     test("prod: the widgets' metrics are the ALB's and Container Insights' own names, dimensions and statistics", async () => {
         const b = body(await plan("prod"));
         const lines = (title: string) => metricLines(titled(b, `app-api blue: ${title}`));
