@@ -200,7 +200,7 @@ describe("dashboard", () => {
         // its target group carries all production traffic, shown under the live color.
         const tg = metricLines(titled(b, "app-api blue: requests"))[0].dimensions.TargetGroup;
         expect(tg).toMatch(/^targetgroup\/k8s-appapi-appapi-[0-9a-f]{10}\/[0-9a-f]{16}$/);
-        expect(b.widgets.some((w) => w.properties.title === "app-api green: requests")).toBe(false);
+        expect(b.widgets.some((w) => w.type !== "text" && w.properties.title === "app-api green: requests")).toBe(false);
         const header = b.widgets.find((w) => w.type === "text" && w.properties.markdown.startsWith("## app-api"))!;
         expect((header.properties as { markdown: string }).markdown).toContain("| blue (live) | deployed | 100% |\n| green | not deployed | 0% |");
 
