@@ -82,6 +82,23 @@ describe("ALB access logs, deletion protection and WAF", () => {
         expect(long).toMatch(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/);
     });
 
+    // ELB User Guide, "Enable access logs for your Application Load Balancer", step 2: the Regions available before
+    // August 2022 and their ELB account (the policy must name it, or log delivery there is refused when logs turn on).
+    test.each([
+        ["aws", "us-east-1", "127311923021"], ["aws", "us-east-2", "033677994240"], ["aws", "us-west-1", "027434742980"],
+        ["aws", "us-west-2", "797873946194"], ["aws", "af-south-1", "098369216593"], ["aws", "ap-east-1", "754344448648"],
+        ["aws", "ap-southeast-3", "589379963580"], ["aws", "ap-south-1", "718504428378"], ["aws", "ap-northeast-3", "383597477331"],
+        ["aws", "ap-northeast-2", "600734575887"], ["aws", "ap-southeast-1", "114774131450"], ["aws", "ap-southeast-2", "783225319266"],
+        ["aws", "ap-northeast-1", "582318560864"], ["aws", "ca-central-1", "985666609251"], ["aws", "eu-central-1", "054676820928"],
+        ["aws", "eu-west-1", "156460612806"], ["aws", "eu-west-2", "652711504416"], ["aws", "eu-south-1", "635631232127"],
+        ["aws", "eu-west-3", "009996457667"], ["aws", "eu-north-1", "897822967062"], ["aws", "me-south-1", "076674570225"],
+        ["aws", "sa-east-1", "507241528517"], ["aws-us-gov", "us-gov-west-1", "048591011584"], ["aws-us-gov", "us-gov-east-1", "190560391635"],
+        ["aws-cn", "cn-north-1", "638102146993"], ["aws-cn", "cn-northwest-1", "037604701340"],
+    ])("%s %s: log delivery is also granted to ELB account %s", (partition, region, account) => {
+        const doc = albLogBucketPolicy({ bucketArn: `arn:${partition}:s3:::b`, prefix: "", accountId: "210987654321", region, partition });
+        expect(doc.Statement.find((st) => st.Sid === "ElbLogDeliveryRegionAccount")?.Principal).toEqual({ AWS: `arn:${partition}:iam::${account}:root` });
+    });
+
     test("prod protects the bucket and the ALB; dev lets destroy empty the bucket and delete the ALB", async () => {
         const prod = await plan("prod");
         expect(find(prod, "aws:s3/bucket:Bucket", "alb-access-logs-bucket").protect).toBe(true);
