@@ -8,6 +8,7 @@ import {
     ALB_GATEWAY_STACK_TAG,
     LBC_CLUSTER_TAG,
     TaggedResource,
+    albTagFilters,
     loadBalancerDimension,
     matchAlbResources,
     targetGroupDimension,
@@ -96,6 +97,25 @@ describe("the load balancer controller's resources (lib/albTargets)", () => {
             "targetgroup/my-targets/73e2d6bc24d8a067",
         );
         expect(() => loadBalancerDimension("arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/net/my-nlb/50dc6c495c0c9188")).toThrow(/not an Application Load Balancer/);
+        // Other partitions (China, GovCloud) name the same resources; the whole ARN is read, nothing before or after.
+        expect(loadBalancerDimension("arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:loadbalancer/app/lb/50dc6c495c0c9188")).toBe("app/lb/50dc6c495c0c9188");
+        expect(targetGroupDimension("arn:aws-us-gov:elasticloadbalancing:us-gov-west-1:123456789012:targetgroup/tg/73e2d6bc24d8a067")).toBe("targetgroup/tg/73e2d6bc24d8a067");
+        const alb = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/lb/50dc6c495c0c9188";
+        const tg = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/tg/73e2d6bc24d8a067";
+        for (const bad of [`x${alb}`, `${alb}/listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2`, alb.replace("arn:aws:", "arn:aws1:")]) {
+            expect(() => loadBalancerDimension(bad)).toThrow(`not an Application Load Balancer ARN: ${bad}`);
+        }
+        for (const bad of [`x${tg}`, `${tg}/extra`, tg.replace("arn:aws:", "arn:aws1:")]) {
+            expect(() => targetGroupDimension(bad)).toThrow(`not a target group ARN: ${bad}`);
+        }
+    });
+
+    test("the ALB is found by the two tags the controller puts on what it makes for a Gateway", () => {
+        // elbv2.k8s.aws/cluster and the Gateway's stack tag (the load balancer controller's tagging for Gateways).
+        expect(albTagFilters({ clusterName: "service-prod", gateway: { namespace: "gateway-system", name: "public-gateway" } })).toEqual([
+            { key: "elbv2.k8s.aws/cluster", values: ["service-prod"] },
+            { key: "gateway.k8s.aws.alb/stack", values: ["gateway-system/public-gateway"] },
+        ]);
     });
 
     const gateway = { namespace: "gateway-system", name: "public-gateway" };
